@@ -1,0 +1,64 @@
+"""China's provincial MRIO in the CEADs spreadsheet layout (Zheng et al. 2021, Sci. Data 8:244).
+
+One sheet ``Table_2017``; four header rows (title; province over each column block; sector or column names
+in Chinese; sector codes); one row per province-sector (province name on the first row of its block, sector
+name, code), then value-added rows and total input. Columns: 31 x 42 intermediate use (province-major),
+5 final-demand columns per province, export, import, other, total output. Units 10^4 CNY.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from openpyxl import Workbook
+
+from exportpm.io.atomic import atomic_output
+
+SHEET = "Table_2017"
+FD_NAMES_ZH = ("农村居民消费", "城镇居民消费", "政府消费", "固定资本形成总额", "存货增加")
+FD_CODES = ("FD_RURAL", "FD_URBAN", "FD_GOV", "FD_GFCF", "FD_INV")
+TAIL_NAMES_ZH = ("出口", "进口", "其他", "总产出")
+TAIL_CODES = ("EX", "IM", "OTHER", "TOTAL")
+VA_NAMES_ZH = ("劳动者报酬", "生产税净额", "固定资产折旧", "营业盈余", "增加值合计", "总投入")
+VA_CODES = ("VA_LAB", "VA_TAX", "VA_DEP", "VA_OS", "VA_TOTAL", "TI")
+LABEL_COLUMNS = 3
+
+
+def write_ceads_mrio(path: str | Path, provinces_zh: Sequence[str], sector_codes: Sequence[str],
+                     sector_names_zh: Sequence[str], Z: np.ndarray, FD: np.ndarray, exports: np.ndarray,
+                     imports: np.ndarray, other: np.ndarray, value_added: np.ndarray, output: np.ndarray,
+                     title: str) -> None:
+    """Write the table with openpyxl in write-only mode (the full table has about 1.9 million cells)."""
+    P, K = len(provinces_zh), len(sector_codes)
+    nfd = len(FD_CODES)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(SHEET)
+    ws.append([title])
+    province_row: list = ["地区", None, None]
+    name_row: list = ["", "部门", "代码"]
+    code_row: list = [None, None, None]
+    for p in range(P):
+        province_row += [provinces_zh[p]] + [None] * (K - 1)
+        name_row += list(sector_names_zh)
+        code_row += list(sector_codes)
+    for p in range(P):
+        province_row += [provinces_zh[p]] + [None] * (nfd - 1)
+        name_row += list(FD_NAMES_ZH)
+        code_row += list(FD_CODES)
+    province_row += [None] * len(TAIL_CODES)
+    name_row += list(TAIL_NAMES_ZH)
+    code_row += list(TAIL_CODES)
+    for row in (province_row, name_row, code_row):
+        ws.append(row)
+    tail = np.column_stack([exports, imports, other, output])
+    for r in range(P * K):
+        p, k = divmod(r, K)
+        label = [provinces_zh[p] if k == 0 else None, sector_names_zh[k], sector_codes[k]]
+        ws.append(label + Z[r].tolist() + FD[r].tolist() + tail[r].tolist())
+    va_rows = np.vstack([value_added, value_added.sum(0, keepdims=True), output[None, :]])
+    for name, code, values in zip(VA_NAMES_ZH, VA_CODES, va_rows, strict=True):
+        ws.append([name, name, code, *values.tolist()])
+    with atomic_output(path) as tmp:
+        wb.save(tmp)
