@@ -343,29 +343,6 @@ def endowments(spec: WorldSpec, value_added: np.ndarray) -> np.ndarray:
     return shares[:, :, None] * value_added[None, :, :]
 
 
-def gtap_identity_residuals(h: dict[str, np.ndarray], margins: tuple[str, ...],
-                            sectors: tuple[str, ...]) -> dict[str, float]:
-    """Largest relative residual of each GTAP accounting identity (0 for an exact database)."""
-    n = len(sectors)
-    output = h["MAKB"][np.arange(n), np.arange(n), :]
-    sales = (h["VDFB"].sum(1) + h["VDPB"] + h["VDGB"] + h["VDIB"] + h["VXSB"].sum(2))
-    for g, margin in enumerate(margins):
-        sales[sectors.index(margin)] += h["VST"][g]
-    import_use = h["VMFB"].sum(1) + h["VMPB"] + h["VMGB"] + h["VMIB"]
-    costs = h["VDFB"].sum(0) + h["VMFB"].sum(0) + h["EVFB"].sum(0)
-
-    def rel(a: np.ndarray, b: np.ndarray) -> float:
-        return float(np.abs(a - b).max() / max(np.abs(b).max(), 1e-30))
-
-    return {
-        "output_balance": rel(sales, output),
-        "import_balance": rel(h["VMSB"].sum(1), import_use),
-        "margin_balance": rel(h["VST"].sum(1), h["VTWR"].sum(axis=(1, 2, 3))),
-        "cif_fob_link": rel(h["VFOB"] + h["VTWR"].sum(0), h["VCIF"]),
-        "cost_balance": rel(costs, h["MAKB"].sum(0)),
-    }
-
-
 def gtap_frame_check(h: dict[str, np.ndarray]) -> None:
     """Price links that must hold as inequalities: VMSB >= VCIF (tariffs), VFOB >= VXSB (export taxes)."""
     if (h["VMSB"] < h["VCIF"] - 1e-9).any() or (h["VFOB"] < h["VXSB"] - 1e-9).any():

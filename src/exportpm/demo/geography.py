@@ -30,7 +30,7 @@ def province_polygons(spec: WorldSpec) -> tuple[list, str]:
         match = [g for n, g in by_name.items() if n.startswith(name_zh)]
         if len(match) != 1:
             raise ValueError(f"cnmaps: no unique province polygon for {name_zh}")
-        polygons.append(shapely.make_valid(shapely.simplify(match[0], 0.01)))
+        polygons.append(shapely.make_valid(shapely.simplify(shapely.from_wkb(match[0].wkb), 0.01)))
     return polygons, "cnmaps 2.1 province polygons (Gaode source), simplified to 0.01 degree"
 
 

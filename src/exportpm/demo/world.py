@@ -13,12 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from exportpm.demo.economy import (
-    GlobalEconomy,
-    gtap_frame_check,
-    gtap_identity_residuals,
-    solve_global,
-)
+from exportpm.demo.economy import GlobalEconomy, gtap_frame_check, solve_global
 from exportpm.demo.emissions import build_inventories
 from exportpm.demo.geography import (
     distribute,
@@ -36,7 +31,7 @@ from exportpm.demo.trade import customs_records, hs_concordance
 from exportpm.grid import area_fractions
 from exportpm.io.atomic import atomic_output, write_csv_atomic
 from exportpm.io.ceads import write_ceads_mrio
-from exportpm.io.gtap import write_gtap_basedata
+from exportpm.io.gtap import gtap_identity_residuals, write_gtap_basedata
 from exportpm.io.meic import meic_filename, write_meic_grid
 from exportpm.logs import timed
 from exportpm.resources import resource

@@ -9,11 +9,13 @@ name, code), then value-added rows and total input. Columns: 31 x 42 intermediat
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
+from exportpm.errors import InputError
 from exportpm.io.atomic import atomic_output
 
 SHEET = "Table_2017"
@@ -62,3 +64,67 @@ def write_ceads_mrio(path: str | Path, provinces_zh: Sequence[str], sector_codes
         ws.append([name, name, code, *values.tolist()])
     with atomic_output(path) as tmp:
         wb.save(tmp)
+
+
+@dataclass
+class CeadsTable:
+    """The provincial MRIO as arrays (10^4 CNY), rows and columns province-major."""
+
+    title: str
+    provinces: list[str]
+    sectors: list[str]
+    Z: np.ndarray
+    FD: np.ndarray
+    exports: np.ndarray
+    imports: np.ndarray
+    other: np.ndarray
+    output: np.ndarray
+    value_added: np.ndarray  # (4, n): labour, taxes, depreciation, surplus
+
+    @property
+    def rows(self) -> list[tuple[str, str]]:
+        return [(p, s) for p in self.provinces for s in self.sectors]
+
+
+def read_ceads_mrio(path: str | Path) -> CeadsTable:
+    """Read the CEADs layout written by ``write_ceads_mrio`` (and by CEADs): checks labels and shapes."""
+    path = Path(path)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as err:
+        raise InputError(path, "<file>", "an .xlsx workbook") from err
+    if SHEET not in wb.sheetnames:
+        raise InputError(path, "sheet", f"a sheet named {SHEET}", f"{wb.sheetnames}")
+    rows = list(wb[SHEET].iter_rows(values_only=True))
+    wb.close()
+    if len(rows) < 6:
+        raise InputError(path, "rows", "4 header rows, province-sector rows and value-added rows")
+    title, province_row, code_row = rows[0][0] or "", rows[1], rows[3]
+    codes = [str(c) for c in code_row[LABEL_COLUMNS:]]
+    n_fd = codes.index(FD_CODES[0]) if FD_CODES[0] in codes else -1
+    if n_fd <= 0 or codes[-len(TAIL_CODES):] != list(TAIL_CODES):
+        raise InputError(path, "header row 4", f"sector codes, then {FD_CODES} per province, then {TAIL_CODES}")
+    block_provinces = [str(p) for p in province_row[LABEL_COLUMNS:LABEL_COLUMNS + n_fd] if p]
+    sectors = codes[: n_fd // max(len(block_provinces), 1)]
+    if len(block_provinces) * len(sectors) != n_fd or codes[:n_fd] != sectors * len(block_provinces):
+        raise InputError(path, "header rows 2 and 4", "one block of identical sector codes per province")
+    n = n_fd
+    body = rows[4:4 + n]
+    province, expected = None, [(p, s) for p in block_provinces for s in sectors]
+    for r, row in enumerate(body):
+        province = str(row[0]) if row[0] else province
+        if (province, str(row[2])) != expected[r]:
+            raise InputError(path, f"row {r + 5}", f"province-sector {expected[r]}", f"{(province, row[2])}")
+    try:
+        values = np.array([row[LABEL_COLUMNS:] for row in body], dtype=np.float64)
+        va = np.array([row[LABEL_COLUMNS:LABEL_COLUMNS + n] for row in rows[4 + n:4 + n + 4]], dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise InputError(path, "values", "numbers in every data cell") from err
+    if va.shape != (4, n):
+        raise InputError(path, "value-added rows", f"4 rows {VA_CODES[:4]} below the intermediate rows")
+    nfd_cols = len(FD_CODES) * len(block_provinces)
+    output = values[:, n + nfd_cols + 3]
+    if (output < 0).any():
+        raise InputError(path, "total output", "non-negative total output", f"{(output < 0).sum()} negative rows")
+    return CeadsTable(str(title), block_provinces, sectors, values[:, :n], values[:, n:n + nfd_cols],
+                      values[:, n + nfd_cols], values[:, n + nfd_cols + 1], values[:, n + nfd_cols + 2], output, va)

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 from harpy import HarFileObj, HeaderArrayObj
 
+from exportpm.errors import InputError
 from exportpm.io.atomic import atomic_output
 
 # Dimension sets of each basedata header (GTAP 10/11 names).
@@ -62,3 +63,43 @@ def write_gtap_basedata(path: str | Path, sets: Mapping[str, Sequence[str]],
         0, len(history), 70)]), long_name="history"))
     with atomic_output(path) as tmp:
         har.writeToDisk(str(tmp))
+
+
+def gtap_identity_residuals(h: dict[str, np.ndarray], margins: tuple[str, ...],
+                            sectors: tuple[str, ...]) -> dict[str, float]:
+    """Largest relative residual of each GTAP accounting identity (0 for an exact database)."""
+    n = len(sectors)
+    output = h["MAKB"][np.arange(n), np.arange(n), :]
+    sales = (h["VDFB"].sum(1) + h["VDPB"] + h["VDGB"] + h["VDIB"] + h["VXSB"].sum(2))
+    for g, margin in enumerate(margins):
+        sales[sectors.index(margin)] += h["VST"][g]
+    import_use = h["VMFB"].sum(1) + h["VMPB"] + h["VMGB"] + h["VMIB"]
+    costs = h["VDFB"].sum(0) + h["VMFB"].sum(0) + h["EVFB"].sum(0)
+
+    def rel(a: np.ndarray, b: np.ndarray) -> float:
+        return float(np.abs(a - b).max() / max(np.abs(b).max(), 1e-30))
+
+    return {
+        "output_balance": rel(sales, output),
+        "import_balance": rel(h["VMSB"].sum(1), import_use),
+        "margin_balance": rel(h["VST"].sum(1), h["VTWR"].sum(axis=(1, 2, 3))),
+        "cif_fob_link": rel(h["VFOB"] + h["VTWR"].sum(0), h["VCIF"]),
+        "cost_balance": rel(costs, h["MAKB"].sum(0)),
+    }
+
+
+def read_har_headers(path: str | Path, names: Sequence[str] | None = None) -> dict[str, np.ndarray]:
+    """Arrays of the named headers (all if ``names`` is None); 1C string headers come back stripped."""
+    path = Path(path)
+    try:
+        har = HarFileObj.loadFromDisk(str(path))
+    except Exception as err:  # harpy raises bare exceptions on corrupt files
+        raise InputError(path, "<file>", "a GEMPACK header-array (HAR) file") from err
+    available = [n.strip() for n in har.getHeaderArrayNames()]
+    out = {}
+    for name in names or available:
+        if name not in available:
+            raise InputError(path, name, "a header of that name", f"headers {available}")
+        array = har.getHeaderArrayObj(name)["array"]
+        out[name] = np.char.strip(array.astype(str)) if array.dtype.kind in "SU" else np.asarray(array)
+    return out

@@ -1,0 +1,24 @@
+# exportpm: foreign consumers' share of Chinese provincial PM2.5 (see README.md and the paper's Methods).
+# The config is validated against workflow/schemas/config.schema.yaml before the DAG is built.
+from snakemake.utils import min_version, validate
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+validate(config, "workflow/schemas/config.schema.yaml", set_default=True)
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/demo.smk"
+include: "workflow/rules/inputs.smk"
+
+
+rule all:
+    message:
+        "Every product of the pipeline"
+    default_target: True
+    input:
+        rules.inputs_summary.output.summary,

@@ -1,0 +1,121 @@
+"""A first look at every raw input: can the pipeline's readers open it, and what does it hold?"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from exportpm.errors import InputError
+from exportpm.io.gtap import HEADER_SETS, gtap_identity_residuals, read_har_headers
+from exportpm.io.meic import read_meic_grid
+from exportpm.resources import read_table
+
+log = logging.getLogger(__name__)
+SYNTHETIC_MARK = "SYNTHETIC"
+
+
+def _row(key: str, path: str, records: int, total: float, unit: str, note: str) -> dict:
+    text = Path(path).read_bytes()[:4096] if Path(path).is_file() else b""
+    return {"input": key, "path": str(path), "records": int(records), "total": float(total), "unit": unit,
+            "synthetic": SYNTHETIC_MARK.encode() in text or SYNTHETIC_MARK in note, "note": note}
+
+
+def summarise_gtap(path: str) -> dict:
+    headers = read_har_headers(path)
+    sets = {name: list(headers[name]) for name in ("REG", "COMM", "ACTS", "MARG") if name in headers}
+    missing = [name for name in HEADER_SETS if name not in headers]
+    if missing:
+        raise InputError(path, missing[0], "every GTAP 11 basedata header")
+    residuals = gtap_identity_residuals(headers, tuple(sets["MARG"]), tuple(sets["COMM"]))
+    worst = max(residuals, key=residuals.get)
+    for name, value in residuals.items():
+        log.info("GTAP %s: identity %s max relative residual %.2e", path, name, value)
+    history = " ".join(headers.get("XXHS", []))
+    n = len(sets["COMM"])
+    output = headers["MAKB"][np.arange(n), np.arange(n), :].sum()
+    return _row("gtap_basedata", path, len(sets["REG"]) * n, output, "US$ million (gross output)",
+                f"{len(sets['REG'])} regions x {n} sectors; worst identity {worst} {residuals[worst]:.1e}; {history}")
+
+
+def summarise_ceads(path: str) -> dict:
+    from exportpm.io.ceads import read_ceads_mrio
+
+    table = read_ceads_mrio(path)
+    return _row("ceads_mrio", path, len(table.rows), table.output.sum(), "10^4 CNY (total output)",
+                f"{len(table.provinces)} provinces x {len(table.sectors)} sectors; {table.title}")
+
+
+def summarise_csv(key: str, path: str, value_column: str, unit: str) -> dict:
+    frame = read_table(path, required=[value_column])
+    values = pd.to_numeric(frame[value_column].replace("", np.nan), errors="coerce")
+    if unit != "codes" and values.isna().all():
+        raise InputError(path, value_column, "numeric values")
+    header = "".join(line for line in open(path, encoding="utf-8") if line.startswith("#"))
+    total = float(len(frame)) if unit == "codes" else float(values.sum())
+    note = " ".join(header.replace("#", " ").split())[:240]
+    return _row(key, path, len(frame), total, unit, note)
+
+
+def summarise_meic(paths: list[str]) -> dict:
+    total = 0.0
+    for path in paths:
+        _, values = read_meic_grid(path)
+        total += values.sum()
+    return _row("meic", paths[0], len(paths), total, "t (all months, sectors, species)",
+                f"{len(paths)} monthly files; first {Path(paths[0]).name}")
+
+
+def summarise_gains(paths: list[str]) -> dict:
+    total, rows = 0.0, 0
+    for path in paths:
+        frame = pd.read_csv(path, skiprows=6)
+        for column in ("Region", "Sector", "emiss"):
+            if column not in frame.columns:
+                raise InputError(path, column, "a GAINS export column")
+        total += frame["emiss"].sum()
+        rows += len(frame)
+    return _row("gains", paths[0], rows, total, "kt", f"{len(paths)} GAINS exports")
+
+
+def summarise_population(path: str) -> dict:
+    with xr.open_dataset(path) as ds:
+        if "population" not in ds:
+            raise InputError(path, "population", "a variable population(lat, lon)")
+        people = ds["population"].values
+        note = ds.attrs.get("comment", "")
+    return _row("population", path, people.size, float(people.sum()), "persons", note)
+
+
+def summarise_boundaries(path: str) -> dict:
+    collection = json.loads(Path(path).read_text(encoding="utf-8"))
+    codes = [f["properties"].get("iso3166_2") for f in collection.get("features", [])]
+    if not codes or None in codes:
+        raise InputError(path, "iso3166_2", "a property on every feature")
+    return _row("boundaries", path, len(codes), len(codes), "provinces", collection.get("source", ""))
+
+
+def summarise_inputs(paths: dict[str, str | list[str]], study_year: int) -> pd.DataFrame:
+    """One row per raw input (file, records, total, unit, synthetic flag, note)."""
+    rows = [
+        summarise_gtap(paths["gtap"]),
+        summarise_ceads(paths["ceads"]),
+        summarise_csv("yearbook_agriculture", paths["yearbook_agriculture"], "output_value_100m_cny", "100m CNY"),
+        summarise_csv("yearbook_cattle", paths["yearbook_cattle"], "beef_production_10k_t", "10^4 t"),
+        summarise_csv("yearbook_wood_furniture", paths["yearbook_wood_furniture"], "furniture_output_100m_cny",
+                      "100m CNY"),
+        summarise_csv("customs", paths["customs"], "value_usd", "US$"),
+        summarise_csv("hs6_concordance", paths["hs6_concordance"], "hs6", "codes"),
+        summarise_csv("agri_nh3", paths["agri_nh3"], "nh3_t", "t NH3"),
+        summarise_meic(list(paths["meic"])),
+        summarise_gains(list(paths["gains"])),
+        summarise_population(paths["population"]),
+        summarise_boundaries(paths["boundaries"]),
+    ]
+    frame = pd.DataFrame(rows)
+    frame.insert(1, "study_year", study_year)
+    return frame

@@ -1,0 +1,49 @@
+# Shared helpers: where each raw input lives (demo world or real data) and checks beyond the schema.
+from pathlib import Path
+
+from exportpm.demo.world import part_files
+
+DEMO_DIR = f"results/demo/{config['demo']['size']}"
+# Raw input key -> (demo part, path relative to the demo folder).
+RAW_FILES = {
+    "gtap_basedata": "gtap/basedata.har",
+    "ceads_mrio": "ceads/china_provincial_mrio_2017.xlsx",
+    "yearbook_agriculture": "yearbook/agriculture_output_2017.csv",
+    "yearbook_cattle": "yearbook/cattle_2017.csv",
+    "yearbook_wood_furniture": "yearbook/wood_furniture_2017.csv",
+    "customs": "customs/customs_2017.csv",
+    "hs6_concordance": "customs/hs6_gtap_concordance.csv",
+    "agri_nh3": "agri_nh3/agri_nh3_2017.csv",
+    "population": "population/population_2017.nc",
+    "boundaries": "boundaries/provinces.geojson",
+}
+MEIC_SECTORS = ("agriculture", "industry", "power", "residential", "transportation")
+SPECIES = ("NOx", "SO2", "CO", "NH3", "BC", "OC", "PM25")
+
+if config["inputs"] == "real":
+    missing = sorted(set(RAW_FILES) | {"meic_dir", "gains_dir"} - set(config["data"]))
+    if missing:
+        raise ValueError(f"config: inputs is 'real' but data: lacks {', '.join(missing)}")
+
+
+def raw(key):
+    """Path of one raw input file."""
+    if config["inputs"] == "demo":
+        return f"{DEMO_DIR}/{RAW_FILES[key]}"
+    return config["data"][key]
+
+
+def meic_files():
+    """The 12 x 5 x 7 monthly MEIC files of the study year."""
+    folder = f"{DEMO_DIR}/meic" if config["inputs"] == "demo" else config["data"]["meic_dir"]
+    year = config["study_year"]
+    return [f"{folder}/{year}_{m:02d}_{s}_{q}.nc" for m in range(1, 13) for s in MEIC_SECTORS for q in SPECIES]
+
+
+def gains_files():
+    folder = f"{DEMO_DIR}/gains" if config["inputs"] == "demo" else config["data"]["gains_dir"]
+    return [f"{folder}/gains_{y}_{q}.csv" for y in (2015, 2020) for q in SPECIES]
+
+
+def demo_outputs(part):
+    return [f"{DEMO_DIR}/{f}" for f in part_files(config["demo"]["size"])[part]]

@@ -1,0 +1,36 @@
+# Reads every raw input with the pipeline's readers and reports what it found: the first check a
+# real-data user runs (snakemake inputs_summary) before the expensive stages.
+
+
+rule inputs_summary:
+    message:
+        "Check and summarise every raw input (file, records, totals, units, synthetic or not)"
+    input:
+        gtap=raw("gtap_basedata"),
+        ceads=raw("ceads_mrio"),
+        yearbook_agriculture=raw("yearbook_agriculture"),
+        yearbook_cattle=raw("yearbook_cattle"),
+        yearbook_wood_furniture=raw("yearbook_wood_furniture"),
+        customs=raw("customs"),
+        hs6_concordance=raw("hs6_concordance"),
+        agri_nh3=raw("agri_nh3"),
+        population=raw("population"),
+        boundaries=raw("boundaries"),
+        meic=meic_files(),
+        gains=gains_files(),
+    output:
+        summary="results/inputs/inputs_summary.csv",
+    params:
+        study_year=config["study_year"],
+    log:
+        "logs/inputs_summary.log",
+    benchmark:
+        "benchmarks/inputs_summary.tsv"
+    threads: 1
+    resources:
+        mem_mb=6000,
+        runtime=20,
+    conda:
+        "../../envs/data.yaml"
+    script:
+        "../../scripts/inputs_summary.py"
