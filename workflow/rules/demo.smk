@@ -23,7 +23,6 @@ if config["inputs"] == "demo":
                 part=_part,
                 size=config["demo"]["size"],
                 seed=config["demo"]["seed"],
-                outdir=DEMO_DIR,
             log:
                 f"logs/demo/{_part}.log",
             benchmark:

@@ -8,6 +8,8 @@ name, code), then value-added rows and total input. Columns: 31 x 42 intermediat
 
 from __future__ import annotations
 
+import re
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +66,20 @@ def write_ceads_mrio(path: str | Path, provinces_zh: Sequence[str], sector_codes
         ws.append([name, name, code, *values.tolist()])
     with atomic_output(path) as tmp:
         wb.save(tmp)
+        normalise_xlsx(tmp)
+
+
+def normalise_xlsx(path: Path, stamp: str = "2017-12-31T00:00:00Z") -> None:
+    """Make an .xlsx byte-reproducible: fixed zip entry times and fixed document timestamps."""
+    with zipfile.ZipFile(path) as src:
+        entries = [(info.filename, src.read(info.filename)) for info in src.infolist()]
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for name, data in entries:
+            if name == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), data)
+            info = zipfile.ZipInfo(name, date_time=(2017, 12, 31, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, data)
 
 
 @dataclass

@@ -1,0 +1,195 @@
+"""The demo generator: every file is read back by an independent reader and holds what it should."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import harpy
+import netCDF4
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+from exportpm.demo.economy import solve_global
+from exportpm.demo.spec import SPECIES, SYNTHETIC_NOTE, world_spec
+from exportpm.demo.world import PARTS, write_part
+from exportpm.io.gtap import HEADER_SETS, gtap_identity_residuals
+from exportpm.resources import resource
+
+FLOAT32_RTOL = 5e-7  # float32 storage of sums of many positive terms
+
+
+def test_every_declared_file_is_written(tiny_world, tiny_files):
+    for files in tiny_files.values():
+        for name in files:
+            assert (tiny_world / name).is_file(), name
+
+
+def test_gtap_har_read_back_by_harpy_satisfies_identities(tiny_world):
+    har = harpy.HarFileObj.loadFromDisk(str(tiny_world / "gtap/basedata.har"))
+    names = [n.strip() for n in har.getHeaderArrayNames()]
+    for header in (*HEADER_SETS, "REG", "COMM", "ACTS", "ENDW", "MARG"):
+        assert header in names
+    headers = {n: np.asarray(har.getHeaderArrayObj(n)["array"]) for n in HEADER_SETS}
+    for name, array in headers.items():
+        assert array.dtype == np.float32, name
+        assert (array >= 0).all(), name
+    sets = {n: [s.strip() for s in har.getHeaderArrayObj(n)["array"]] for n in ("REG", "COMM", "MARG")}
+    assert sets["REG"] == list(world_spec("tiny").regions)
+    vdfb = har.getHeaderArrayObj("VDFB")
+    assert [s["name"] for s in vdfb["sets"]] == ["COMM", "ACTS", "REG"]
+    residuals = gtap_identity_residuals({k: v.astype(np.float64) for k, v in headers.items()},
+                                        tuple(sets["MARG"]), tuple(sets["COMM"]))
+    assert max(residuals.values()) < FLOAT32_RTOL, residuals
+    # price links: tariffs and export taxes are non-negative
+    assert (headers["VMSB"] >= headers["VCIF"] * (1 - 1e-6)).all()
+    assert (headers["VFOB"] >= headers["VXSB"] * (1 - 1e-6)).all()
+    assert "SYNTHETIC" in "".join(har.getHeaderArrayObj("XXHS")["array"])
+
+
+def test_full_world_identities_and_plausibility():
+    """The full-size economy (not written here): exact identities, China's export structure."""
+    spec = world_spec("full")
+    world = solve_global(spec)
+    assert len(spec.regions) == 160 and len(spec.sectors) == 65
+    assert max(gtap_identity_residuals(world.headers, world.margins, world.sectors).values()) < 1e-12
+    china = spec.regions.index("chn")
+    exports = world.headers["VXSB"][:, china, :].sum(1)
+    top = {spec.sectors[i] for i in np.argsort(exports)[-6:]}
+    assert "ele" in top  # electronics lead China's exports
+    usa = spec.regions.index("usa")
+    to = world.headers["VXSB"][:, china, :].sum(0)
+    assert to[usa] == to.max()  # the USA is China's largest single export market
+
+
+def test_ceads_read_back_by_pandas_openpyxl(tiny_world):
+    spec = world_spec("tiny")
+    raw = pd.read_excel(tiny_world / "ceads/china_provincial_mrio_2017.xlsx", sheet_name="Table_2017",
+                        header=None, engine="openpyxl")
+    P, K = len(spec.provinces), len(spec.ceads_sectors)
+    assert "SYNTHETIC" in str(raw.iat[0, 0])
+    codes = raw.iloc[3, 3:].tolist()
+    assert codes[: P * K] == list(spec.ceads_sectors) * P
+    assert codes[-4:] == ["EX", "IM", "OTHER", "TOTAL"]
+    body = raw.iloc[4:4 + P * K, 3:].to_numpy(dtype=float)
+    provinces = raw.iloc[4:4 + P * K, 0].ffill().tolist()
+    assert provinces[::K] == list(spec.provinces["name_zh"])
+    Z, FD = body[:, : P * K], body[:, P * K: P * K + 5 * P]
+    ex, im, other, total = body[:, -4:].T
+    np.testing.assert_allclose(Z.sum(1) + FD.sum(1) + ex - im + other, total, rtol=1e-12)
+    va = raw.iloc[4 + P * K: 4 + P * K + 4, 3:3 + P * K].to_numpy(dtype=float)
+    np.testing.assert_allclose(Z.sum(0) + va.sum(0), total, rtol=1e-12)
+    assert (FD[:, 4::5] < 0).any(), "inventory changes include negatives (GRAS must handle them)"
+
+
+def test_full_provincial_economy_is_export_heavy_on_the_coast():
+    from exportpm.demo.provincial import build_provincial
+
+    spec = world_spec("full")
+    economy = build_provincial(spec, solve_global(spec))
+    P, K = len(spec.provinces), len(spec.ceads_sectors)
+    exports = economy.exports.reshape(P, K).sum(1)
+    coast = spec.provinces["region_class"].isin(["East Coast", "Beijing-Tianjin"]).to_numpy()
+    assert 0.7 < exports[coast].sum() / exports.sum() < 0.95  # the paper: inland 19.8 % of export volume
+    output = economy.output.reshape(P, K)
+    coal = spec.ceads_sectors.index("02")
+    isos = list(spec.provinces["iso3166_2"])
+    shanxi, guangdong = isos.index("CN-SX"), isos.index("CN-GD")
+    assert output[shanxi, coal] / output[shanxi].sum() > 5 * output[guangdong, coal] / output[guangdong].sum()
+
+
+def test_yearbooks_match_provincial_agriculture(tiny_world):
+    ag = pd.read_csv(tiny_world / "yearbook/agriculture_output_2017.csv", comment="#")
+    pivot = ag.pivot(index="province", columns="item", values="output_value_100m_cny")
+    assert (pivot["grains"] >= pivot["rice"] + pivot["wheat"]).all()  # cereal grains nec >= 0
+    parts = pivot.drop(columns=["total", "grains", "agricultural_services"]).sum(axis=1)
+    gro = pivot["grains"] - pivot["rice"] - pivot["wheat"]
+    np.testing.assert_allclose(parts + gro + pivot["agricultural_services"], pivot["total"], rtol=1e-6)
+    cattle = pd.read_csv(tiny_world / "yearbook/cattle_2017.csv", comment="#")
+    assert cattle["beef_price_cny_per_kg"].isna().sum() >= 1  # a missing price to fill with the national mean
+    wood = pd.read_csv(tiny_world / "yearbook/wood_furniture_2017.csv", comment="#")
+    assert (wood["furniture_output_100m_cny"] > 0).all()
+
+
+def test_customs_records_and_concordances(tiny_world):
+    customs = pd.read_csv(tiny_world / "customs/customs_2017.csv", comment="#", dtype={"hs_code": str,
+                                                                                     "trade_mode_code": str})
+    assert set(customs["flow"]) == {"export", "import"}
+    assert customs["hs_code"].str.fullmatch(r"\d{8}").all()
+    assert (customs["value_usd"] > 0).all()
+    concordance = pd.read_csv(tiny_world / "customs/hs6_gtap_concordance.csv", comment="#", dtype=str)
+    assert customs["hs_code"].str[:6].isin(concordance["hs6"]).all()
+    iso3 = {c for members in resource("gtap11_regions")["iso3_members"] for c in members.split(";")}
+    assert customs["partner_iso3"].isin(iso3).all()
+    excluded = {"processing trade with imported materials", "equipment imported for processing trade",
+                "bonded-zone warehousing and re-exported goods"}
+    assert customs["trade_mode"].isin(excluded).any() and (~customs["trade_mode"].isin(excluded)).any()
+
+
+def test_meic_files_read_back_by_netcdf4(tiny_world):
+    path = tiny_world / "meic/2017_01_industry_SO2.nc"
+    with netCDF4.Dataset(path) as nc:
+        assert nc.data_model == "NETCDF3_CLASSIC"
+        nc.set_auto_maskandscale(False)
+        nlon, nlat = nc["dimension"][:]
+        assert list(nc["x_range"][:]) == [70.0, 150.0] and list(nc["y_range"][:]) == [10.0, 60.0]
+        z = nc["z"][:].reshape(nlat, nlon)
+        nodata = nc["z"].nodata_value
+        assert "SYNTHETIC" in nc.title
+    valid = z[z != nodata]
+    assert (valid >= 0).all() and valid.sum() > 0
+    # rows run north to south: the northernmost rows (55-60N) hold no Chinese province in the tiny world
+    assert (z[:2] == nodata).all()
+
+
+def test_meic_totals_follow_gains_within_a_few_percent(tiny_world):
+    from exportpm.io.meic import read_meic_grid
+
+    spec = world_spec("tiny")
+    meic_t = sum(read_meic_grid(tiny_world / f"meic/2017_{m:02d}_power_SO2.nc")[1].sum() for m in range(1, 13))
+    g15 = pd.read_csv(tiny_world / "gains/gains_2015_SO2.csv", skiprows=6)
+    g20 = pd.read_csv(tiny_world / "gains/gains_2020_SO2.csv", skiprows=6)
+    power = resource("gains_sectors").query("meic_sector == 'power'")["gains_sector"]
+    g17 = 0.6 * g15[g15["Sector"].isin(power)]["emiss"].sum() + 0.4 * g20[g20["Sector"].isin(power)]["emiss"].sum()
+    assert meic_t / 1e3 == pytest.approx(g17, rel=0.35)  # GAINS and MEIC are different inventories
+    assert set(g15["Region"]) == {f"CHIN_{n}" for n in spec.provinces["name_en"]}
+
+
+def test_population_sums_to_provincial_totals(tiny_world):
+    with xr.open_dataset(tiny_world / "population/population_2017.nc") as ds:
+        total = float(ds["population"].sum())
+        assert ds["population"].attrs["units"] == "persons per grid cell"
+        assert "SYNTHETIC" in ds.attrs["comment"]
+    expected = world_spec("tiny").provinces["population"].sum()
+    assert total == pytest.approx(expected, rel=1e-9)
+
+
+def test_boundaries_geojson(tiny_world):
+    collection = json.loads((tiny_world / "boundaries/provinces.geojson").read_text(encoding="utf-8"))
+    codes = [f["properties"]["iso3166_2"] for f in collection["features"]]
+    assert codes == list(world_spec("tiny").provinces["iso3166_2"])
+    assert "SYNTHETIC" in collection["source"]
+
+
+def test_agricultural_nh3(tiny_world):
+    nh3 = pd.read_csv(tiny_world / "agri_nh3/agri_nh3_2017.csv", comment="#")
+    assert set(nh3["category"]) <= set(resource("agnh3_categories")["category"])
+    assert (nh3["nh3_t"] >= 0).all() and nh3["nh3_t"].sum() > 0
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_generator_is_deterministic(tmp_path, part, tiny_world, tiny_files):
+    write_part(part, "tiny", tmp_path)
+    for name in tiny_files[part]:
+        a = hashlib.sha256((tmp_path / name).read_bytes()).hexdigest()
+        b = hashlib.sha256((tiny_world / name).read_bytes()).hexdigest()
+        assert a == b, f"{name} differs between two runs with the same seed"
+
+
+def test_every_species_has_files(tiny_files):
+    names = " ".join(tiny_files["emissions"])
+    for species in SPECIES:
+        assert f"_{species}.nc" in names
+    assert SYNTHETIC_NOTE.startswith("SYNTHETIC")
