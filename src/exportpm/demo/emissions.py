@@ -44,6 +44,8 @@ GAINS_WEIGHTS = {
     "AGR_FERT": (50, 5, 45), "AGR_COWS": (1, 1, 15), "AGR_PIG": (1, 1, 20), "AGR_POULT": (1, 1, 12),
     "AGR_OTANI": (1, 1, 5), "AGR_BURN": (47, 91, 3),
 }
+# China's 2017 gross output, about 220 trillion CNY (NBS 2017 input-output table), in 10^4 CNY.
+CHINA_OUTPUT_2017_WAN_CNY = 2.2e10
 PARTICLES = {"BC", "OC", "PM25"}
 # Annual trend (fraction per year) by MEIC sector and species family, used to make GAINS 2015 and 2020.
 TREND = {"power": {"SO2": -0.15, "NOx": -0.08, "particles": -0.10},
@@ -73,8 +75,8 @@ def gains_drivers(spec: WorldSpec, economy: ProvincialEconomy, table: pd.DataFra
     gdp_pc = prov["gdp_100m_cny"].to_numpy() / pop
     north = prov["region_class"].isin(NORTH_CLASSES).to_numpy()
     coastal = prov["region_class"].isin(["East Coast", "Beijing-Tianjin"]).to_numpy()
-    dirtiness = np.where(coastal, 0.75, 1.0) * np.where(prov["iso3166_2"].isin(
-        ["CN-SX", "CN-NM", "CN-HE", "CN-NX", "CN-XJ", "CN-GZ"]).to_numpy(), 1.5, 1.0)
+    dirtiness = np.where(coastal, 0.6, 1.0) * np.where(prov["iso3166_2"].isin(
+        ["CN-SX", "CN-NM", "CN-HE", "CN-NX", "CN-XJ", "CN-GZ"]).to_numpy(), 2.0, 1.0)
     drivers = np.zeros((len(table), len(prov)))
     for g, row in enumerate(table.itertuples()):
         if row.excluded == "private_vehicle":
@@ -94,19 +96,18 @@ def build_inventories(spec: WorldSpec, economy: ProvincialEconomy) -> Inventorie
         c in spec.sectors for c in r["gtap_codes"].split(";")), axis=1)
     table = table[present].reset_index(drop=True)
     drivers = gains_drivers(spec, economy, table)
-    nat_scale = economy.output.sum() / 2.3e12  # tiny worlds are a fraction of China
+    nat_scale = min(economy.output.sum() / CHINA_OUTPUT_2017_WAN_CNY, 1.0)  # a smaller world emits less
     P, G, Q = len(spec.provinces), len(table), len(SPECIES)
     e2017 = np.zeros((G, P, Q))
-    for s, meic in enumerate(MEIC_SECTORS):
+    for meic in MEIC_SECTORS:
         members = np.flatnonzero(table["meic_sector"].to_numpy() == meic)
         for q, species in enumerate(SPECIES):
             w = np.array([GAINS_WEIGHTS[table.at[g, "gains_sector"]][species_column(species)] for g in members])
             w = w * np.exp(rng.normal(0, 0.1, len(members)))
-            total = NATIONAL_KT.at[meic, species] * min(nat_scale, 1.0)
+            total = NATIONAL_KT.at[meic, species] * nat_scale
             for g, weight in zip(members, w / w.sum(), strict=True):
                 share = drivers[g] / drivers[g].sum() if drivers[g].sum() > 0 else np.full(P, 1 / P)
                 e2017[g, :, q] = total * weight * share
-        _ = s
     gains = {}
     for year in (2015, 2020):
         rate = np.zeros((G, Q))
