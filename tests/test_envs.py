@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import yaml
-
 from conftest import REPO
 
 
@@ -29,7 +28,8 @@ def test_env_versions_agree_with_lock():
                 if not match or match.group(1) == "python":
                     continue
                 name, _, version = match.groups()
-                assert pins.get(name.lower()) == version, f"{path.name}: {name} {version} vs lock {pins.get(name.lower())}"
+                locked = pins.get(name.lower())
+                assert locked == version, f"{path.name}: {name} {version} vs lock {locked}"
 
 
 def test_every_rule_has_a_conda_directive():

@@ -54,7 +54,7 @@ def test_ceads_reader_round_trip_and_corrupt_file(tiny_world, tmp_path):
                                table.output, rtol=1e-12)
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04 nonsense")
-    with pytest.raises(InputError, match="broken.xlsx"):
+    with pytest.raises(InputError, match=r"broken\.xlsx"):
         read_ceads_mrio(broken)
 
 

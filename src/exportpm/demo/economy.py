@@ -294,7 +294,7 @@ def solve_global(spec: WorldSpec, tol: float = 1e-13, max_iter: int = 2000) -> G
                 "vfob": vfob, "vxsb": vxsb, "vst": vst, "supply": supply}
 
     x = fd_total.copy()
-    for iteration in range(1, max_iter + 1):
+    for iteration in range(1, max_iter + 1):  # noqa: B007 (reported after the loop)
         state = flows(x)
         change = np.abs(state["supply"] - x).max() / x.max()
         x = state["supply"]

@@ -153,7 +153,7 @@ def build_provincial(spec: WorldSpec, world: GlobalEconomy, tol: float = 1e-12) 
 
     fd_total = fd.sum(2)
     x = exports + fd_total
-    for iteration in range(1, 5001):
+    for iteration in range(1, 5001):  # noqa: B007 (reported after the loop)
         demand = np.einsum("kjp,jp->kp", a, x) + fd_total
         new = np.einsum("kqp,kp->kq", trade, (1 - m) * demand) + exports
         change = np.abs(new - x).max() / new.max()

@@ -41,7 +41,8 @@ TRADE_MODES = pd.DataFrame(
      ("0420", "equipment imported for processing trade", True, 0.03),
      ("1233", "bonded-zone warehousing and re-exported goods", True, 0.08)],
     columns=["trade_mode_code", "trade_mode", "excluded_by_paper", "weight"])
-GEOGRAPHIC_TILT = {"CN-GD": {"hkg": 3.0, "usa": 1.3}, "CN-LN": {"jpn": 2.5, "kor": 2.5}, "CN-SD": {"kor": 2.5, "jpn": 1.8},
+GEOGRAPHIC_TILT = {"CN-GD": {"hkg": 3.0, "usa": 1.3}, "CN-LN": {"jpn": 2.5, "kor": 2.5},
+                   "CN-SD": {"kor": 2.5, "jpn": 1.8},
                    "CN-JL": {"kor": 2.0, "rus": 2.0}, "CN-HL": {"rus": 6.0}, "CN-NM": {"mng": 8.0, "rus": 3.0},
                    "CN-XJ": {"kaz": 10.0, "kgz": 10.0, "xsu": 5.0}, "CN-YN": {"xse": 5.0, "vnm": 4.0, "lao": 5.0},
                    "CN-GX": {"vnm": 6.0}, "CN-FJ": {"twn": 4.0}, "CN-SH": {"jpn": 1.5, "deu": 1.3}}
