@@ -14,6 +14,7 @@ validate(config, "workflow/schemas/config.schema.yaml", set_default=True)
 include: "workflow/rules/common.smk"
 include: "workflow/rules/demo.smk"
 include: "workflow/rules/inputs.smk"
+include: "workflow/rules/mrio.smk"
 
 
 rule all:
@@ -22,3 +23,5 @@ rule all:
     default_target: True
     input:
         rules.inputs_summary.output.summary,
+        rules.ras.output.mrio,
+        rules.ras.output.report,

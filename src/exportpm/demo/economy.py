@@ -107,7 +107,7 @@ GROUP_CENTROID = {"USA": (-98, 39), "Western Europe": (5, 48), "Eastern Europe":
                   "Rest of East Asia": (135, 37), "Rest of Asia": (100, 12), "Central Asia and Caucasus": (65, 42),
                   "Middle East": (45, 28), "Africa": (20, 5), "Other North America": (-100, 45),
                   "Latin America": (-60, -10), "Oceania": (145, -28), "Rest of the World": (0, 0)}
-CNY_PER_USD_2017 = 6.75
+CNY_PER_USD_2017 = 6.7518  # 2017 average central parity (PBoC)
 # 10^4 CNY per US$ million at the 2017 average rate.
 WAN_CNY_PER_MUSD = CNY_PER_USD_2017 * 100.0
 

@@ -1,0 +1,153 @@
+"""The foreign countries - Chinese provinces linked MRIO (paper: Foreign countries-Chinese provinces linked
+MRIO table) and its GRAS balance.
+
+Regions: the foreign GTAP regions (GTAP order, mainland China removed), then the provinces. Blocks:
+ZF-F / DF-F from GTAP, ZP-P / DP-P from the expanded provincial MRIO with imports taken out row by row
+(competitive -> domestic flows), ZP-F / DP-F and ZF-P / DF-P from customs (Eq. 2).
+
+Balancing: the matrix [[Z, Y], [v', 0]] is balanced so that rows (Z1 + Y1) and columns (1'Z + v') both
+equal gross output x (GTAP output abroad, provincial output at home), final-demand columns keep their
+source totals, and the value-added row takes the remainder (its total equals total final demand).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from exportpm.mrio.customs import TradeBlocks
+from exportpm.mrio.gras import GrasResult, apply_scaling, gras, split_signs
+from exportpm.mrio.gtap import FD_CATEGORIES, GlobalMRIO
+from exportpm.mrio.provincial import ProvincialMRIO
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LinkedMRIO:
+    """US$ million; rows/columns region-major over ``regions`` x ``sectors``; Y columns region x category."""
+
+    regions: tuple[str, ...]
+    sectors: tuple[str, ...]
+    is_province: np.ndarray
+    Z: np.ndarray
+    Y: np.ndarray
+    x: np.ndarray
+    v: np.ndarray
+    categories: tuple[str, ...] = FD_CATEGORIES
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.regions) * len(self.sectors)
+
+
+def domestic_share(provincial: ProvincialMRIO) -> np.ndarray:
+    """1 - import share of each provincial row: imports / (intermediate + final use), clipped to [0, 1]."""
+    absorption = provincial.Z.sum(1) + provincial.FD.sum(1)
+    share = np.divide(provincial.imports, absorption, out=np.zeros_like(absorption), where=absorption > 0)
+    if (share > 1).any():
+        log.warning("provincial MRIO: %d rows import more than they use; import share capped at 1",
+                    int((share > 1).sum()))
+    return 1.0 - np.clip(share, 0.0, 1.0)
+
+
+def assemble(world: GlobalMRIO, provincial: ProvincialMRIO, blocks: TradeBlocks, china: str = "chn"
+             ) -> tuple[LinkedMRIO, np.ndarray, np.ndarray]:
+    """The unbalanced linked table and its targets: gross output x and final-demand column totals."""
+    if tuple(world.sectors) != tuple(provincial.sectors):
+        raise ValueError("GTAP and provincial sectors differ")
+    N, D = world.n, len(FD_CATEGORIES)
+    foreign = tuple(r for r in world.regions if r != china)
+    F, P = len(foreign), len(provincial.provinces)
+    keep_rows = np.concatenate([np.arange(world.regions.index(r) * N, (world.regions.index(r) + 1) * N)
+                                for r in foreign])
+    keep_fd = np.concatenate([np.arange(world.regions.index(r) * D, (world.regions.index(r) + 1) * D)
+                              for r in foreign])
+    n = (F + P) * N
+    Z = np.empty((n, n))
+    for b in range(F):  # block by block: no full-size temporary copy of the GTAP matrix
+        Z[b * N:(b + 1) * N, :F * N] = world.Z[keep_rows[b * N:(b + 1) * N]][:, keep_rows]
+    Z[:F * N, F * N:] = blocks.ZFP
+    Z[F * N:, :F * N] = blocks.ZPF
+    dom = domestic_share(provincial)
+    Z[F * N:, F * N:] = provincial.Z * dom[:, None]
+    Y = np.empty((n, (F + P) * D))
+    Y[:F * N, :F * D] = world.Y[np.ix_(keep_rows, keep_fd)]
+    Y[:F * N, F * D:] = blocks.DFP
+    Y[F * N:, :F * D] = blocks.DPF
+    Y[F * N:, F * D:] = provincial.FD * dom[:, None]
+    x = np.concatenate([world.x[keep_rows], provincial.x])
+    v = np.concatenate([world.v[keep_rows], provincial.va])
+    fd_totals = np.concatenate([world.Y[:, keep_fd].sum(0), provincial.FD.sum(0)])
+    table = LinkedMRIO(foreign + provincial.provinces, world.sectors,
+                       np.array([False] * F + [True] * P), Z, Y, x, v)
+    log.info("linked table: %d regions (%d foreign, %d provinces) x %d sectors = %d rows; %d final-demand columns",
+             F + P, F, P, N, n, Y.shape[1])
+    return table, x, fd_totals
+
+
+def augmented(table: LinkedMRIO) -> np.ndarray:
+    """The (n + 1) x (n + m) matrix [[Z, Y], [v', 0]] that GRAS balances."""
+    n, m = table.n_rows, table.Y.shape[1]
+    A = np.empty((n + 1, n + m))
+    A[:n, :n], A[:n, n:], A[n, :n], A[n, n:] = table.Z, table.Y, table.v, 0.0
+    return A
+
+
+def balance_augmented(A: np.ndarray, x_target: np.ndarray, fd_target: np.ndarray, tol: float = 1e-10,
+                      max_iter: int = 5000) -> GrasResult:
+    """GRAS on [[Z, Y], [v', 0]] in place: rows and columns of the Z block to x, final-demand columns to their
+    totals, the value-added row to total final demand (so both sides add up)."""
+    u = np.concatenate([x_target, [fd_target.sum()]])
+    w = np.concatenate([x_target, fd_target])
+    P, N = split_signs(A)
+    log.info("GRAS prior: %d x %d, %.4g positive mass, %d negative entries (%.4g)", *A.shape, P.sum(), N.nnz,
+             N.sum())
+    result = gras(P, N, u, w, tol=tol, max_iter=max_iter)
+    apply_scaling(P, N, result)
+    return result
+
+
+def balance(table: LinkedMRIO, x_target: np.ndarray, fd_target: np.ndarray, tol: float = 1e-10,
+            max_iter: int = 5000) -> tuple[LinkedMRIO, GrasResult, pd.DataFrame]:
+    """Balanced copy of ``table`` (rows = columns = x), the GRAS run and a before/after report."""
+    A = augmented(table)
+    labels = row_labels(table)
+    before = balance_report(A, table.n_rows, x_target, fd_target, labels, "unbalanced")
+    result = balance_augmented(A, x_target, fd_target, tol, max_iter)
+    after = balance_report(A, table.n_rows, x_target, fd_target, labels, "balanced", result)
+    n = table.n_rows
+    balanced = LinkedMRIO(table.regions, table.sectors, table.is_province, A[:n, :n], A[:n, n:], x_target.copy(),
+                          A[n, :n].copy(), table.categories)
+    return balanced, result, pd.concat([before, after], ignore_index=True)
+
+
+def row_labels(table: LinkedMRIO) -> list[str]:
+    return [f"{r}/{s}" for r in table.regions for s in table.sectors]
+
+
+def balance_report(A: np.ndarray, n: int, x_target: np.ndarray, fd_target: np.ndarray, labels: list[str],
+                   stage: str, result: GrasResult | None = None) -> pd.DataFrame:
+    """Residuals of rows, columns and final-demand totals against the targets (relative, max and where)."""
+    rows = A[:n].sum(1)
+    cols = A[:, :n].sum(0)
+    fd = A[:n, n:].sum(0)
+    records = []
+    for name, values, target, where in (("row_sums_vs_x", rows, x_target, labels),
+                                        ("column_sums_vs_x", cols, x_target, labels),
+                                        ("final_demand_totals", fd, fd_target, None)):
+        denom = np.maximum(np.abs(target), 1e-9 * np.abs(target).mean())
+        rel = np.abs(values - target) / denom
+        worst = int(np.argmax(rel))
+        at = where[worst] if where else f"final-demand column {worst}"
+        records.append((stage, name, float(rel.max()), at, float(np.abs(values - target).sum())))
+    records.append((stage, "negative_intermediate_entries", float((A[:n, :n] < 0).sum()), "", np.nan))
+    records.append((stage, "negative_final_demand_entries", float((A[:n, n:] < 0).sum()), "", np.nan))
+    records.append((stage, "value_added_min", float(A[n, :n].min()), labels[int(np.argmin(A[n, :n]))], np.nan))
+    if result is not None:
+        records.append((stage, "gras_iterations", float(result.iterations), "", np.nan))
+        records.append((stage, "gras_seconds", result.seconds, "", np.nan))
+    return pd.DataFrame(records, columns=["stage", "check", "value", "where", "absolute_gap_total"])

@@ -1,0 +1,135 @@
+# The foreign countries - Chinese provinces linked MRIO (paper Eq. 1-2; design products 1-5).
+
+
+rule gtap_parse:
+    message:
+        "GTAP basedata -> global MRIO (import proportionality), with the GTAP identities checked"
+    input:
+        gtap=raw("gtap_basedata"),
+    output:
+        mrio="results/mrio/gtap_mrio.nc",
+        identities="results/mrio/gtap_identities.csv",
+    params:
+        identity_rtol=config["mrio"]["gtap_identity_rtol"],
+    log:
+        "logs/gtap_parse.log",
+    benchmark:
+        "benchmarks/gtap_parse.tsv"
+    threads: 1
+    resources:
+        mem_mb=6000,
+        runtime=30,
+    conda:
+        "../../envs/numerics.yaml"
+    script:
+        "../../scripts/gtap_parse.py"
+
+
+rule provincial_expand:
+    message:
+        "Provincial MRIO 42 -> 65 GTAP sectors (Eq. 1, yearbook treatments)"
+    input:
+        ceads=raw("ceads_mrio"),
+        agriculture=raw("yearbook_agriculture"),
+        cattle=raw("yearbook_cattle"),
+        wood_furniture=raw("yearbook_wood_furniture"),
+        concordance=config["resources"]["ceads_gtap_concordance"],
+        gtap_mrio=rules.gtap_parse.output.mrio,
+    output:
+        mrio="results/mrio/provincial_expanded.nc",
+        split_check="results/mrio/provincial_split_shares.csv",
+    params:
+        china=config["mrio"]["china_region"],
+        cny_per_usd=config["mrio"]["cny_per_usd"],
+    log:
+        "logs/provincial_expand.log",
+    benchmark:
+        "benchmarks/provincial_expand.tsv"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=20,
+    conda:
+        "../../envs/data.yaml"
+    script:
+        "../../scripts/provincial_expand.py"
+
+
+rule customs_blocks:
+    message:
+        "Customs-linked export and import blocks (Eq. 2)"
+    input:
+        customs=raw("customs"),
+        hs6_concordance=raw("hs6_concordance"),
+        iso3_regions=config["resources"]["iso3_regions"],
+        gtap_mrio=rules.gtap_parse.output.mrio,
+        provincial=rules.provincial_expand.output.mrio,
+    output:
+        blocks="results/mrio/customs_blocks.nc",
+        summary="results/mrio/customs_summary.csv",
+    params:
+        china=config["mrio"]["china_region"],
+        excluded_trade_modes=config["customs"]["excluded_trade_modes"],
+    log:
+        "logs/customs_blocks.log",
+    benchmark:
+        "benchmarks/customs_blocks.tsv"
+    threads: 1
+    resources:
+        mem_mb=6000,
+        runtime=20,
+    conda:
+        "../../envs/numerics.yaml"
+    script:
+        "../../scripts/customs_blocks.py"
+
+
+rule link:
+    message:
+        "Assemble ZF-F/DF-F, ZP-P/DP-P, ZP-F/DP-F, ZF-P/DF-P into the unbalanced linked MRIO"
+    input:
+        gtap_mrio=rules.gtap_parse.output.mrio,
+        provincial=rules.provincial_expand.output.mrio,
+        blocks=rules.customs_blocks.output.blocks,
+    output:
+        mrio=temp("results/mrio/linked_unbalanced.nc"),
+    params:
+        china=config["mrio"]["china_region"],
+    log:
+        "logs/link.log",
+    benchmark:
+        "benchmarks/link.tsv"
+    threads: 1
+    resources:
+        mem_mb=8000,
+        runtime=20,
+    conda:
+        "../../envs/numerics.yaml"
+    script:
+        "../../scripts/link.py"
+
+
+rule ras:
+    message:
+        "GRAS balance of the linked MRIO (rows = columns = gross output)"
+    input:
+        mrio=rules.link.output.mrio,
+    output:
+        mrio="results/mrio/linked_mrio.nc",
+        report="results/mrio/balance_report.csv",
+    params:
+        tolerance=config["mrio"]["gras_tolerance"],
+        max_iterations=config["mrio"]["gras_max_iterations"],
+        provenance="synthetic demo world" if config["inputs"] == "demo" else "real inputs",
+    log:
+        "logs/ras.log",
+    benchmark:
+        "benchmarks/ras.tsv"
+    threads: 2
+    resources:
+        mem_mb=8000,
+        runtime=60,
+    conda:
+        "../../envs/numerics.yaml"
+    script:
+        "../../scripts/ras.py"
