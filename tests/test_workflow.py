@@ -12,7 +12,7 @@ import pytest
 from conftest import REPO
 
 pytestmark = pytest.mark.workflow
-WORKFLOW_FILES = ("Snakefile", "workflow", "config", "scripts", "envs", "profiles")
+WORKFLOW_FILES = ("Snakefile", "workflow", "config", "scripts", "envs", "profiles", "resources")
 
 
 def workflow_copy(tmp_path: Path) -> Path:
@@ -43,6 +43,11 @@ def test_tiny_world_runs_every_rule(tmp_path):
         log = workdir / f"logs/demo/{rule.removeprefix('demo_')}.log"
         assert log.read_text(encoding="utf-8").strip(), f"{rule} wrote no log"
     assert "identity output_balance" in (workdir / "logs/inputs_summary.log").read_text(encoding="utf-8")
+    report = pd.read_csv(workdir / "results/mrio/balance_report.csv", comment="#").set_index(["stage", "check"])
+    assert report.at[("balanced", "row_sums_vs_x"), "value"] < 1e-8
+    assert report.at[("balanced", "column_sums_vs_x"), "value"] < 1e-8
+    assert "GRAS converged" in (workdir / "logs/ras.log").read_text(encoding="utf-8")
+    assert not (workdir / "results/mrio/linked_unbalanced.nc").exists()  # temp() product removed
     # a second run has nothing to do
     again = snakemake(workdir, "--configfile", "config/tiny.yaml", "-n")
     assert "Nothing to be done" in again.stdout + again.stderr
