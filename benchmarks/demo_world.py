@@ -7,15 +7,12 @@ Prints one row per part: wall seconds, peak resident memory of the process so fa
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import resource
 import tempfile
 import time
 from pathlib import Path
 
-from threadpoolctl import threadpool_info
-
+from exportpm.benchmarking import machine_description
 from exportpm.demo.world import PARTS, write_part
 
 
@@ -23,8 +20,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", choices=["tiny", "full"], default="full")
     args = parser.parse_args()
-    blas = ", ".join(f"{i['internal_api']} {i['version']}" for i in threadpool_info()) or "none"
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; BLAS: {blas}")
+    print(machine_description())
     print(f"demo world size: {args.size}")
     print(f"{'part':<12}{'seconds':>10}{'peak MB':>10}{'files':>8}{'MB written':>12}")
     with tempfile.TemporaryDirectory() as folder:
