@@ -159,3 +159,17 @@ def test_split_rules_by_hand():
     np.testing.assert_allclose(S[1, 1, 3], 1.5 * 50 * 1e3 / 1e5)    # national average price (only AA reports)
     np.testing.assert_allclose(S[:, 1, 4], 1 - S[:, 1, 3])
     np.testing.assert_allclose(S[:, 2, 5:], [[0.75, 0.25], [0.5, 0.5]])
+
+
+def test_ceads_reader_rejects_negative_output(tiny_world, tmp_path):
+    from openpyxl import load_workbook
+
+    from exportpm.io.ceads import read_ceads_mrio
+
+    wb = load_workbook(tiny_world / "ceads/china_provincial_mrio_2017.xlsx")
+    ws = wb["Table_2017"]
+    ws.cell(row=5, column=ws.max_column).value = -1.0  # total output of the first province-sector
+    path = tmp_path / "ceads_bad.xlsx"
+    wb.save(path)
+    with pytest.raises(InputError, match=r"ceads_bad\.xlsx: field 'total output'"):
+        read_ceads_mrio(path)
