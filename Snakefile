@@ -15,6 +15,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/demo.smk"
 include: "workflow/rules/inputs.smk"
 include: "workflow/rules/mrio.smk"
+include: "workflow/rules/inventory.smk"
 
 
 rule all:
@@ -25,3 +26,4 @@ rule all:
         rules.inputs_summary.output.summary,
         rules.ras.output.mrio,
         rules.ras.output.report,
+        rules.inventory_hybrid.output.emissions,

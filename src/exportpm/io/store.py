@@ -196,3 +196,28 @@ def write_linked_from_augmented(table: LinkedMRIO, A: np.ndarray, path: str | Pa
                 for start in range(0, n, chunk_rows):
                     stop = min(start + chunk_rows, n)
                     var[start:stop, :] = A[start:stop, cols]
+
+
+def read_output(path: str | Path) -> tuple[tuple[str, ...], tuple[str, ...], np.ndarray, np.ndarray]:
+    """Regions, sectors, gross output x and the province flag per region, without loading the matrices."""
+    with _open(path, ("x", "is_province")) as ds:
+        regions = tuple(dict.fromkeys(ds["region"].values.tolist()))
+        sectors = tuple(dict.fromkeys(ds["sector"].values.tolist()))
+        flags = ds["is_province"].values.reshape(len(regions), len(sectors))[:, 0].astype(bool)
+        return regions, sectors, ds["x"].values, flags
+
+
+def write_intensities(F: np.ndarray, species: tuple[str, ...], regions, sectors, path: str | Path,
+                      attrs: dict) -> None:
+    """F(species, row): emission intensities on the linked table's rows, t per US$ million (Eq. 9)."""
+    row_region, row_sector = _labels(regions, sectors)
+    ds = xr.Dataset({"F": (("species", "row"), F, {"units": "t per US$ million of output",
+                                                   "long_name": "emission intensity (paper Eq. 9)"})},
+                    coords={"species": list(species), "region": ("row", row_region), "sector": ("row", row_sector)},
+                    attrs=attrs)
+    _write(ds, path)
+
+
+def read_intensities(path: str | Path) -> tuple[tuple[str, ...], np.ndarray]:
+    with _open(path, ("F",)) as ds:
+        return tuple(ds["species"].values.tolist()), ds["F"].values
