@@ -16,6 +16,7 @@ include: "workflow/rules/demo.smk"
 include: "workflow/rules/inputs.smk"
 include: "workflow/rules/mrio.smk"
 include: "workflow/rules/inventory.smk"
+include: "workflow/rules/footprint.smk"
 
 
 rule all:
@@ -27,3 +28,4 @@ rule all:
         rules.ras.output.mrio,
         rules.ras.output.report,
         rules.inventory_hybrid.output.emissions,
+        rules.export_emissions.output.fractions,

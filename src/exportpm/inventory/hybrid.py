@@ -79,6 +79,10 @@ def build_inventory(provinces: tuple[str, ...], sectors: tuple[str, ...], output
                 emissions[:, s, :, q] = ag_nh3 * meic[:, s, q][:, None]
                 continue
             members = np.flatnonzero(meic_index == s)
+            if members.size == 0:
+                if meic[:, s, q].sum() > 0:
+                    raise ValueError(f"MEIC {meic_sector} {species} has emissions but no GAINS sector belongs to it")
+                continue
             sub = gains_shares(gains, members) * meic[:, s, q][:, None]
             for k, g in enumerate(members):
                 if is_excluded[g]:

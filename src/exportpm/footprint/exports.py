@@ -1,0 +1,245 @@
+"""Export-related emissions of Chinese provinces (paper Eq. 8-13) on the linked MRIO.
+
+Emissions in province r driven by final demand d of foreign country e follow two channels:
+* final products (Eq. 10-12): Chinese products consumed abroad, E_fin[r, s, e, d] = F_r L[r, s] Y[s, (e,d)],
+  where s is the province that exports the final product; direct when s = r (Eq. 11), indirect otherwise
+  (Eq. 12);
+* intermediate exports used by foreign producers (the design's "intermediate products for foreign further
+  exports"): E_int[r, e, d] = F_r L[r, F] Y[F, (e,d)]. With the exact block identity
+  L_PF = (I - A_PP)^-1 A_PF L_FF it splits by the province s whose intermediate export leaves China:
+  E_int[r, s, e, d] = F_r (I - A_PP)^-1[r, s] (A_PF L_FF Y_F(e,d))[s].
+Everything comes from one LU factorisation of the linked table's (I - A), plus the small (I - A_PP) one:
+multipliers by emitting province from transposed solves, outputs from forward solves with many right-hand
+sides. Invariants are checked: channels add up, final demand of every kind explains all emissions, no
+negative result from non-negative inputs.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.linalg
+
+from exportpm.footprint.leontief import LeontiefSystem, technical_coefficients
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ExportInputs:
+    """The linked MRIO and intensities, as arrays. Rows region-major (region, sector)."""
+
+    regions: tuple[str, ...]
+    sectors: tuple[str, ...]
+    is_province: np.ndarray        # per region
+    Z: np.ndarray                  # n x n, US$ million (overwritten by the factorisation)
+    Y: np.ndarray                  # n x (regions x categories)
+    x: np.ndarray
+    categories: tuple[str, ...]
+    F: np.ndarray                  # species x n, t per US$ million
+    species: tuple[str, ...]
+    consumer_groups: dict[str, str]  # foreign region -> group
+    east_coast: tuple[str, ...]      # provinces whose exports define I_EXEAST
+
+
+@dataclass
+class ExportResult:
+    by_consumer: np.ndarray        # [q, r, s, e, d, channel] t; channel 0 final products, 1 intermediates
+    by_sector: np.ndarray          # [q, r, producing sector, consuming sector, group] t
+    by_emitter: np.ndarray         # [q, r, producing sector, driver] t (drivers: see driver_names)
+    driver_names: tuple[str, ...]
+    all_demand: np.ndarray         # [q, r, fd column] t: every final demand, domestic included
+    emissions: np.ndarray          # [q, r, sector] t: total emissions (F * x)
+    export_volume: np.ndarray      # [s, e, channel] US$ million: final and intermediate exports
+    provinces: tuple[str, ...]
+    foreign: tuple[str, ...]
+    groups: tuple[str, ...]
+    seconds: dict[str, float]
+
+
+def _row_index(regions, is_province, N) -> tuple[np.ndarray, np.ndarray]:
+    P = np.concatenate([np.arange(i * N, (i + 1) * N) for i, f in enumerate(is_province) if f])
+    Fr = np.concatenate([np.arange(i * N, (i + 1) * N) for i, f in enumerate(is_province) if not f])
+    return P, Fr
+
+
+def export_emissions(inp: ExportInputs, check_rtol: float = 1e-9) -> ExportResult:
+    """All export-related emission tables from one LU factorisation (see module docstring)."""
+    clock = {}
+    start = time.perf_counter()
+    N, D = len(inp.sectors), len(inp.categories)
+    n = inp.x.size
+    provinces = tuple(r for r, f in zip(inp.regions, inp.is_province, strict=True) if f)
+    foreign = tuple(r for r, f in zip(inp.regions, inp.is_province, strict=True) if not f)
+    Pn, Fn, Q = len(provinces), len(foreign), len(inp.species)
+    rows_P, rows_F = _row_index(inp.regions, inp.is_province, N)
+    fd_region = np.repeat(np.array(inp.regions), D)
+    foreign_cols = np.flatnonzero(np.isin(fd_region, foreign))         # (e, d) region-major over foreign
+    groups = tuple(dict.fromkeys(inp.consumer_groups[r] for r in foreign))
+    if (inp.F[:, rows_F] != 0).any():
+        raise ValueError("intensities must be zero outside the provinces")
+    emissions = inp.F * inp.x[None, :]
+
+    # Blocks needed after the factorisation overwrites Z.
+    A_PF = technical_coefficients(inp.Z[np.ix_(rows_P, rows_F)], inp.x[rows_F])
+    A_PP = technical_coefficients(inp.Z[np.ix_(rows_P, rows_P)], inp.x[rows_P])
+    export_volume = np.stack([
+        inp.Y[np.ix_(rows_P, foreign_cols)].reshape(Pn, N, Fn, D).sum(axis=(1, 3)),
+        inp.Z[np.ix_(rows_P, rows_F)].reshape(Pn, N, Fn, N).sum(axis=(1, 3))], axis=-1)
+    system = LeontiefSystem.factorise(technical_coefficients(inp.Z, inp.x, out=inp.Z), overwrite=True)
+    inp.Z = None  # the factors now live in that memory
+    clock["factorise"] = time.perf_counter() - start
+
+    # Multipliers by species and emitting province: G[q, r, :] = F_{q,r} L (transposed solves).
+    t = time.perf_counter()
+    rhs = np.zeros((n, Q * Pn))
+    for q in range(Q):
+        for r in range(Pn):
+            block = rows_P[r * N:(r + 1) * N]
+            rhs[block, q * Pn + r] = inp.F[q, block]
+    G = system.solve_transposed(rhs).T.reshape(Q, Pn, n)
+    # Domestic multipliers on the provinces' own system, for the intermediate channel's exporting province.
+    domestic = scipy.linalg.lu_factor(np.eye(rows_P.size) - A_PP, check_finite=False)
+    Gd = scipy.linalg.lu_solve(domestic, rhs[rows_P], trans=1, check_finite=False).T.reshape(Q, Pn, rows_P.size)
+    clock["multipliers"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    Y = inp.Y
+    all_demand = G @ Y                                                  # [q, r, all fd columns]
+    Y_PF = Y[np.ix_(rows_P, foreign_cols)].reshape(Pn, N, Fn, D)         # [s, i, e, d]
+    fin = np.einsum("qrsi,siec->qrsec", G[:, :, rows_P].reshape(Q, Pn, Pn, N), Y_PF, optimize=True)
+    # Forward solves: foreign products' final demand (intermediate channel), and the drivers below.
+    Y_F_only = np.zeros((n, foreign_cols.size))
+    Y_F_only[rows_F] = Y[np.ix_(rows_F, foreign_cols)]
+    group_of_col = np.array([groups.index(inp.consumer_groups[fd_region[c]]) for c in foreign_cols])
+    by_group = np.zeros((foreign_cols.size, len(groups)))
+    by_group[np.arange(foreign_cols.size), group_of_col] = 1.0
+    sector_of_row = np.tile(np.arange(N), len(inp.regions))
+    Y_foreign = Y[:, foreign_cols]
+    # y[(k, g)]: all final demand of group g for products of sector k, whatever their origin.
+    sector_group = np.zeros((n, N * len(groups)))
+    for k in range(N):
+        rows_k = sector_of_row == k
+        sector_group[rows_k, k * len(groups):(k + 1) * len(groups)] = Y_foreign[rows_k] @ by_group
+    province_exports = np.zeros((n, Pn))                                 # final exports of each province s
+    for s in range(Pn):
+        block = rows_P[s * N:(s + 1) * N]
+        province_exports[block, s] = Y[np.ix_(block, foreign_cols)].sum(1)
+    group_demand = Y_foreign @ by_group                                  # all rows, per group
+    rhs = np.hstack([Y_F_only, sector_group, province_exports, group_demand])
+    solved = system.solve(rhs)
+    clock["forward_solves"] = time.perf_counter() - t
+    t = time.perf_counter()
+    cut = np.cumsum([0, Y_F_only.shape[1], sector_group.shape[1], Pn, len(groups)])
+    w = solved[:, cut[0]:cut[1]]
+    x_sector_group = solved[rows_P, cut[1]:cut[2]]
+    x_province_exports = solved[rows_P, cut[2]:cut[3]]
+    x_group = solved[rows_P, cut[3]:cut[4]]
+
+    # Intermediate channel by exporting province (exact block decomposition).
+    ex_int = A_PF @ w[rows_F]                                           # [P rows, foreign cols]
+    intermediate = np.einsum("qrsi,siec->qrsec", Gd.reshape(Q, Pn, Pn, N),
+                             ex_int.reshape(Pn, N, Fn, D), optimize=True)
+    by_consumer = np.stack([fin, intermediate], axis=-1)                # [q, r, s, e, d, channel]
+
+    f_P = inp.F[:, rows_P].reshape(Q, Pn, N)
+    by_sector = f_P[:, :, :, None, None] * x_sector_group.reshape(Pn, N, N, len(groups))[None]
+    # Drivers per emitting province-sector: exports of each province s (both channels), each group.
+    ex_int_by_province = ex_int.sum(axis=1)[:, None] * np.repeat(np.eye(Pn), N, axis=0)  # column s: s's rows
+    domestic_int = scipy.linalg.lu_solve(domestic, ex_int_by_province, check_finite=False)
+    by_exporter = f_P[..., None] * (x_province_exports + domestic_int).reshape(Pn, N, Pn)[None]
+    by_group_em = f_P[..., None] * x_group.reshape(Pn, N, len(groups))[None]
+    east = np.array([p in inp.east_coast for p in provinces])
+    _close(by_exporter.sum(-1), by_group_em.sum(-1), check_rtol, "drivers: exports of all provinces = of all groups")
+    direct = np.einsum("qrjr->qrj", by_exporter)
+    drivers = np.concatenate([by_group_em.sum(-1, keepdims=True), by_exporter[..., east].sum(-1, keepdims=True),
+                              direct[..., None], by_group_em], axis=-1)
+    driver_names = ("all_exports", "east_coast_exports", "direct_exports", *(f"group:{g}" for g in groups))
+    clock["aggregation"] = time.perf_counter() - t
+    result = ExportResult(by_consumer, by_sector, drivers, driver_names, all_demand,
+                          emissions[:, rows_P].reshape(Q, Pn, N), export_volume, provinces, foreign, groups, clock)
+    check_invariants(result, G, Y, Y_F_only, rows_P, foreign_cols, check_rtol)
+    log.info("export-related emissions in %.1f s (%s)", time.perf_counter() - start,
+             ", ".join(f"{k} {v:.1f} s" for k, v in clock.items()))
+    return result
+
+
+def _close(a: np.ndarray, b: np.ndarray, rtol: float, what: str) -> None:
+    scale = max(np.abs(b).max(), 1e-300)
+    gap = float(np.abs(a - b).max() / scale)
+    if gap > rtol:
+        raise ValueError(f"invariant violated: {what} (relative gap {gap:.3g})")
+    log.info("invariant holds: %s (%.1e)", what, gap)
+
+
+def check_invariants(result: ExportResult, G: np.ndarray, Y: np.ndarray, Y_F_only: np.ndarray, rows_P: np.ndarray,
+                     foreign_cols: np.ndarray, rtol: float) -> None:
+    Q, Pn = G.shape[:2]
+    # Every final demand, domestic and foreign, explains all of a province's emissions.
+    _close(result.all_demand.sum(-1), result.emissions.sum(-1), rtol, "sum over all final demand = emissions")
+    # Intermediate channel by exporting province adds up to F_r L_PF Y_F.
+    total_int = (G @ Y_F_only).reshape(Q, Pn, -1)                 # [q, r, foreign cols]
+    _close(result.by_consumer[..., 1].sum(2).reshape(Q, Pn, -1), total_int, rtol,
+           "intermediate channel over exporting provinces = F L_PF Y_F")
+    # Both channels = emissions driven by foreign final demand.
+    foreign_total = result.all_demand[:, :, foreign_cols]
+    _close(result.by_consumer.sum(axis=(2, 5)).reshape(Q, Pn, -1), foreign_total, rtol,
+           "final + intermediate channels = foreign final demand's emissions")
+    # Direct (Eq. 11, s = r) + indirect (Eq. 12, s != r) = Eq. 10's total F_r L Y^e over Chinese products,
+    # the latter computed along another path (one product per emitting province and consumer column).
+    fin = result.by_consumer[..., 0]
+    Pn = fin.shape[1]
+    direct = fin[:, np.arange(Pn), np.arange(Pn)]                        # [q, r, e, d]
+    indirect = fin.sum(axis=2) - direct
+    eq10 = (G[:, :, rows_P] @ Y[np.ix_(rows_P, foreign_cols)]).reshape(direct.shape)
+    _close(direct + indirect, eq10, rtol, "direct (Eq. 11) + indirect (Eq. 12) = total (Eq. 10)")
+    _close(result.by_sector.sum(axis=(2, 3, 4)), foreign_total.sum(-1), rtol,
+           "by producing/consuming sector = foreign final demand's emissions")
+    _close(result.by_emitter[..., 0].sum(-1), foreign_total.sum(-1), rtol, "drivers: all exports")
+    if min(result.by_consumer.min(), result.by_sector.min(), result.by_emitter.min()) < -rtol * max(
+            result.emissions.max(), 1e-300):
+        raise ValueError("negative export-related emissions from non-negative inputs")
+
+
+def to_frames(result: ExportResult, species: tuple[str, ...], categories: tuple[str, ...], sectors: tuple[str, ...],
+              consumer_groups: dict[str, str], ape: dict[str, float]) -> dict[str, pd.DataFrame]:
+    """Long tables (non-zero rows) with categorical labels and an ``ape`` column (Eq. 13, equivalents)."""
+    ape_per_tonne = np.array([1000.0 / ape[s] for s in species])
+    frames = {}
+
+    def frame(array, names, labels):
+        idx = np.nonzero(array)
+        data = {name: pd.Categorical.from_codes(i, categories=list(lab)) for name, i, lab in zip(
+            names, idx, labels, strict=True)}
+        data["tonnes"] = array[idx]
+        data["ape"] = array[idx] * ape_per_tonne[idx[0]]
+        return pd.DataFrame(data)
+
+    frames["by_consumer"] = frame(result.by_consumer, ["species", "emitting_province", "exporting_province",
+                                                       "consumer_region", "final_demand", "channel"],
+                                  [species, result.provinces, result.provinces, result.foreign, categories,
+                                   ("final_products", "intermediate_exports")])
+    frames["by_consumer"]["consumer_group"] = frames["by_consumer"]["consumer_region"].map(consumer_groups).astype(
+        "category")
+    frames["by_consumer"]["direct"] = (frames["by_consumer"]["exporting_province"].astype(str)
+                                       == frames["by_consumer"]["emitting_province"].astype(str))
+    frames["by_sector"] = frame(result.by_sector, ["species", "emitting_province", "producing_sector",
+                                                   "consuming_sector", "consumer_group"],
+                                [species, result.provinces, sectors, sectors, result.groups])
+    frames["by_emitter"] = frame(result.by_emitter, ["species", "emitting_province", "sector", "driver"],
+                                 [species, result.provinces, sectors, result.driver_names])
+    totals = frame(result.emissions, ["species", "province", "sector"], [species, result.provinces, sectors])
+    frames["emissions"] = totals
+    volume = result.export_volume
+    idx = np.nonzero(volume)
+    frames["export_volume"] = pd.DataFrame({
+        "exporting_province": pd.Categorical.from_codes(idx[0], categories=list(result.provinces)),
+        "consumer_region": pd.Categorical.from_codes(idx[1], categories=list(result.foreign)),
+        "channel": pd.Categorical.from_codes(idx[2], categories=["final_products", "intermediate_exports"]),
+        "musd": volume[idx]})
+    frames["export_volume"]["consumer_group"] = frames["export_volume"]["consumer_region"].map(consumer_groups)
+    return frames

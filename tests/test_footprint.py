@@ -1,0 +1,120 @@
+"""Footprint engine: pymrio's test system, an explicit inverse on a small linked table, Miller & Blair."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from exportpm.footprint.exports import ExportInputs, export_emissions, to_frames
+from exportpm.footprint.leontief import LeontiefSystem, consumption_accounts, technical_coefficients
+
+
+def test_miller_blair_two_sector_leontief_inverse():
+    A = np.array([[0.15, 0.25], [0.20, 0.05]])
+    L = LeontiefSystem.factorise(A).solve(np.eye(2))
+    np.testing.assert_allclose(L, [[1.2541, 0.3300], [0.2640, 1.1221]], atol=5e-5)
+    np.testing.assert_allclose(L, np.linalg.inv(np.eye(2) - A), rtol=1e-12)
+
+
+def test_against_pymrio_test_system():
+    pymrio = pytest.importorskip("pymrio")
+    io = pymrio.load_test().calc_all()
+    regions = io.get_regions()
+    Y = io.Y.T.groupby(level="region", sort=False).sum().T[list(regions)].to_numpy()
+    ours = consumption_accounts(io.Z.to_numpy(), io.x.to_numpy().ravel(), Y, io.emissions.S.to_numpy(), len(regions))
+    for name in ("D_cba", "D_pba", "D_exp"):
+        theirs = getattr(io.emissions, name).to_numpy()
+        np.testing.assert_allclose(ours[name], theirs, rtol=1e-10, atol=1e-10 * np.abs(theirs).max())
+
+
+def small_linked(seed: int = 3, F_regions: int = 3, provinces: int = 3, N: int = 3, D: int = 3):
+    rng = np.random.default_rng(seed)
+    R = F_regions + provinces
+    n = R * N
+    Z = rng.uniform(0.0, 1.0, (n, n)) * (rng.random((n, n)) < 0.7)
+    Y = rng.uniform(0.5, 2.0, (n, R * D))
+    x = Z.sum(1) + Y.sum(1)
+    Z *= 0.8  # make sure columns have value added: x > column sums
+    x = Z.sum(1) + Y.sum(1)
+    regions = tuple(f"f{i}" for i in range(F_regions)) + tuple(f"CN-{i}" for i in range(provinces))
+    is_province = np.array([False] * F_regions + [True] * provinces)
+    F = np.zeros((2, n))
+    F[:, F_regions * N:] = rng.uniform(0.1, 3.0, (2, provinces * N))
+    groups = {"f0": "g1", "f1": "g2", "f2": "g1"}
+    return ExportInputs(regions, tuple(f"s{k}" for k in range(N)), is_province, Z, Y, x,
+                        ("household", "government", "gfcf"), F, ("SO2", "NOx"), groups, ("CN-0",))
+
+
+def test_every_output_equals_the_explicit_inverse():
+    inp = small_linked()
+    Z, Y, x, F = inp.Z.copy(), inp.Y.copy(), inp.x.copy(), inp.F.copy()
+    N = 3
+    result = export_emissions(inp)
+    A = technical_coefficients(Z, x)
+    L = np.linalg.inv(np.eye(x.size) - A)
+    P = np.arange(9, 18)
+    Fr = np.arange(0, 9)
+    fcols = np.arange(0, 9)  # foreign regions' final demand columns (3 regions x 3 categories)
+    Ld = np.linalg.inv(np.eye(9) - A[np.ix_(P, P)])
+    ex_int = A[np.ix_(P, Fr)] @ (L[np.ix_(Fr, Fr)] @ Y[np.ix_(Fr, fcols)])
+    for q in range(2):
+        for r in range(3):
+            rows_r = P[r * N:(r + 1) * N]
+            for s in range(3):
+                rows_s = P[s * N:(s + 1) * N]
+                fin = F[q, rows_r] @ L[np.ix_(rows_r, rows_s)] @ Y[np.ix_(rows_s, fcols)]
+                inter = F[q, rows_r] @ Ld[np.ix_(np.arange(r * N, (r + 1) * N), np.arange(s * N, (s + 1) * N))] \
+                    @ ex_int[s * N:(s + 1) * N]
+                np.testing.assert_allclose(result.by_consumer[q, r, s, :, :, 0].ravel(), fin, rtol=1e-10)
+                np.testing.assert_allclose(result.by_consumer[q, r, s, :, :, 1].ravel(), inter, rtol=1e-10)
+            # all final demand columns, and total emissions
+            np.testing.assert_allclose(result.all_demand[q, r], F[q, rows_r] @ L[rows_r] @ Y, rtol=1e-10)
+            np.testing.assert_allclose(result.emissions[q, r], F[q, rows_r] * x[rows_r], rtol=1e-12)
+    # by producing x consuming sector x group: f_j L[j, i] Y[i, c] summed by sector(i) and group(c)
+    group_cols = {0: [0, 1, 2, 6, 7, 8], 1: [3, 4, 5]}
+    for q in range(2):
+        for k in range(N):
+            rows_k = np.arange(k, x.size, N)
+            for g, cols in group_cols.items():
+                expected = F[q, P] * (L[np.ix_(P, rows_k)] @ Y[np.ix_(rows_k, cols)].sum(1))
+                np.testing.assert_allclose(result.by_sector[q, :, :, k, g].ravel(), expected, rtol=1e-10)
+    # drivers: all exports, East Coast (CN-0) exports, direct exports
+    all_exports = F[:, P] * (L[P] @ Y[:, fcols].sum(1))[None, :]
+    np.testing.assert_allclose(result.by_emitter[..., 0].reshape(2, -1), all_exports, rtol=1e-10)
+    y0 = np.zeros(x.size)
+    y0[P[:N]] = Y[np.ix_(P[:N], fcols)].sum(1)
+    ex0 = np.zeros(9)
+    ex0[:N] = ex_int[:N].sum(1)
+    east = F[:, P] * (L[P] @ y0 + Ld @ ex0)[None, :]
+    np.testing.assert_allclose(result.by_emitter[..., 1].reshape(2, -1), east, rtol=1e-10)
+
+
+def test_frames_ape_and_direct_flag():
+    inp = small_linked()
+    species, categories, sectors, groups = inp.species, inp.categories, inp.sectors, inp.consumer_groups
+    result = export_emissions(inp)
+    frames = to_frames(result, species, categories, sectors, groups, {"SO2": 0.95, "NOx": 0.95})
+    bc = frames["by_consumer"]
+    np.testing.assert_allclose(bc["ape"], bc["tonnes"] * 1000 / 0.95)
+    assert bc["direct"].any() and (~bc["direct"]).any()
+    assert bc["tonnes"].sum() == pytest.approx(result.by_consumer.sum(), rel=1e-12)
+    assert set(frames["export_volume"]["channel"]) == {"final_products", "intermediate_exports"}
+
+
+def test_scenario_fractions_by_hand():
+    import pandas as pd
+
+    from exportpm.footprint.fractions import scenario_fractions
+
+    inventory = pd.DataFrame({"province": ["CN-A"] * 3, "meic_sector": ["industry", "power", "industry"],
+                              "sector": ["i_s", "ely", "ely"], "species": ["SO2", "SO2", "SO2"],
+                              "tonnes": [10.0, 30.0, 10.0]})
+    meic = pd.DataFrame({"province": ["CN-A"] * 2, "meic_sector": ["industry", "power"], "species": ["SO2"] * 2,
+                         "meic_t": [25.0, 30.0]})  # 5 t of industry excluded (never removed)
+    by_emitter = pd.DataFrame({"species": ["SO2", "SO2"], "emitting_province": ["CN-A"] * 2,
+                               "sector": ["i_s", "ely"], "driver": ["all_exports"] * 2, "tonnes": [5.0, 10.0]})
+    totals = pd.DataFrame({"species": ["SO2", "SO2"], "province": ["CN-A"] * 2, "sector": ["i_s", "ely"],
+                           "tonnes": [10.0, 40.0]})
+    out = scenario_fractions(inventory, meic, by_emitter, totals).set_index("meic_sector")["fraction_removed"]
+    assert out["industry"] == pytest.approx((10 * 0.5 + 10 * 0.25) / 25)
+    assert out["power"] == pytest.approx(30 * 0.25 / 30)

@@ -1,0 +1,35 @@
+# Export-related emissions (paper Eq. 8-13; design product 7).
+
+
+rule export_emissions:
+    message:
+        "Export-related emissions by province, consumer and channel (Eq. 8-12), APE (Eq. 13)"
+    input:
+        mrio=rules.ras.output.mrio,
+        intensities=rules.inventory_hybrid.output.intensities,
+        emissions=rules.inventory_hybrid.output.emissions,
+        inventory_check=rules.inventory_hybrid.output.check,
+        foreign_groups=config["resources"]["foreign_groups"],
+        province_classes=config["resources"]["province_classes"],
+    output:
+        by_consumer="results/footprint/export_emissions_by_province_consumer.parquet",
+        by_sector="results/footprint/export_emissions_by_sector.parquet",
+        by_emitter="results/footprint/export_emissions_by_emitter.parquet",
+        export_volume="results/footprint/export_volume.parquet",
+        fractions="results/footprint/scenario_fractions.parquet",
+    params:
+        ape=config["ape"],
+        east_coast_class=config["regions"]["east_coast_class"],
+        provenance="synthetic demo world" if config["inputs"] == "demo" else "real inputs",
+    log:
+        "logs/export_emissions.log",
+    benchmark:
+        "benchmarks/export_emissions.tsv"
+    threads: 2
+    resources:
+        mem_mb=8000,
+        runtime=30,
+    conda:
+        "../../envs/numerics.yaml"
+    script:
+        "../../scripts/export_emissions.py"
