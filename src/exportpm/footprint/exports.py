@@ -90,7 +90,7 @@ def export_emissions(inp: ExportInputs, check_rtol: float = 1e-9) -> ExportResul
     export_volume = np.stack([
         inp.Y[np.ix_(rows_P, foreign_cols)].reshape(Pn, N, Fn, D).sum(axis=(1, 3)),
         inp.Z[np.ix_(rows_P, rows_F)].reshape(Pn, N, Fn, N).sum(axis=(1, 3))], axis=-1)
-    system = LeontiefSystem.factorise(technical_coefficients(inp.Z, inp.x, out=inp.Z), overwrite=True)
+    system = LeontiefSystem.from_flows(inp.Z, inp.x)
     inp.Z = None  # the factors now live in that memory
     clock["factorise"] = time.perf_counter() - start
 
