@@ -17,6 +17,9 @@ include: "workflow/rules/inputs.smk"
 include: "workflow/rules/mrio.smk"
 include: "workflow/rules/inventory.smk"
 include: "workflow/rules/footprint.smk"
+include: "workflow/rules/scenarios.smk"
+include: "workflow/rules/ctm.smk"
+include: "workflow/rules/exposure.smk"
 
 
 rule all:
@@ -29,3 +32,5 @@ rule all:
         rules.ras.output.report,
         rules.inventory_hybrid.output.emissions,
         rules.export_emissions.output.fractions,
+        expand("results/scenarios/{scenario}/scale_factors.nc", scenario=SCENARIOS),
+        rules.exposure.output.provincial,

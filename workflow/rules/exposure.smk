@@ -1,0 +1,56 @@
+# Export-related PM2.5 and population exposure (Eq. 14; design products 10-11).
+
+
+rule pm25_export:
+    message:
+        "Annual-mean PM2.5 per scenario and export-related PM2.5 (Base - scenario)"
+    input:
+        pm25=expand("results/pm25/{scenario}/{month:02d}.nc", scenario=SCENARIOS, month=CTM_MONTHS),
+    output:
+        annual="results/pm25/annual_mean.nc",
+        export_related="results/pm25/export_related.nc",
+    params:
+        scenarios=list(SCENARIOS),
+        months=CTM_MONTHS,
+    log:
+        "logs/pm25_export.log",
+    benchmark:
+        "benchmarks/pm25_export.tsv"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=10,
+    conda:
+        "../../envs/numerics.yaml"
+    script:
+        "../../scripts/pm25_export.py"
+
+
+rule exposure:
+    message:
+        "Population-weighted PM2.5 by province (Eq. 14), exposure distribution, people above thresholds"
+    input:
+        annual=rules.pm25_export.output.annual,
+        export_related=rules.pm25_export.output.export_related,
+        calibration=rules.ctm_calibrate.output.calibration,
+        population=raw("population"),
+        boundaries=raw("boundaries"),
+        province_classes=config["resources"]["province_classes"],
+    output:
+        provincial="results/exposure/provincial_pm25.parquet",
+        cdf="results/exposure/exposure_cdf.parquet",
+        thresholds="results/exposure/threshold_population.parquet",
+    params:
+        thresholds=config["exposure"]["thresholds_ugm3"],
+    log:
+        "logs/exposure.log",
+    benchmark:
+        "benchmarks/exposure.tsv"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=10,
+    conda:
+        "../../envs/numerics.yaml"
+    script:
+        "../../scripts/exposure.py"

@@ -1,0 +1,41 @@
+# Zero-out scenarios (paper Table 1; design product 8).
+from exportpm.scenarios import scenario_drivers
+
+SCENARIOS = scenario_drivers(config["scenarios"]["region_groups"])
+CTM_MONTHS = config["ctm"]["months"]
+
+
+wildcard_constraints:
+    scenario="|".join(SCENARIOS),
+    month="|".join(f"{m:02d}" for m in CTM_MONTHS),
+
+
+rule scenario_emissions:
+    message:
+        "Zero-out scenario {wildcards.scenario}: HEMCO scale factors on the MEIC grid and scenario emissions"
+    input:
+        fractions=rules.export_emissions.output.fractions,
+        by_emitter=rules.export_emissions.output.by_emitter,
+        meic=meic_files(),
+        boundaries=raw("boundaries"),
+    output:
+        scale_factors="results/scenarios/{scenario}/scale_factors.nc",
+        emissions="results/scenarios/{scenario}/emissions.nc",
+        check="results/scenarios/{scenario}/check.csv",
+    params:
+        driver=lambda wildcards: SCENARIOS[wildcards.scenario],
+        months=CTM_MONTHS,
+        year=config["study_year"],
+        provenance="synthetic demo world" if config["inputs"] == "demo" else "real inputs",
+    log:
+        "logs/scenario_emissions/{scenario}.log",
+    benchmark:
+        "benchmarks/scenario_emissions_{scenario}.tsv"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=20,
+    conda:
+        "../../envs/numerics.yaml"
+    script:
+        "../../scripts/scenario_emissions.py"
