@@ -3,11 +3,11 @@
 import json
 import logging
 
-from exportpm.ctm import NESTED_ASIA
 from exportpm.ctm.met import default_met, read_statemet
 from exportpm.ctm.run import calibrate_mixing_height, surrogate_sources
 from exportpm.ctm.surrogate import SurrogateParameters
 from exportpm.exposure import population_on_grid
+from exportpm.grid import LonLatGrid
 from exportpm.io.atomic import atomic_output
 from exportpm.io.boundaries import read_boundaries
 from exportpm.io.population import read_population
@@ -19,15 +19,16 @@ log = logging.getLogger("ctm_calibrate")
 
 def main(smk) -> None:
     configure_logging(smk.log[0])
+    ctm_grid = LonLatGrid(**smk.params.grid)
     grid, months, emissions = read_scenario_emissions(smk.input.base_emissions)
-    sources = {m: surrogate_sources(emissions[i], grid, m, smk.params.year) for i, m in enumerate(months)}
-    met = {m: read_statemet(smk.params.statemet[m], NESTED_ASIA) if m in smk.params.statemet
-           else default_met(NESTED_ASIA, m) for m in months}
+    sources = {m: surrogate_sources(emissions[i], grid, m, smk.params.year, ctm_grid) for i, m in enumerate(months)}
+    met = {m: read_statemet(smk.params.statemet[m], ctm_grid) if m in smk.params.statemet
+           else default_met(ctm_grid, m) for m in months}
     provinces, polygons = read_boundaries(smk.input.boundaries)
     pop_grid, people = read_population(smk.input.population)
-    population = population_on_grid(people, pop_grid, NESTED_ASIA, provinces, polygons)
+    population = population_on_grid(people, pop_grid, ctm_grid, provinces, polygons)
     result = calibrate_mixing_height(months, sources, met, SurrogateParameters(), smk.params.background,
-                                     population.national, smk.params.target)
+                                     population.national, smk.params.target, ctm_grid)
     result["met_source"] = sorted({m.source for m in met.values()})
     with atomic_output(smk.output.calibration) as tmp:
         tmp.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8")

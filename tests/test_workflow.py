@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import xarray as xr
 from conftest import REPO
 
 pytestmark = pytest.mark.workflow
@@ -48,6 +49,17 @@ def test_tiny_world_runs_every_rule(tmp_path):
     assert report.at[("balanced", "column_sums_vs_x"), "value"] < 1e-8
     assert "GRAS converged" in (workdir / "logs/ras.log").read_text(encoding="utf-8")
     assert not (workdir / "results/mrio/linked_unbalanced.nc").exists()  # temp() product removed
+    assert pd.read_csv(workdir / "results/inventory/inventory_check.csv", comment="#")["relative_gap"].max() < 1e-9
+    for scenario in ("Base", "I_EX", "I_EXEAST", "I_EXDIR", "I_EXREGION_USA", "I_EXREGION_Western_Europe"):
+        assert (workdir / f"results/scenarios/{scenario}/scale_factors.nc").is_file()
+        assert len(list((workdir / f"results/pm25/{scenario}").glob("*.nc"))) == 4
+    table = pd.read_parquet(workdir / "results/exposure/provincial_pm25.parquet")
+    national = table[(table.level == "national") & (table.component == "total")].set_index("scenario")
+    assert national.at["Base", "pw_ugm3"] == pytest.approx(30.0, rel=1e-3)  # calibrated target (config/tiny.yaml)
+    assert 0 < national.at["I_EX", "share_of_total"] < 1
+    assert national.at["I_EXDIR", "pw_ugm3"] <= national.at["I_EX", "pw_ugm3"]
+    with xr.open_dataset(workdir / "results/pm25/Base/01.nc") as ds:
+        assert "SCREENING-MODEL OUTPUT" in ds.attrs["comment"] and "synthetic" in ds.attrs["comment"]
     # a second run has nothing to do
     again = snakemake(workdir, "--configfile", "config/tiny.yaml", "-n")
     assert "Nothing to be done" in again.stdout + again.stderr

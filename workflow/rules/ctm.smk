@@ -1,5 +1,6 @@
 # The CTM runs (design product 9). Backend 'surrogate': the built-in reduced-form model, run locally.
 STATEMET = {int(k): v for k, v in config["ctm"]["surrogate"]["statemet"].items()}
+CTM_GRID = dict(config["ctm"]["grid"])
 
 if config["ctm"]["backend"] != "surrogate":
     raise ValueError(f"config ctm.backend: '{config['ctm']['backend']}' has no rules in this version; use 'surrogate'")
@@ -19,6 +20,7 @@ rule ctm_calibrate:
         background=config["ctm"]["surrogate"]["background_ugm3"],
         statemet=STATEMET,
         year=config["study_year"],
+        grid=CTM_GRID,
     log:
         "logs/ctm_calibrate.log",
     benchmark:
@@ -44,6 +46,7 @@ rule ctm_run:
     params:
         statemet=STATEMET,
         year=config["study_year"],
+        grid=CTM_GRID,
         provenance="synthetic demo world" if config["inputs"] == "demo" else "real inputs",
     log:
         "logs/ctm_run/{scenario}_{month}.log",
