@@ -3,6 +3,7 @@
 import json
 import logging
 
+from exportpm.ctm import crop, interior
 from exportpm.ctm.met import default_met, read_statemet
 from exportpm.ctm.product import write_pm25
 from exportpm.ctm.run import surrogate_sources
@@ -25,7 +26,8 @@ def main(smk) -> None:
         else default_met(ctm_grid, month)
     sources = surrogate_sources(emissions[months.index(month)], grid, month, smk.params.year, ctm_grid)
     components = run_month(ctm_grid, met, sources, month, params)
-    write_pm25(smk.output.pm25, ctm_grid, {**components}, {
+    buffer = smk.params.buffer
+    write_pm25(smk.output.pm25, interior(ctm_grid, buffer), {k: crop(v, buffer) for k, v in components.items()}, {
         "title": f"Surface PM2.5 components, scenario {smk.wildcards.scenario}, {smk.params.year}-{month:02d}",
         "backend": "surrogate", "comment": f"{SCREENING_NOTE}; {smk.params.provenance}",
         "meteorology": met.source, "mixing_height_scale": calibration["mixing_height_scale"],

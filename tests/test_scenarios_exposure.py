@@ -15,6 +15,7 @@ from exportpm.inventory import MEIC_SECTORS, MEIC_SPECIES
 from exportpm.inventory.meic import province_weights
 from exportpm.pm25 import export_related
 from exportpm.scenarios import (
+    SF_SPECIES,
     province_removal,
     removed_fractions,
     scale_factors,
@@ -34,13 +35,13 @@ def test_scenario_names():
 
 def test_scale_factors_and_exact_province_attribution():
     W = province_weights(GRID, POLYGONS)
-    f = np.zeros((2, len(MEIC_SECTORS), len(MEIC_SPECIES)))
+    f = np.zeros((2, len(MEIC_SECTORS), len(SF_SPECIES)))
     s, q = MEIC_SECTORS.index("industry"), MEIC_SPECIES.index("SO2")
     f[0, s, q], f[1, s, q] = 0.2, 0.6
     factors = scale_factors(W, f, GRID)
     np.testing.assert_allclose(factors[s, q, 0], [0.8, 1 - (0.5 * 0.2 + 0.5 * 0.6), 0.4])
     assert (factors[MEIC_SECTORS.index("power")] == 1).all()
-    E = np.zeros((len(MEIC_SECTORS), len(MEIC_SPECIES), 1, 3))
+    E = np.zeros((len(MEIC_SECTORS), len(SF_SPECIES), 1, 3))
     E[s, q, 0] = [10.0, 20.0, 30.0]
     removal = province_removal(W, E, f)
     # province 0 owns cell 0 and half of cell 1 (20 t): 20 t; province 1 owns the rest: 40 t
@@ -61,7 +62,7 @@ def test_removed_fractions_from_table_and_missing_driver():
 
 
 def test_hemco_scale_factor_file_is_coards(tmp_path):
-    factors = np.ones((len(MEIC_SECTORS), len(MEIC_SPECIES), GRID.nlat, GRID.nlon))
+    factors = np.ones((len(MEIC_SECTORS), len(SF_SPECIES), GRID.nlat, GRID.nlon))
     path = tmp_path / "sf.nc"
     write_scale_factors(path, GRID, factors, 2017, {"scenario": "Base"})
     with xr.open_dataset(path, decode_times=False) as ds:
@@ -70,7 +71,7 @@ def test_hemco_scale_factor_file_is_coards(tmp_path):
         assert ds["SF_industry_SO2"].dims == ("time", "lat", "lon")
         assert ds["SF_industry_SO2"].attrs["units"] == "1"
         assert ds["SF_industry_SO2"].encoding.get("_FillValue") is None
-        assert len([v for v in ds.data_vars if v.startswith("SF_")]) == 35
+        assert len([v for v in ds.data_vars if v.startswith("SF_")]) == 40
 
 
 def test_population_weighting_by_hand():

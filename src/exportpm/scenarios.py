@@ -21,6 +21,8 @@ from exportpm.grid import LonLatGrid
 from exportpm.inventory import MEIC_SECTORS, MEIC_SPECIES
 from exportpm.io.atomic import atomic_output
 
+# Species of the scale factors and scenario emissions: MEIC's, plus other primary PM2.5 = PM2.5 - BC - OC.
+SF_SPECIES = (*MEIC_SPECIES, "PM25_other")
 FIXED_SCENARIOS = {"Base": None, "I_EX": "all_exports", "I_EXEAST": "east_coast_exports",
                    "I_EXDIR": "direct_exports"}
 
@@ -38,8 +40,8 @@ def scenario_drivers(region_groups: list[str]) -> dict[str, str | None]:
 
 
 def removed_fractions(fractions: pd.DataFrame, driver: str | None, provinces: tuple[str, ...]) -> np.ndarray:
-    """f[p, MEIC sector, MEIC species] for one driver (zeros for Base)."""
-    out = np.zeros((len(provinces), len(MEIC_SECTORS), len(MEIC_SPECIES)))
+    """f[p, MEIC sector, species of SF_SPECIES] for one driver (zeros for Base)."""
+    out = np.zeros((len(provinces), len(MEIC_SECTORS), len(SF_SPECIES)))
     if driver is None:
         return out
     rows = fractions[fractions["driver"].astype(str) == driver]
@@ -48,7 +50,7 @@ def removed_fractions(fractions: pd.DataFrame, driver: str | None, provinces: tu
     p = rows["province"].astype(str).map({c: i for i, c in enumerate(provinces)})
     keep = p.notna()
     s = rows["meic_sector"].astype(str).map(MEIC_SECTORS.index)
-    q = rows["species"].astype(str).map(MEIC_SPECIES.index)
+    q = rows["species"].astype(str).map(SF_SPECIES.index)
     out[p[keep].astype(int).to_numpy(), s[keep].to_numpy(), q[keep].to_numpy()] = rows["fraction_removed"][keep]
     return out
 
@@ -66,7 +68,7 @@ def write_scale_factors(path: str | Path, grid: LonLatGrid, factors: np.ndarray,
     """COARDS netCDF that HEMCO reads: time (hours since), lat, lon; one unitless variable per MEIC line."""
     data = {}
     for s, sector in enumerate(MEIC_SECTORS):
-        for q, species in enumerate(MEIC_SPECIES):
+        for q, species in enumerate(SF_SPECIES):
             data[f"SF_{sector}_{species}"] = (("time", "lat", "lon"), factors[s, q][None].astype(np.float32),
                                              {"units": "1", "long_name": f"scale factor MEIC {sector} {species}"})
     ds = xr.Dataset(data, coords={
@@ -81,15 +83,17 @@ def write_scale_factors(path: str | Path, grid: LonLatGrid, factors: np.ndarray,
 
 
 def monthly_meic(files: Mapping[tuple[int, str, str], str], months: list[int]) -> tuple[LonLatGrid, np.ndarray]:
-    """[month, MEIC sector, MEIC species, lat, lon] t per cell for the chosen months."""
+    """[month, MEIC sector, species of SF_SPECIES, lat, lon] t per cell; PM25_other = PM25 - BC - OC."""
     from exportpm.io.meic import read_meic_grid
 
     grid, first = read_meic_grid(files[(months[0], MEIC_SECTORS[0], MEIC_SPECIES[0])])
-    out = np.zeros((len(months), len(MEIC_SECTORS), len(MEIC_SPECIES), *first.shape))
+    out = np.zeros((len(months), len(MEIC_SECTORS), len(SF_SPECIES), *first.shape))
     for m, month in enumerate(months):
         for s, sector in enumerate(MEIC_SECTORS):
             for q, species in enumerate(MEIC_SPECIES):
                 out[m, s, q] = read_meic_grid(files[(month, sector, species)])[1]
+    pm, bc, oc = (SF_SPECIES.index(x) for x in ("PM25", "BC", "OC"))
+    out[:, :, SF_SPECIES.index("PM25_other")] = out[:, :, pm] - out[:, :, bc] - out[:, :, oc]
     return grid, out
 
 
@@ -102,9 +106,11 @@ def province_removal(weights: sparse.csr_matrix, emissions: np.ndarray, fraction
 def write_scenario_emissions(path: str | Path, grid: LonLatGrid, months: list[int], emissions: np.ndarray,
                              attrs: dict) -> None:
     """[month, species, lat, lon] t per cell and month on the MEIC grid (summed over MEIC sectors)."""
+    if emissions.shape[1] != len(SF_SPECIES):
+        raise ValueError(f"scenario emissions: {emissions.shape[1]} species, expected {len(SF_SPECIES)}")
     ds = xr.Dataset({"emissions": (("month", "species", "lat", "lon"), emissions,
                                    {"units": "t per grid cell per month", "long_name": "scenario emissions"})},
-                    coords={"month": months, "species": list(MEIC_SPECIES),
+                    coords={"month": months, "species": list(SF_SPECIES),
                             "lat": ("lat", grid.lat, {"units": "degrees_north"}),
                             "lon": ("lon", grid.lon, {"units": "degrees_east"})}, attrs=attrs)
     with atomic_output(path) as tmp:
@@ -143,12 +149,11 @@ def build_scenario(fractions: pd.DataFrame, by_emitter: pd.DataFrame, driver: st
                 continue
             p = provinces.index(province)
             if species in ("BC", "OC", "PM25_other"):  # MEIC's PM2.5 holds BC, OC and the other primary part
-                expected[p, MEIC_SPECIES.index("PM25")] += value
-            if species != "PM25_other":
-                expected[p, MEIC_SPECIES.index(species)] += value
+                expected[p, SF_SPECIES.index("PM25")] += value
+            expected[p, SF_SPECIES.index(species)] += value
     check = pd.DataFrame([(p, q, removal[i, j], expected[i, j],
                            abs(removal[i, j] - expected[i, j]) / max(expected[i, j], 1e-300) if expected[i, j] else
                            abs(removal[i, j]))
-                          for i, p in enumerate(provinces) for j, q in enumerate(MEIC_SPECIES)],
+                          for i, p in enumerate(provinces) for j, q in enumerate(SF_SPECIES)],
                          columns=["province", "species", "removed_t", "footprint_t", "relative_gap"])
     return grid, factors, emissions, check

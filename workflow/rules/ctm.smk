@@ -47,6 +47,7 @@ rule ctm_run:
         statemet=STATEMET,
         year=config["study_year"],
         grid=CTM_GRID,
+        buffer=config["ctm"]["buffer_cells"],
         provenance="synthetic demo world" if config["inputs"] == "demo" else "real inputs",
     log:
         "logs/ctm_run/{scenario}_{month}.log",

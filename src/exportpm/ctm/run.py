@@ -12,8 +12,8 @@ from exportpm.ctm import COMPONENTS, NESTED_ASIA
 from exportpm.ctm.met import MonthlyMet
 from exportpm.ctm.surrogate import SurrogateParameters, run_month
 from exportpm.grid import LonLatGrid
-from exportpm.inventory import MEIC_SPECIES
 from exportpm.regrid import regrid_extensive
+from exportpm.scenarios import SF_SPECIES
 
 log = logging.getLogger(__name__)
 UG_PER_T = 1e12
@@ -21,12 +21,12 @@ UG_PER_T = 1e12
 
 def surrogate_sources(emissions_t: np.ndarray, source: LonLatGrid, month: int, year: int,
                       target: LonLatGrid = NESTED_ASIA) -> dict[str, np.ndarray]:
-    """[MEIC species, lat, lon] t per cell and month -> ug/s per CTM cell for the surrogate's families."""
+    """[species of SF_SPECIES, lat, lon] t per cell and month -> ug/s per CTM cell for the surrogate's families."""
     seconds = calendar.monthrange(year, month)[1] * 86400.0
     regridded = regrid_extensive(emissions_t, source, target) * UG_PER_T / seconds
-    by = {name: regridded[MEIC_SPECIES.index(name)] for name in MEIC_SPECIES}
-    other = np.clip(by["PM25"] - by["BC"] - by["OC"], 0.0, None)
-    return {"SO2": by["SO2"], "NOx": by["NOx"], "NH3": by["NH3"], "BC": by["BC"], "OC": by["OC"], "PM25_other": other}
+    by = {name: regridded[SF_SPECIES.index(name)] for name in SF_SPECIES}
+    return {"SO2": by["SO2"], "NOx": by["NOx"], "NH3": by["NH3"], "BC": by["BC"], "OC": by["OC"],
+            "PM25_other": np.clip(by["PM25_other"], 0.0, None)}
 
 
 def total_pm25(components: dict[str, np.ndarray], background: float) -> np.ndarray:

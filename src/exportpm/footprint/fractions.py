@@ -19,7 +19,8 @@ def scenario_fractions(inventory: pd.DataFrame, meic_totals: pd.DataFrame, by_em
     ``by_emitter``: species, emitting_province, sector, driver, tonnes (export-related);
     ``emissions``: species, province, sector, tonnes (total emissions of the province-sector).
     Each province-sector's export-related share applies to all of its MEIC-sector parts; excluded emissions
-    (households, private vehicles) are never removed. MEIC's PM2.5 = BC + OC + other primary PM2.5.
+    (households, private vehicles) are never removed. MEIC's PM2.5 = BC + OC + other primary PM2.5; rows for both
+    PM25 (MEIC's species) and PM25_other (what GEOS-Chem emits as primary dust) are given.
     """
     share = by_emitter.merge(emissions.rename(columns={"province": "emitting_province", "tonnes": "total"}),
                              on=["species", "emitting_province", "sector"])
@@ -37,8 +38,8 @@ def scenario_fractions(inventory: pd.DataFrame, meic_totals: pd.DataFrame, by_em
         ["province", "meic_sector", "driver"], as_index=False)["removed"].sum().assign(species="PM25")
     pm_totals = totals[totals["species"].isin(PM25_PARTS)].groupby(
         ["province", "meic_sector"], as_index=False)["meic_t"].sum().assign(species="PM25")
-    removed = pd.concat([removed[~removed["species"].isin(["PM25_other"])], pm_removed], ignore_index=True)
-    totals = pd.concat([totals[~totals["species"].isin(["PM25_other"])], pm_totals], ignore_index=True)
+    removed = pd.concat([removed, pm_removed], ignore_index=True)
+    totals = pd.concat([totals, pm_totals], ignore_index=True)
     out = removed.merge(totals[["province", "meic_sector", "species", "meic_t"]],
                         on=["province", "meic_sector", "species"])
     out["fraction_removed"] = np.where(out["meic_t"] > 0, out["removed"] / out["meic_t"], 0.0)
