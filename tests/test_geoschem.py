@@ -7,13 +7,14 @@ in GEOS-Chem 14.0.1's layout, and a stand-in createRunDir.sh answers like the re
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import sys
 
 import numpy as np
 import pytest
 import xarray as xr
-
 from conftest import REPO
+
 from exportpm.ctm import NESTED_ASIA
 from exportpm.ctm.geoschem import (
     GeosChemSettings,
@@ -46,7 +47,6 @@ def scale_file(tmp_path):
     from exportpm.inventory import MEIC_SECTORS
     from exportpm.scenarios import SF_SPECIES
 
-    grid = NESTED_ASIA
     factors = np.full((len(MEIC_SECTORS), len(SF_SPECIES), 4, 4), 0.9)
     path = tmp_path / "scale_factors.nc"
     from exportpm.grid import LonLatGrid
@@ -84,7 +84,7 @@ def test_config_edits(tmp_path, settings, scale_file):
     for factor in ("0.652", "0.031", "0.969", "0.2", "0.8", "0.5"):
         assert f" {factor} - - - xy 1 1" in scales
     assert f"SF_power_SO2 {scale_file} SF_power_SO2" in scales
-    mask = [line for line in scales.splitlines() if "MEIC_CHINA_MASK" in line][0]
+    mask = next(line for line in scales.splitlines() if "MEIC_CHINA_MASK" in line)
     lon1, lat1, lon2, lat2 = (float(v) for v in mask.split()[2].split("/"))
     assert 70 < lon1 < lon2 < 140 and 15 < lat1 < lat2 < 55  # inside the nested domain
     assert "--> GC_BCs                 :       true" in hemco
@@ -123,7 +123,7 @@ def test_segments_chain_and_failed_segment_retries_from_its_restart(tmp_path, se
 def test_global_segments_cover_spinup_and_months():
     pieces = global_segments(2017, [1, 4, 7, 10], spinup_months=6)
     assert pieces[0][0] == dt.datetime(2016, 7, 1) and pieces[-1][1] == dt.datetime(2017, 11, 1)
-    assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:], strict=False))
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(pieces))
 
 
 def test_reader_gives_the_surrogate_product(tmp_path, settings, scale_file):

@@ -1,63 +1,11 @@
-# The CTM runs (design product 9). Backend 'surrogate': the built-in reduced-form model, run locally.
+# The CTM runs (design product 9): backend "surrogate" (built in, local) or "geoschem" (GEOS-Chem Classic on SLURM).
 STATEMET = {int(k): v for k, v in config["ctm"]["surrogate"]["statemet"].items()}
 CTM_GRID = dict(config["ctm"]["grid"])
 
-if config["ctm"]["backend"] != "surrogate":
-    raise ValueError(f"config ctm.backend: '{config['ctm']['backend']}' has no rules in this version; use 'surrogate'")
+if config["ctm"]["backend"] == "geoschem":
 
+    include: "geoschem.smk"
 
-rule ctm_calibrate:
-    message:
-        "Calibrate the surrogate CTM: Base national population-weighted PM2.5 = target"
-    input:
-        base_emissions="results/scenarios/Base/emissions.nc",
-        population=raw("population"),
-        boundaries=raw("boundaries"),
-    output:
-        calibration="results/ctm/calibration.json",
-    params:
-        target=config["ctm"]["surrogate"]["calibration_target_ugm3"],
-        background=config["ctm"]["surrogate"]["background_ugm3"],
-        statemet=STATEMET,
-        year=config["study_year"],
-        grid=CTM_GRID,
-    log:
-        "logs/ctm_calibrate.log",
-    benchmark:
-        "benchmarks/ctm_calibrate.tsv"
-    threads: 2
-    resources:
-        mem_mb=4000,
-        runtime=30,
-    conda:
-        "../../envs/numerics.yaml"
-    script:
-        "../../scripts/ctm_calibrate.py"
+else:
 
-
-rule ctm_run:
-    message:
-        "Surrogate CTM: scenario {wildcards.scenario}, month {wildcards.month}"
-    input:
-        emissions="results/scenarios/{scenario}/emissions.nc",
-        calibration=rules.ctm_calibrate.output.calibration,
-    output:
-        pm25="results/pm25/{scenario}/{month}.nc",
-    params:
-        statemet=STATEMET,
-        year=config["study_year"],
-        grid=CTM_GRID,
-        buffer=config["ctm"]["buffer_cells"],
-        provenance="synthetic demo world" if config["inputs"] == "demo" else "real inputs",
-    log:
-        "logs/ctm_run/{scenario}_{month}.log",
-    benchmark:
-        "benchmarks/ctm_run_{scenario}_{month}.tsv"
-    threads: 1
-    resources:
-        mem_mb=3000,
-        runtime=20,
-    conda:
-        "../../envs/numerics.yaml"
-    script:
-        "../../scripts/ctm_run.py"
+    include: "surrogate.smk"

@@ -32,7 +32,7 @@ rule exposure:
     input:
         annual=rules.pm25_export.output.annual,
         export_related=rules.pm25_export.output.export_related,
-        calibration=rules.ctm_calibrate.output.calibration,
+        calibration="results/ctm/calibration.json",
         population=raw("population"),
         boundaries=raw("boundaries"),
         province_classes=config["resources"]["province_classes"],

@@ -67,6 +67,15 @@ class GeosChemSettings:
     omp_stacksize: str = "500m"
 
 
+def settings_from_config(config: dict) -> GeosChemSettings:
+    """GeosChemSettings from config ``ctm.geoschem`` (schema-validated)."""
+    return GeosChemSettings(executable=config["executable"], data_root=config["data_root"],
+                            createrundir=config["createrundir"], templates=dict(config["templates"]),
+                            answers={**DEFAULT_ANSWERS, **config["createrundir_answers"]},
+                            china_mask=tuple(config["china_mask"]), omp_threads=config["slurm"]["cpus"],
+                            omp_stacksize=config["omp_stacksize"])
+
+
 # ----------------------------------------------------------------------------------------------------------
 # Run directories
 
@@ -222,19 +231,21 @@ def month_segments(year: int, month: int, segments: int, spinup_days: int) -> li
     return out + list(itertools.pairwise(edges))
 
 
-def global_segments(year: int, months: Sequence[int], spinup_months: int) -> list[tuple[dt.datetime, dt.datetime]]:
-    """Monthly pieces from ``spinup_months`` before the first simulated month to the end of the last one."""
+def global_segments(year: int, months: Sequence[int], spinup_months: int,
+                    breaks: Sequence[dt.datetime] = ()) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Monthly pieces from ``spinup_months`` before the first simulated month to the end of the last one,
+    also cut at ``breaks`` (the nested spin-up starts, whose initial conditions are the global restarts)."""
     first = dt.datetime(year, min(months), 1)
     start_month = first.month - spinup_months
     start = dt.datetime(first.year + (start_month - 1) // 12, (start_month - 1) % 12 + 1, 1)
     last = max(months)
     stop = dt.datetime(year + (last == 12), last % 12 + 1, 1)
-    out = []
+    edges = {start, stop, *(b for b in breaks if start < b < stop)}
     while start < stop:
-        nxt = dt.datetime(start.year + (start.month == 12), start.month % 12 + 1, 1)
-        out.append((start, nxt))
-        start = nxt
-    return out
+        start = dt.datetime(start.year + (start.month == 12), start.month % 12 + 1, 1)
+        edges.add(min(start, stop))
+    ordered = sorted(edges)
+    return list(itertools.pairwise(ordered))
 
 
 def restart_file(run_dir: Path, when: dt.datetime) -> Path:

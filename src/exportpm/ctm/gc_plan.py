@@ -1,0 +1,53 @@
+"""The GEOS-Chem job plan: which segments each scenario and domain runs, and what each depends on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from exportpm.ctm.geoschem import global_segments, month_segments
+
+FORMAT = "%Y%m%d"
+
+
+@dataclass(frozen=True)
+class Plan:
+    year: int
+    months: tuple[int, ...]
+    segments_per_month: int
+    nested_spinup_days: int
+    global_spinup_months: int
+
+    def nested(self, month: int | None = None) -> list[tuple[dt.datetime, dt.datetime]]:
+        months = self.months if month is None else (month,)
+        return [piece for m in months for piece in month_segments(self.year, m, self.segments_per_month,
+                                                                  self.nested_spinup_days)]
+
+    def global_(self) -> list[tuple[dt.datetime, dt.datetime]]:
+        breaks = [self.nested(m)[0][0] for m in self.months]
+        return global_segments(self.year, self.months, self.global_spinup_months, breaks)
+
+    def pieces(self, domain: str) -> list[tuple[dt.datetime, dt.datetime]]:
+        return self.nested() if domain == "nested" else self.global_()
+
+    @staticmethod
+    def label(piece: tuple[dt.datetime, dt.datetime]) -> str:
+        return f"{piece[0]:{FORMAT}}_{piece[1]:{FORMAT}}"
+
+    @staticmethod
+    def parse(label: str) -> tuple[dt.datetime, dt.datetime]:
+        a, b = label.split("_")
+        return dt.datetime.strptime(a, FORMAT), dt.datetime.strptime(b, FORMAT)
+
+    def previous(self, domain: str, label: str) -> str | None:
+        """The segment whose end restart this one starts from (None: initial or spin-up start)."""
+        start, _ = self.parse(label)
+        for piece in self.pieces(domain):
+            if piece[1] == start:
+                return self.label(piece)
+        return None
+
+    def covering_global(self, label: str) -> list[str]:
+        """Global segments that must have run (boundary conditions, initial conditions) before a nested one."""
+        start, end = self.parse(label)
+        return [self.label(p) for p in self.global_() if (p[0] < end and p[1] > start) or p[1] == start]
