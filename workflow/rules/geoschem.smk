@@ -138,9 +138,7 @@ rule ctm_info:
     resources:
         mem_mb=500,
         runtime=5,
-    run:
-        import json
-        from pathlib import Path
-
-        Path(output.calibration).write_text(json.dumps({"backend": "geoschem", "background_ugm3": params.background,
-                                                        "mixing_height_scale": None}, indent=2) + "\n")
+    conda:
+        "../../envs/numerics.yaml"
+    script:
+        "../../scripts/ctm_info.py"
