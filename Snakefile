@@ -20,6 +20,7 @@ include: "workflow/rules/footprint.smk"
 include: "workflow/rules/scenarios.smk"
 include: "workflow/rules/ctm.smk"
 include: "workflow/rules/exposure.smk"
+include: "workflow/rules/spa.smk"
 
 
 rule all:
@@ -34,3 +35,4 @@ rule all:
         rules.export_emissions.output.fractions,
         expand("results/scenarios/{scenario}/scale_factors.nc", scenario=SCENARIOS),
         rules.exposure.output.provincial,
+        rules.spa.output.top_paths,
