@@ -8,6 +8,9 @@ min_version("9.0")
 configfile: "config/config.yaml"
 
 
+report: "workflow/report/workflow.rst"
+
+
 validate(config, "workflow/schemas/config.schema.yaml", set_default=True)
 
 
@@ -21,6 +24,7 @@ include: "workflow/rules/scenarios.smk"
 include: "workflow/rules/ctm.smk"
 include: "workflow/rules/exposure.smk"
 include: "workflow/rules/spa.smk"
+include: "workflow/rules/report.smk"
 
 
 rule all:
@@ -36,3 +40,5 @@ rule all:
         expand("results/scenarios/{scenario}/scale_factors.nc", scenario=SCENARIOS),
         rules.exposure.output.provincial,
         rules.spa.output.top_paths,
+        rules.figures.output,
+        rules.tables.output,

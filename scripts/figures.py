@@ -1,0 +1,30 @@
+"""The paper's Figures 1-4 (rule figures)."""
+
+import pandas as pd
+
+from exportpm.figures import figure1, figure2, figure3, figure4, save
+from exportpm.io.boundaries import read_boundaries
+from exportpm.logs import configure_logging
+from exportpm.resources import read_table
+
+
+def main(smk) -> None:
+    configure_logging(smk.log[0])
+    notes = list(smk.params.notes)
+    exposure = pd.read_parquet(smk.input.exposure)
+    codes, polygons = read_boundaries(smk.input.boundaries)
+    classes = read_table(smk.input.province_classes, required=["iso3166_2", "region_class"])
+    fig, _ = figure1(exposure, pd.read_parquet(smk.input.cdf), dict(zip(codes, polygons, strict=True)), notes)
+    save(fig, smk.output.fig1.removesuffix(".png"))
+    fig, _ = figure2(exposure, pd.read_parquet(smk.input.export_volume), notes)
+    save(fig, smk.output.fig2.removesuffix(".png"))
+    by_consumer = pd.read_parquet(smk.input.by_consumer, columns=["emitting_province", "direct", "channel", "ape"])
+    fig, _ = figure3(pd.read_parquet(smk.input.by_sector), by_consumer, notes)
+    save(fig, smk.output.fig3.removesuffix(".png"))
+    fig, _ = figure4(pd.read_parquet(smk.input.layers), by_consumer,
+                     dict(zip(classes["iso3166_2"], classes["region_class"], strict=True)), notes)
+    save(fig, smk.output.fig4.removesuffix(".png"))
+
+
+if __name__ == "__main__":
+    main(snakemake)  # noqa: F821  (injected by Snakemake)

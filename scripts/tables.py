@@ -1,0 +1,49 @@
+"""Supplementary tables S1-S5 (CSV and Markdown) and results/summary.md (rule tables)."""
+
+import pandas as pd
+
+from exportpm.io import write_csv_atomic
+from exportpm.io.atomic import atomic_output
+from exportpm.logs import configure_logging
+from exportpm.resources import read_table
+from exportpm.tables import (
+    headline_numbers,
+    s1_export_volumes,
+    s2_foreign_contributors,
+    s3_layers_by_sector,
+    s5_path_demand_sectors,
+    summary_markdown,
+    to_markdown,
+)
+
+
+def write(frame: pd.DataFrame, csv_path: str, title: str, note: str) -> None:
+    write_csv_atomic(frame, csv_path, [title, note])
+    with atomic_output(csv_path.removesuffix(".csv") + ".md") as tmp:
+        tmp.write_text(to_markdown(frame, title) + f"\n_{note}_\n", encoding="utf-8")
+
+
+def main(smk) -> None:
+    configure_logging(smk.log[0])
+    note = smk.params.provenance
+    classes = read_table(smk.input.province_classes, required=["iso3166_2", "region_class", "inland"])
+    class_of = dict(zip(classes["iso3166_2"], classes["region_class"], strict=True))
+    inland = dict(zip(classes["iso3166_2"], classes["inland"] == "true", strict=True))
+    exposure = pd.read_parquet(smk.input.exposure)
+    s1 = s1_export_volumes(pd.read_parquet(smk.input.export_volume), class_of, inland)
+    write(s1, smk.output.s1, "Table S1. Provincial export volumes (US$ million), final and intermediate", note)
+    write(s2_foreign_contributors(exposure), smk.output.s2, "Table S2. Major foreign contributors per province "
+          "(export-related PM2.5, ug/m3)", note)
+    write(s3_layers_by_sector(pd.read_parquet(smk.input.layers)), smk.output.s3,
+          "Table S3. Export-related emissions (APE) by production layer and sector", note)
+    paths = pd.read_parquet(smk.input.top_paths)
+    write(paths.drop(columns=["path"]), smk.output.s4, "Table S4. Top interprovincial supply-chain paths (APE)", note)
+    write(s5_path_demand_sectors(paths), smk.output.s5, "Table S5. Demand and emitting sectors of the top paths", note)
+    by_consumer = pd.read_parquet(smk.input.by_consumer, columns=["emitting_province", "ape"])
+    numbers = headline_numbers(exposure, pd.read_parquet(smk.input.thresholds), s1, by_consumer, inland)
+    with atomic_output(smk.output.summary) as tmp:
+        tmp.write_text(summary_markdown(numbers, note), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main(snakemake)  # noqa: F821  (injected by Snakemake)
