@@ -20,7 +20,8 @@ $(STAMP): requirements.lock pyproject.toml
 
 demo: install
 	$(BIN)/snakemake --cores $(CORES) --configfile config/config.yaml
-	@echo "Done: tables and figures are under results/ (synthetic demo world)."
+	$(BIN)/snakemake --configfile config/config.yaml --report results/report.html
+	@echo "Done: tables, figures, summary.md and report.html are under results/ (synthetic demo world)."
 
 test: install
 	$(BIN)/python -m pytest

@@ -70,6 +70,28 @@ def test_tiny_world_runs_every_rule(tmp_path):
     assert national.at["I_EXDIR", "pw_ugm3"] <= national.at["I_EX", "pw_ugm3"]
     with xr.open_dataset(workdir / "results/pm25/Base/01.nc") as ds:
         assert "SCREENING-MODEL OUTPUT" in ds.attrs["comment"] and "synthetic" in ds.attrs["comment"]
+    # figures: non-empty PNG images of the expected size, and what is drawn comes from the tables
+    import matplotlib.image
+
+    for n in range(1, 5):
+        png = workdir / f"results/figures/fig{n}.png"
+        assert png.stat().st_size > 10_000 and (workdir / f"results/figures/fig{n}.pdf").stat().st_size > 5_000
+        assert matplotlib.image.imread(png).shape[1] >= 1500
+    from exportpm.figures import figure2
+
+    _, drawn = figure2(table, pd.read_parquet(workdir / "results/footprint/export_volume.parquet"), [])
+    regions = table[(table.level == "national") & (table.component == "total")
+                    & table.scenario.str.startswith("I_EXREGION_")].set_index("scenario")["pw_ugm3"]
+    assert drawn["national_contributors"].to_dict() == pytest.approx(regions.to_dict())
+    assert list(drawn["national_contributors"].index) == list(regions.sort_values(ascending=False).index)
+    summary = (workdir / "results/summary.md").read_text(encoding="utf-8")
+    assert "SYNTHETIC" in summary and "International export accounts for" in summary
+    for name in ("S1_export_volumes", "S2_foreign_contributors", "S3_layers_by_sector", "S4_top_paths",
+                 "S5_path_sectors"):
+        assert (workdir / f"results/tables/{name}.csv").is_file() and (workdir / f"results/tables/{name}.md").is_file()
+    report = snakemake(workdir, "--configfile", "config/tiny.yaml", "--report", "results/report.html")
+    assert report.returncode == 0, report.stderr[-3000:]
+    assert (workdir / "results/report.html").stat().st_size > 100_000
     # a second run has nothing to do
     again = snakemake(workdir, "--configfile", "config/tiny.yaml", "-n")
     assert "Nothing to be done" in again.stdout + again.stderr

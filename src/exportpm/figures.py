@@ -18,7 +18,7 @@ from matplotlib.collections import PatchCollection
 from matplotlib.patches import Polygon as PolygonPatch
 
 CLASS_COLOURS = {"Beijing-Tianjin": "#7b3294", "East Coast": "#c2a5cf", "North": "#a6dba0", "Northeast": "#008837",
-                 "Central": "#fdb863", "Northwest": "#e66101", "Southwest": "#5e3c99"}
+                 "Central": "#fdb863", "Northwest": "#e66101", "Southwest": "#1b9e77"}
 FIGSIZE = (11, 7)
 
 
@@ -47,6 +47,7 @@ def _draw_provinces(ax, polygons: dict, values: pd.Series, cmap: str, label: str
     collection.set_array(np.ma.masked_invalid(np.array(data, dtype=float)))
     ax.add_collection(collection)
     ax.autoscale_view()
+    ax.set_ylim(max(ax.get_ylim()[0], 17.0), ax.get_ylim()[1])  # the South China Sea islands would squash the map
     ax.set_aspect(1.2)
     ax.set_xlabel("longitude (°E)")
     ax.set_ylabel("latitude (°N)")
