@@ -4,7 +4,8 @@ Run after `make demo`:  .venv/bin/python benchmarks/spa.py [--paths 20]
 Prints the time of every SPA table together (the rule's work) and of the pruned top-path search alone, with
 the number of search nodes it expanded against the number of paths an unpruned enumeration to PL4 would
 visit on the same provincial system (counted, not enumerated).
-(A comparison with pyspa on the same target sectors is not part of this script yet.)
+Then, for the --targets largest exporting province-sectors, the paths above --threshold (a share of the
+target's total intensity, up to PL4) from pyspa 2.4 and from exportpm.spa.paths_above: same paths, times.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ def main() -> None:
     parser.add_argument("--mrio", default="results/mrio/linked_mrio.nc")
     parser.add_argument("--intensities", default="results/inventory/intensities.nc")
     parser.add_argument("--paths", type=int, default=20)
+    parser.add_argument("--targets", type=int, default=3)
+    parser.add_argument("--threshold", type=float, default=0.005, help="share of the target's total intensity")
     args = parser.parse_args()
     print(machine_description())
     table = read_linked_mrio(args.mrio)
@@ -59,6 +62,37 @@ def main() -> None:
     print(f"{'top-' + str(args.paths) + ' interprovincial paths, pruned search':<52}{search:>10.2f}")
     print(f"paths visited by an unpruned enumeration to PL4: about {unpruned:.2e}; best path "
           f"{found[0].value:.4g} APE")
+    compare_with_pyspa(A, f, m, y, args.targets, args.threshold)
+
+
+def compare_with_pyspa(A, f, m, y, targets: int, share: float) -> None:
+    import contextlib
+    import io
+
+    import pandas as pd
+    import pyspa
+
+    from exportpm.spa import paths_above
+
+    info = pd.DataFrame({"ID": np.arange(1, f.size + 1), "Name": [f"n{i}" for i in range(f.size)], "Region": "CN",
+                         "Unit": "USD", "DR_APE_(eq)": f, "TR_APE_(eq)": m})
+    print(f"{'target node':<14}{'threshold':>12}{'paths':>8}{'pyspa s':>10}{'exportpm s':>12}{'ratio':>8}"
+          f"{'differing paths':>17}")
+    for target in np.argsort(-y)[:targets]:
+        threshold = share * m[target]
+        unit = np.zeros(f.size)
+        unit[target] = 1.0
+        start = time.perf_counter()
+        ours = paths_above(A, f, m, unit, threshold, max_depth=4)
+        t_ours = time.perf_counter() - start
+        start = time.perf_counter()
+        with contextlib.redirect_stdout(io.StringIO()):
+            chain = pyspa.get_spa(int(target), 4, A, info, {"APE": threshold}, zero_indexing=True,
+                                  breakdown_remainder=False)
+        t_theirs = time.perf_counter() - start
+        theirs = {tuple(int(str(node.index_reference)) for node in path.nodes) for path in chain.get_pathways()}
+        print(f"{int(target):<14}{threshold:>12.4g}{len(ours):>8}{t_theirs:>10.2f}{t_ours:>12.4f}"
+              f"{t_theirs / t_ours:>8.0f}{len(set(ours) ^ theirs):>17}")
 
 
 if __name__ == "__main__":

@@ -84,3 +84,30 @@ def test_accept_filter_reports_only_accepted_paths():
     longer = top_paths(A, f, m, y, n_paths=10, accept=lambda nodes: len(nodes) > 1)
     brute = [p for p in all_paths_brute_force(A, f, y) if len(p.nodes) > 1][:10]
     assert [p.nodes for p in longer] == [p.nodes for p in brute]
+
+
+def test_paths_above_threshold_equal_pyspa():
+    """pyspa (Stephan et al.) on a small system: the same pathways and the same values."""
+    import contextlib
+    import io
+
+    import pandas as pd
+
+    pyspa = pytest.importorskip("pyspa")
+    from exportpm.spa import paths_above
+
+    A, f, _ = system(n=7, seed=3)
+    m = f @ np.linalg.inv(np.eye(7) - A)
+    for target in (0, 2, 5):
+        threshold = 0.01 * m[target]
+        info = pd.DataFrame({"ID": np.arange(1, 8), "Name": [f"s{i}" for i in range(7)], "Region": "R", "Unit": "USD",
+                             "DR_APE_(eq)": f, "TR_APE_(eq)": m})
+        with contextlib.redirect_stdout(io.StringIO()):
+            chain = pyspa.get_spa(target, 4, A, info, {"APE": threshold}, zero_indexing=True)
+        theirs = {tuple(int(str(node.index_reference)) for node in path.nodes):
+                  path.get_fraction_of_total_intensity_for("APE") * m[target] for path in chain.get_pathways()}
+        y = np.zeros(7)
+        y[target] = 1.0
+        ours = paths_above(A, f, m, y, threshold, max_depth=4)
+        assert set(ours) == set(theirs)
+        np.testing.assert_allclose([ours[k] for k in sorted(ours)], [theirs[k] for k in sorted(ours)], rtol=1e-10)
