@@ -25,6 +25,7 @@ include: "workflow/rules/ctm.smk"
 include: "workflow/rules/exposure.smk"
 include: "workflow/rules/spa.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/evaluation.smk"
 
 
 rule all:
@@ -42,3 +43,4 @@ rule all:
         rules.spa.output.top_paths,
         rules.figures.output,
         rules.tables.output,
+        rules.evaluate_ctm.output,

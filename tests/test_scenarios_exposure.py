@@ -104,3 +104,28 @@ def test_export_related_rejects_rising_sulfate_but_not_nitrate():
     bad[0] += 0.1
     with pytest.raises(ValueError, match="SO4"):
         export_related({"Base": base, "X": bad})
+
+
+def test_evaluation_statistics_by_hand():
+    from exportpm.evaluation import statistics
+
+    model, observed = np.array([12.0, 18.0, 30.0]), np.array([10.0, 20.0, 30.0])
+    s = statistics(model, observed)
+    assert s["n"] == 3
+    assert s["nmb"] == pytest.approx(0.0)                       # (2 - 2 + 0) / 60
+    assert s["nme"] == pytest.approx(4.0 / 60.0)
+    assert s["rmse"] == pytest.approx(np.sqrt(8.0 / 3.0))
+    assert s["r"] == pytest.approx(np.corrcoef(model, observed)[0, 1])
+
+
+def test_evaluation_samples_station_cells_and_splits_dense_areas():
+    from exportpm.evaluation import evaluate
+
+    grid = LonLatGrid(100, 102, 30, 31, 1.0, 1.0)
+    stations = pd.DataFrame({"station_id": ["a", "a", "b", "b"], "lon": [100.5] * 2 + [101.5] * 2,
+                             "lat": [30.5] * 4, "month": [1, 7, 1, 7], "pm25_ugm3": [40.0, 20.0, 80.0, 60.0]})
+    monthly = {1: np.array([[50.0, 90.0]]), 7: np.array([[30.0, 50.0]])}
+    stats, table = evaluate(stations, monthly, grid, np.array([[100.0, 5000.0]]), 1000.0)
+    assert table.set_index("station_id").loc["a", "model_ugm3"] == pytest.approx(40.0)
+    assert stats.iloc[0]["n"] == 2 and stats.iloc[1]["n"] == 1
+    assert stats.iloc[0]["nmb"] == pytest.approx((40 + 70 - 30 - 70) / 100)

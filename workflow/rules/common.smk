@@ -16,6 +16,7 @@ RAW_FILES = {
     "agri_nh3": "agri_nh3/agri_nh3_2017.csv",
     "population": "population/population_2017.nc",
     "boundaries": "boundaries/provinces.geojson",
+    "stations": "stations/stations_2017.csv",
 }
 MEIC_SECTORS = ("agriculture", "industry", "power", "residential", "transportation")
 SPECIES = ("NOx", "SO2", "CO", "NH3", "BC", "OC", "PM25")

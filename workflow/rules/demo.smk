@@ -7,6 +7,7 @@ DEMO_PARTS = {
     "customs": "customs records and the HS6 -> GTAP concordance",
     "geography": "province boundaries and the population grid",
     "emissions": "MEIC monthly grids, GAINS exports and the agricultural NH3 inventory",
+    "stations": "synthetic monitoring-station PM2.5",
 }
 
 if config["inputs"] == "demo":

@@ -38,7 +38,7 @@ from exportpm.resources import resource
 
 log = logging.getLogger(__name__)
 
-PARTS = ("gtap", "provincial", "customs", "geography", "emissions")
+PARTS = ("gtap", "provincial", "customs", "geography", "emissions", "stations")
 YEARBOOK_ITEMS = {  # yearbook item -> GTAP agricultural sectors it covers
     "rice": ["pdr"], "wheat": ["wht"], "vegetables_fruits_nuts": ["v_f"], "oil_crops": ["osd"],
     "sugar_crops": ["c_b"], "fibre_crops": ["pfb"], "other_crops": ["ocr"],
@@ -60,6 +60,7 @@ def part_files(size: str) -> dict[str, list[str]]:
         "customs": ["customs/customs_2017.csv", "customs/hs6_gtap_concordance.csv"],
         "geography": ["boundaries/provinces.geojson", "population/population_2017.nc"],
         "emissions": [*meic, *gains, "agri_nh3/agri_nh3_2017.csv"],
+        "stations": ["stations/stations_2017.csv"],
     }
 
 
@@ -75,6 +76,8 @@ def write_part(part: str, size: str, outdir: str | Path, seed: int = 2017) -> li
         write_gtap(spec, world, outdir / "gtap/basedata.har")
     elif part == "geography":
         write_geography(spec, outdir)
+    elif part == "stations":
+        write_stations(spec, outdir)
     else:
         with timed(log, "provincial economy"):
             economy = build_provincial(spec, world)
@@ -236,3 +239,36 @@ def write_gains(spec: WorldSpec, inventories, folder: Path) -> None:
 def write_readme(outdir: Path, size: str, seed: int) -> None:
     outdir.mkdir(parents=True, exist_ok=True)
     (outdir / "README.txt").write_text(f"{SYNTHETIC_NOTE}\nsize={size} seed={seed}\n", encoding="utf-8")
+
+
+STATION_COUNT = {"tiny": 40, "full": 1470}
+SEASON = {1: 1.45, 4: 0.95, 7: 0.6, 10: 1.0}
+
+
+def write_stations(spec: WorldSpec, outdir: Path) -> None:
+    """Synthetic monitoring stations where people live, with monthly PM2.5 from the demo's own 'truth'.
+
+    The truth is a smooth field of settlement and industry density with a northern winter excess; station
+    values are that truth times independent lognormal noise (sigma 0.25). It shares nothing with the CTM.
+    """
+    rng = spec.rng("stations")
+    polygons, _ = province_polygons(spec)
+    grid, people = population_grid(spec, polygons)
+    weight = people.ravel() / people.sum()
+    cells = rng.choice(weight.size, size=min(STATION_COUNT[spec.size], int((weight > 0).sum())), replace=False,
+                       p=weight)
+    j, i = np.unravel_index(cells, people.shape)
+    lon = grid.lon[i] + rng.uniform(-0.5, 0.5, cells.size) * grid.dlon
+    lat = grid.lat[j] + rng.uniform(-0.5, 0.5, cells.size) * grid.dlat
+    density = (settlement_weight(spec, grid) + 0.5 * industry_weight(spec, grid)).reshape(people.shape)[j, i]
+    truth = 12.0 + 55.0 * density / np.percentile(density, 95)
+    rows = []
+    for k in range(cells.size):
+        for month, factor in SEASON.items():
+            north = 1.0 + 0.4 * (month == 1) * np.clip((lat[k] - 30.0) / 10.0, 0.0, 1.0)
+            value = truth[k] * factor * north * rng.lognormal(0.0, 0.25)
+            rows.append((f"S{k + 1:04d}", round(lon[k], 4), round(lat[k], 4), month, round(value, 2)))
+    write_csv_atomic(pd.DataFrame(rows, columns=["station_id", "lon", "lat", "month", "pm25_ugm3"]),
+                     outdir / "stations/stations_2017.csv",
+                     [SYNTHETIC_NOTE, "Monthly-mean PM2.5 (ug/m3) at monitoring stations, layout of the national "
+                      "urban air-quality platform's exports; month 0 would be an annual mean."])

@@ -1,0 +1,49 @@
+"""Base PM2.5 against monitoring stations (rule evaluate_ctm): n, r, NMB, NME, RMSE and a scatter plot."""
+
+import json
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+
+from exportpm.ctm import COMPONENTS
+from exportpm.ctm.product import read_pm25
+from exportpm.evaluation import evaluate, read_stations
+from exportpm.io import write_parquet_atomic
+from exportpm.io.population import read_population
+from exportpm.logs import configure_logging
+from exportpm.regrid import regrid_extensive
+
+
+def main(smk) -> None:
+    configure_logging(smk.log[0])
+    background = json.loads(open(smk.input.calibration, encoding="utf-8").read())["background_ugm3"]
+    monthly, grid = {}, None
+    for path in smk.input.base:
+        grid, components, _ = read_pm25(path)
+        monthly[int(path.rsplit("/", 1)[1][:2])] = sum(components[c] for c in COMPONENTS) + background
+    pop_grid, people = read_population(smk.input.population)
+    density = regrid_extensive(people, pop_grid, grid) / (grid.cell_area_m2() / 1e6)
+    stats, table = evaluate(read_stations(smk.input.stations), monthly, grid, density, smk.params.density_threshold)
+    meta = {"comment": smk.params.provenance}
+    write_parquet_atomic(stats, smk.output.stats, meta)
+    write_parquet_atomic(table, smk.output.stations, meta)
+    fig, ax = plt.subplots(figsize=(6.5, 6))
+    dense = table["population_density_km2"] >= smk.params.density_threshold
+    ax.scatter(table.loc[~dense, "observed_ugm3"], table.loc[~dense, "model_ugm3"], s=8, alpha=0.5, label="other")
+    ax.scatter(table.loc[dense, "observed_ugm3"], table.loc[dense, "model_ugm3"], s=8, alpha=0.6, label="dense")
+    top = float(np.nanmax(table[["observed_ugm3", "model_ugm3"]].to_numpy())) * 1.05
+    ax.plot([0, top], [0, top], "k-", lw=0.8, label="1:1")
+    s = stats.iloc[0]
+    ax.set(xlim=(0, top), ylim=(0, top), xlabel="observed PM2.5 (µg/m³)", ylabel="modelled Base PM2.5 (µg/m³)",
+           title=f"Base vs stations: n={s['n']}, r={s['r']:.2f}, NMB={100 * s['nmb']:.1f}%")
+    ax.legend()
+    fig.text(0.01, 0.005, smk.params.provenance, fontsize=7, color="#a00")
+    fig.tight_layout(rect=(0, 0.02, 1, 1))
+    fig.savefig(smk.output.figure, dpi=150)
+
+
+if __name__ == "__main__":
+    main(snakemake)  # noqa: F821  (injected by Snakemake)

@@ -1,0 +1,29 @@
+# Evaluation of the Base simulation against monitoring stations (works with either CTM backend).
+
+
+rule evaluate_ctm:
+    message:
+        "Base PM2.5 against monitoring stations (n, r, NMB, NME, RMSE; dense areas separately)"
+    input:
+        base=expand("results/pm25/Base/{month:02d}.nc", month=CTM_MONTHS),
+        calibration="results/ctm/calibration.json",
+        stations=raw("stations"),
+        population=raw("population"),
+    output:
+        stats="results/evaluation/ctm_vs_stations.parquet",
+        stations="results/evaluation/station_pairs.parquet",
+        figure=report("results/evaluation/ctm_vs_stations.png", caption="../report/evaluation.rst",
+                      category="Evaluation"),
+    params:
+        density_threshold=config["evaluation"]["density_threshold_km2"],
+        provenance="; ".join(PROVENANCE_NOTES) or "real inputs",
+    log:
+        "logs/evaluate_ctm.log",
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=10,
+    conda:
+        "../../envs/plot.yaml"
+    script:
+        "../../scripts/evaluate_ctm.py"
