@@ -44,3 +44,4 @@ rule all:
         rules.figures.output,
         rules.tables.output,
         rules.evaluate_ctm.output,
+        rules.uncertainty.output,

@@ -95,10 +95,17 @@ def hybrid_from_inputs(inputs: InventoryInputs, year: int, method: str = "linear
     a, b = years
     species_needed = {"PM25" if s == "PM25_other" else s for s in INVENTORY_SPECIES}
     gains_year = {}
+    meic_of = inputs.gains_table["meic_sector"].to_numpy()
     for species in species_needed:
         if species not in inputs.gains[a] or species not in inputs.gains[b]:
             raise InputError(f"GAINS exports {a} and {b}", "species", f"a file for {species} in both years")
-        gains_year[species] = interpolate_years(inputs.gains[a][species], inputs.gains[b][species], a, b, year, method)
+        if method == "shares":  # share-constrained: interpolate the within-MEIC-sector shares, not emissions
+            gains_year[species] = interpolate_years(_within_sector_shares(inputs.gains[a][species], meic_of),
+                                                    _within_sector_shares(inputs.gains[b][species], meic_of),
+                                                    a, b, year, "linear")
+        else:
+            gains_year[species] = interpolate_years(inputs.gains[a][species], inputs.gains[b][species], a, b, year,
+                                                    method)
     return build_inventory(inputs.provinces, inputs.sectors, inputs.output, inputs.meic, gains_year,
                            inputs.gains_table, inputs.agri_nh3)
 
@@ -122,3 +129,13 @@ def check_frame(inventory: HybridInventory, provinces) -> pd.DataFrame:
                 rows.append((province, sector, species, meic, inventory.excluded[p, s, q], included[p, s, q], gap))
     return pd.DataFrame(rows, columns=["province", "meic_sector", "species", "meic_t", "excluded_t", "inventory_t",
                                        "relative_gap"])
+
+
+def _within_sector_shares(gains: np.ndarray, meic_of: np.ndarray) -> np.ndarray:
+    """[p, g] -> each GAINS sector's share of its MEIC sector in the province (0 where the sector is empty)."""
+    out = np.zeros_like(gains)
+    for sector in np.unique(meic_of):
+        members = meic_of == sector
+        total = gains[:, members].sum(axis=1, keepdims=True)
+        out[:, members] = np.divide(gains[:, members], total, out=np.zeros_like(gains[:, members]), where=total > 0)
+    return out

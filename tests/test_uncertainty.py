@@ -1,0 +1,59 @@
+"""Uncertainty: no perturbation gives the deterministic result; sampled intervals match analytical ones."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from exportpm.footprint.leontief import LeontiefSystem, technical_coefficients
+from exportpm.uncertainty import intervals, lognormal_sigma, monte_carlo, mrio_error_sd
+
+
+def test_zero_perturbation_returns_the_deterministic_result_exactly():
+    export = np.array([[1.0, 2.0], [3.0, 4.0]])
+    total = export * 5
+    samples_e, samples_t = monte_carlo(export, total, np.zeros_like(export), np.zeros(2), samples=50, seed=1)
+    assert (samples_e == export[None]).all() and (samples_t == total[None]).all()
+    i = intervals(samples_e.sum(-1), export.sum(-1))
+    np.testing.assert_array_equal(i["median"], i["deterministic"])
+
+
+def test_lognormal_interval_matches_the_analytical_one():
+    sigma = lognormal_sigma(0.31)                                    # MEIC NOx: 31 % at 95 %
+    samples_e, _ = monte_carlo(np.array([[10.0]]), np.array([[20.0]]), np.zeros((1, 1)), np.array([sigma]),
+                               samples=200_000, seed=7)
+    lo, hi = np.percentile(samples_e[:, 0, 0], [2.5, 97.5])
+    assert hi == pytest.approx(10.0 * 1.31, rel=0.01)                # exp(1.96 sigma) = 1.31 by construction
+    assert lo == pytest.approx(10.0 / 1.31, rel=0.01)
+
+
+def test_first_order_mrio_error_on_a_two_sector_system():
+    """Analytical first-order sd against a sampled linearised propagation (and the exact one, small errors)."""
+    Z = np.array([[15.0, 25.0], [20.0, 5.0]])
+    y = np.array([65.0, 70.0])
+    x = Z.sum(1) + y
+    f = np.array([0.3, 0.1])
+    system = LeontiefSystem.factorise(technical_coefficients(Z, x))
+    x_export = system.solve(y[:, None])[:, 0]
+    m = system.solve_transposed(f[:, None])[:, 0]
+    sd = float(mrio_error_sd(m[None], Z, y, x_export, x, 0.05, 0.05)[0])
+    rng = np.random.default_rng(3)
+    exact = []
+    for _ in range(20_000):
+        Zs = Z * (1 + 0.05 * rng.standard_normal(Z.shape))
+        ys = y * (1 + 0.05 * rng.standard_normal(2))
+        A = Zs / x[None, :]
+        exact.append(f @ np.linalg.solve(np.eye(2) - A, ys))
+    assert np.std(exact) == pytest.approx(sd, rel=0.05)
+
+
+def test_share_constrained_interpolation_agrees_at_the_gains_years():
+    from exportpm.inventory.pipeline import _within_sector_shares
+    from exportpm.io.emission_inputs import interpolate_years
+
+    g15, g20 = np.array([[1.0, 3.0, 2.0]]), np.array([[2.0, 2.0, 6.0]])
+    meic = np.array(["power", "power", "industry"])
+    a, b = _within_sector_shares(g15, meic), _within_sector_shares(g20, meic)
+    np.testing.assert_allclose(interpolate_years(a, b, 2015, 2020, 2015), a)
+    np.testing.assert_allclose(interpolate_years(a, b, 2015, 2020, 2020), b)
+    np.testing.assert_allclose(a, [[0.25, 0.75, 1.0]])
