@@ -7,6 +7,7 @@ from exportpm.io.atomic import atomic_output
 from exportpm.logs import configure_logging
 from exportpm.resources import read_table
 from exportpm.tables import (
+    evaluation_and_intervals,
     headline_numbers,
     s1_export_volumes,
     s2_foreign_contributors,
@@ -41,8 +42,10 @@ def main(smk) -> None:
     write(s5_path_demand_sectors(paths), smk.output.s5, "Table S5. Demand and emitting sectors of the top paths", note)
     by_consumer = pd.read_parquet(smk.input.by_consumer, columns=["emitting_province", "ape"])
     numbers = headline_numbers(exposure, pd.read_parquet(smk.input.thresholds), s1, by_consumer, inland)
+    text = summary_markdown(numbers, note) + evaluation_and_intervals(pd.read_parquet(smk.input.evaluation),
+                                                                      pd.read_parquet(smk.input.monte_carlo))
     with atomic_output(smk.output.summary) as tmp:
-        tmp.write_text(summary_markdown(numbers, note), encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

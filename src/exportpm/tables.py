@@ -108,3 +108,19 @@ def to_markdown(frame: pd.DataFrame, title: str, floatfmt: str = ".4g") -> str:
     rule = "|" + "|".join("---" for _ in cells.columns) + "|"
     body = ["| " + " | ".join(map(str, row)) + " |" for row in cells.itertuples(index=False)]
     return "\n".join([f"# {title}", "", header, rule, *body, ""])
+
+
+def evaluation_and_intervals(evaluation: pd.DataFrame, monte_carlo: pd.DataFrame) -> str:
+    """Summary lines: the model evaluation and the 95 % intervals of the headline numbers."""
+    lines = ["## Model evaluation (Base vs monitoring stations)", ""]
+    for row in evaluation.itertuples():
+        lines.append(f"* {row.subset}: n = {row.n}, r = {row.r:.2f}, NMB = {100 * row.nmb:.1f}%, "
+                     f"NME = {100 * row.nme:.1f}%, RMSE = {row.rmse:.1f} µg/m³")
+    lines += ["", "Paper: r = 0.80, NMB = 16.0 % overall; r = 0.89, NMB = 13.1 % in densely populated areas.", "",
+              "## 95 % intervals (Monte Carlo of emission and MRIO uncertainty)", ""]
+    national = monte_carlo[monte_carlo["region"] == "China"]
+    for row in national.itertuples():
+        scale, unit = (100.0, "%") if "share" in row.quantity else (1.0, "")
+        lines.append(f"* {row.quantity} ({row.species}): {scale * row.deterministic:.4g}{unit} "
+                     f"[{scale * row.p2_5:.4g}{unit}, {scale * row.p97_5:.4g}{unit}]")
+    return "\n".join(lines) + "\n"

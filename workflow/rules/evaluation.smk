@@ -19,6 +19,8 @@ rule evaluate_ctm:
         provenance="; ".join(PROVENANCE_NOTES) or "real inputs",
     log:
         "logs/evaluate_ctm.log",
+    benchmark:
+        "benchmarks/evaluate_ctm.tsv"
     threads: 1
     resources:
         mem_mb=4000,
@@ -58,6 +60,8 @@ rule uncertainty:
         provenance="; ".join(PROVENANCE_NOTES) or "real inputs",
     log:
         "logs/uncertainty.log",
+    benchmark:
+        "benchmarks/uncertainty.tsv"
     threads: 2
     resources:
         mem_mb=8000,

@@ -47,6 +47,8 @@ rule tables:
         layers=rules.spa.output.layers,
         top_paths=rules.spa.output.top_paths,
         province_classes=config["resources"]["province_classes"],
+        evaluation="results/evaluation/ctm_vs_stations.parquet",
+        monte_carlo="results/uncertainty/monte_carlo.parquet",
     output:
         s1=report("results/tables/S1_export_volumes.csv", caption="../report/table.rst", category="Tables"),
         s2=report("results/tables/S2_foreign_contributors.csv", caption="../report/table.rst", category="Tables"),
