@@ -27,7 +27,8 @@ def test_miller_blair_ras_example():
     scale = Z / (A0 * x1[None, :])
     np.testing.assert_allclose(scale, result.r[:, None] * result.s[None, :], rtol=1e-10)
     np.testing.assert_allclose(scale / scale[:, :1] / scale[:1, :] * scale[0, 0], 1.0, rtol=1e-10)
-    # The balanced coefficients, as the book's iterations converge to them (to 4 decimals).
+    # The converged coefficients (4 decimals), recorded from this implementation and the rebuilding reference
+    # below; the book's printed table could not be consulted offline to cross-check them.
     np.testing.assert_allclose(Z / x1[None, :], [[0.0662, 0.2393, 0.0854], [0.0801, 0.4085, 0.3190],
                                                  [0.0081, 0.3381, 0.1433]], atol=6e-5)
 
