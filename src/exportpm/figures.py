@@ -109,7 +109,8 @@ def figure2(exposure: pd.DataFrame, volume: pd.DataFrame, notes: Sequence[str]):
         axes[1].barh(np.arange(len(provinces)) + 0.4 * rank, pick["pw_ugm3"], height=0.4, color=colour,
                      label=["first", "second"][rank])
         for i, (_code, row) in enumerate(pick.iterrows()):
-            axes[1].text(row["pw_ugm3"], i + 0.4 * rank, " " + str(row["scenario"]).replace("I_EXREGION_", ""),
+            axes[1].text(row["pw_ugm3"], i + 0.4 * rank,
+                         " " + str(row["scenario"]).replace("I_EXREGION_", "").replace("_", " "),
                          fontsize=5, va="center")
     axes[1].set_yticks(np.arange(len(provinces)) + 0.2, provinces, fontsize=7)
     axes[1].set(xlabel="PM2.5 (µg/m³)", title="(b) Top two contributors per province")

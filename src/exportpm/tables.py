@@ -112,7 +112,7 @@ def to_markdown(frame: pd.DataFrame, title: str, floatfmt: str = ".4g") -> str:
 
 def evaluation_and_intervals(evaluation: pd.DataFrame, monte_carlo: pd.DataFrame) -> str:
     """Summary lines: the model evaluation and the 95 % intervals of the headline numbers."""
-    lines = ["## Model evaluation (Base vs monitoring stations)", ""]
+    lines = ["", "## Model evaluation (Base vs monitoring stations)", ""]
     for row in evaluation.itertuples():
         lines.append(f"* {row.subset}: n = {row.n}, r = {row.r:.2f}, NMB = {100 * row.nmb:.1f}%, "
                      f"NME = {100 * row.nme:.1f}%, RMSE = {row.rmse:.1f} µg/m³")
