@@ -97,8 +97,9 @@ def test_paths_above_threshold_equal_pyspa():
     from exportpm.spa import paths_above
 
     A, f, _ = system(n=7, seed=3)
+    f[3] = 0.0  # a clean node: passed through, never reported
     m = f @ np.linalg.inv(np.eye(7) - A)
-    for target in (0, 2, 5):
+    for target in (0, 2, 3, 5):
         threshold = 0.01 * m[target]
         info = pd.DataFrame({"ID": np.arange(1, 8), "Name": [f"s{i}" for i in range(7)], "Region": "R", "Unit": "USD",
                              "DR_APE_(eq)": f, "TR_APE_(eq)": m})

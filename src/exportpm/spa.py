@@ -223,21 +223,23 @@ def disparities(by_consumer: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def paths_above(A: np.ndarray, f: np.ndarray, m: np.ndarray, y: np.ndarray, threshold: float,
                 max_depth: int = 4) -> dict[tuple[int, ...], float]:
-    """Every path whose whole upstream contribution (m_head x flow) reaches ``threshold``, with its value
-    f_head x flow; keys run from the final-demand node upstream (pyspa's pathway set for the same threshold).
+    """Every path whose whole upstream contribution (m_head x flow) exceeds ``threshold`` and whose own value
+    f_head x flow is not zero, with that value; keys run from the final-demand node upstream (pyspa's pathway
+    set for the same threshold: zero-emission nodes are passed through but not reported).
 
     Breadth-first and vectorised per node: a branch stops as soon as its bound falls below the threshold.
     """
     out: dict[tuple[int, ...], float] = {}
-    level = [((int(j),), float(y[j])) for j in np.flatnonzero(y > 0) if m[j] * y[j] >= threshold]
+    level = [((int(j),), float(y[j])) for j in np.flatnonzero(y > 0) if m[j] * y[j] > threshold]
     for depth in range(max_depth + 1):
         following = []
         for nodes, flow in level:
-            out[nodes] = float(f[nodes[-1]] * flow)
+            if f[nodes[-1]] * flow != 0.0:
+                out[nodes] = float(f[nodes[-1]] * flow)
             if depth == max_depth:
                 continue
             child = A[:, nodes[-1]] * flow
-            for k in np.flatnonzero(m * child >= threshold):
+            for k in np.flatnonzero(m * child > threshold):
                 following.append(((*nodes, int(k)), float(child[k])))
         level = following
     return out
