@@ -234,7 +234,7 @@ def paths_above(A: np.ndarray, f: np.ndarray, m: np.ndarray, y: np.ndarray, thre
     for depth in range(max_depth + 1):
         following = []
         for nodes, flow in level:
-            if f[nodes[-1]] * flow != 0.0:
+            if depth == 0 or f[nodes[-1]] * flow != 0.0:  # the final-demand node itself is always reported
                 out[nodes] = float(f[nodes[-1]] * flow)
             if depth == max_depth:
                 continue
