@@ -8,7 +8,7 @@ from exportpm.io import write_parquet_atomic
 from exportpm.io.store import read_intensities, read_linked_mrio
 from exportpm.logs import configure_logging, timed
 from exportpm.resources import read_table
-from exportpm.spa import disparities, spa_tables
+from exportpm.spa import disparities, layer_summary, spa_tables
 
 log = logging.getLogger("spa")
 
@@ -26,6 +26,10 @@ def main(smk) -> None:
     meta = {"units": "APE = pollution equivalents (Eq. 13); species rows in t", "provenance": smk.params.provenance}
     for name in ("layers", "flows", "flows_three_index", "top_paths"):
         write_parquet_atomic(tables[name], smk.output[name], meta)
+    classes = read_table(smk.input.province_classes, required=["iso3166_2", "region_class", "inland"])
+    east = set(classes.loc[classes["region_class"] == smk.params.east_coast_class, "iso3166_2"])
+    inland = set(classes.loc[classes["inland"] == "true", "iso3166_2"])
+    write_parquet_atomic(layer_summary(tables["layers"], east, inland), smk.output.layer_shares, meta)
     per_province, pairs = disparities(pd.read_parquet(smk.input.by_consumer))
     write_parquet_atomic(per_province, smk.output.disparities, meta)
     write_parquet_atomic(pairs, smk.output.pair_disparities, meta)

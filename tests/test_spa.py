@@ -112,3 +112,18 @@ def test_paths_above_threshold_equal_pyspa():
         ours = paths_above(A, f, m, y, threshold, max_depth=4)
         assert set(ours) == set(theirs)
         np.testing.assert_allclose([ours[k] for k in sorted(ours)], [theirs[k] for k in sorted(ours)], rtol=1e-10)
+
+
+def test_layer_summary_by_hand():
+    import pandas as pd
+
+    from exportpm.spa import layer_summary
+
+    layers = pd.DataFrame({
+        "species": "APE", "layer": ["PL1"] * 4 + ["PL1"] * 2,
+        "driver": ["exports_of:A", "exports_of:A", "exports_of:B", "exports_of:B", "all_exports", "all_exports"],
+        "emitting_province": ["A", "B", "A", "B", "A", "B"], "sector": "x", "value": [1.0, 3.0, 2.0, 4.0, 3.0, 7.0]})
+    out = layer_summary(layers, east_coast={"A"}, inland={"B"}).set_index(["measure", "region", "layer"])["share"]
+    assert out[("national_share_driven_by_other_provinces", "China", "PL1")] == pytest.approx(5.0 / 10.0)
+    assert out[("inland_share_driven_by_east_coast", "inland", "PL1")] == pytest.approx(3.0 / 7.0)
+    assert out[("province_layer_share", "A", "PL1")] == pytest.approx(1.0)

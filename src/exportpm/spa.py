@@ -243,3 +243,28 @@ def paths_above(A: np.ndarray, f: np.ndarray, m: np.ndarray, y: np.ndarray, thre
                 following.append(((*nodes, int(k)), float(child[k])))
         level = following
     return out
+
+
+def layer_summary(layers: pd.DataFrame, east_coast: set[str], inland: set[str]) -> pd.DataFrame:
+    """Shares by production layer (APE): each province's export-related emissions at each layer; nationally,
+    the share at each layer driven by *other* provinces' exports and the share of inland emissions driven by
+    East Coast exports (final-product exports by exporting province, Eq. 16)."""
+    ape = layers[layers["species"] == "APE"]
+    rows = []
+    own = ape[ape["driver"] == "all_exports"].groupby(["emitting_province", "layer"])["value"].sum().unstack(
+        fill_value=0.0)
+    shares = own.div(own.sum(axis=1), axis=0)
+    for province, row in shares.iterrows():
+        rows += [("province_layer_share", province, layer, float(v)) for layer, v in row.items()]
+    by_exporter = ape[ape["driver"].str.startswith("exports_of:")].copy()
+    by_exporter["exporter"] = by_exporter["driver"].str.split(":").str[1]
+    for layer, group in by_exporter.groupby("layer"):
+        total = group["value"].sum()
+        other = group.loc[group["exporter"] != group["emitting_province"], "value"].sum()
+        rows.append(("national_share_driven_by_other_provinces", "China", layer, float(other / total)
+                     if total else np.nan))
+        inland_rows = group[group["emitting_province"].isin(inland)]
+        east = inland_rows.loc[inland_rows["exporter"].isin(east_coast), "value"].sum()
+        rows.append(("inland_share_driven_by_east_coast", "inland", layer,
+                     float(east / inland_rows["value"].sum()) if inland_rows["value"].sum() else np.nan))
+    return pd.DataFrame(rows, columns=["measure", "region", "layer", "share"])

@@ -9,8 +9,10 @@ rule spa:
         intensities=rules.inventory_hybrid.output.intensities,
         by_consumer=rules.export_emissions.output.by_consumer,
         foreign_groups=config["resources"]["foreign_groups"],
+        province_classes=config["resources"]["province_classes"],
     output:
         layers="results/spa/layers.parquet",
+        layer_shares="results/spa/layer_shares.parquet",
         flows="results/spa/adjacent_layer_flows.parquet",
         flows_three_index="results/spa/three_index_flows.parquet",
         top_paths="results/spa/top_paths.parquet",
@@ -18,6 +20,7 @@ rule spa:
         pair_disparities="results/spa/pair_disparities.parquet",
     params:
         ape=config["ape"],
+        east_coast_class=config["regions"]["east_coast_class"],
         top_paths=config["spa"]["top_paths"],
         max_path_depth=config["spa"]["max_path_depth"],
         provenance="synthetic demo world" if config["inputs"] == "demo" else "real inputs",
