@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from exportpm.footprint.exports import province_intensity_columns
 from exportpm.footprint.leontief import LeontiefSystem, technical_coefficients
 from exportpm.inventory.pipeline import emissions_frame, hybrid_from_inputs, read_inventory_inputs
 from exportpm.io import write_parquet_atomic
@@ -52,12 +53,8 @@ def main(smk) -> None:
     with timed(log, "Leontief system, export output and multipliers by emitting province"):
         system = LeontiefSystem.factorise(technical_coefficients(Z, x))
         x_export = system.solve(y[:, None])[:, 0]
-        rhs = np.zeros((x.size, len(species) * len(provinces)))
-        for q in range(len(species)):
-            for r in range(len(provinces)):
-                rows = P[r * N:(r + 1) * N]
-                rhs[rows, q * len(provinces) + r] = F[q, rows]
-        G = system.solve_transposed(rhs).T.reshape(len(species), len(provinces), x.size)
+        G = system.solve_transposed(province_intensity_columns(F, P, N)).T.reshape(len(species), len(provinces),
+                                                                                   x.size)
     export = (F[:, P] * x_export[P]).reshape(len(species), len(provinces), N).sum(-1)
     total = (F[:, P] * x[P]).reshape(len(species), len(provinces), N).sum(-1)
     sd = mrio_error_sd(G, Z, y, x_export, x, smk.params.sigma_z, smk.params.sigma_y)

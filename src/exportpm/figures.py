@@ -213,7 +213,6 @@ def figure4(layers: pd.DataFrame, by_consumer: pd.DataFrame, classes: dict[str, 
                 va="center", fontsize=8)
         bottom += height
     ax.set_xlim(-0.2, x_bar + 1.3)
-    ax.set_ylim(0, 0.8 if table.to_numpy().max() / total < 0.7 else 1.1)
     ax.set_ylim(0, max(table.sum(1).max() / total, 1.0) + 0.1)
     ax.set_xticks([])
     ax.set_ylabel("share of export-related emissions (APE)")

@@ -13,8 +13,6 @@ from exportpm.demo.spec import CITIES, MEIC_EXTENT, SYNTHETIC_NOTE, TINY_BOXES, 
 from exportpm.grid import LonLatGrid, area_fractions
 from exportpm.io.atomic import atomic_output
 
-NORTH_CLASSES = {"North", "Northeast", "Northwest", "Beijing-Tianjin"}
-
 
 def province_polygons(spec: WorldSpec) -> tuple[list, str]:
     """Polygons in the order of ``spec.provinces`` and a description of their source."""

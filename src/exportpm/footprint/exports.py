@@ -61,6 +61,18 @@ class ExportResult:
     seconds: dict[str, float]
 
 
+def province_intensity_columns(F: np.ndarray, rows_P: np.ndarray, N: int) -> np.ndarray:
+    """(n, species x provinces): column (q, r) holds species q's intensities on province r's rows only, so that
+    L' times it gives the multipliers G[q, r, :] = F_{q,r} L of emissions in province r (Eq. 8)."""
+    Q, Pn = F.shape[0], rows_P.size // N
+    out = np.zeros((F.shape[1], Q * Pn))
+    for q in range(Q):
+        for r in range(Pn):
+            block = rows_P[r * N:(r + 1) * N]
+            out[block, q * Pn + r] = F[q, block]
+    return out
+
+
 def _row_index(regions, is_province, N) -> tuple[np.ndarray, np.ndarray]:
     P = np.concatenate([np.arange(i * N, (i + 1) * N) for i, f in enumerate(is_province) if f])
     Fr = np.concatenate([np.arange(i * N, (i + 1) * N) for i, f in enumerate(is_province) if not f])
@@ -85,22 +97,19 @@ def export_emissions(inp: ExportInputs, check_rtol: float = 1e-9) -> ExportResul
     emissions = inp.F * inp.x[None, :]
 
     # Blocks needed after the factorisation overwrites Z.
-    A_PF = technical_coefficients(inp.Z[np.ix_(rows_P, rows_F)], inp.x[rows_F])
-    A_PP = technical_coefficients(inp.Z[np.ix_(rows_P, rows_P)], inp.x[rows_P])
+    Z_PF = inp.Z[np.ix_(rows_P, rows_F)]
     export_volume = np.stack([
         inp.Y[np.ix_(rows_P, foreign_cols)].reshape(Pn, N, Fn, D).sum(axis=(1, 3)),
-        inp.Z[np.ix_(rows_P, rows_F)].reshape(Pn, N, Fn, N).sum(axis=(1, 3))], axis=-1)
+        Z_PF.reshape(Pn, N, Fn, N).sum(axis=(1, 3))], axis=-1)
+    A_PF = technical_coefficients(Z_PF, inp.x[rows_F], out=Z_PF)
+    A_PP = technical_coefficients(inp.Z[np.ix_(rows_P, rows_P)], inp.x[rows_P])
     system = LeontiefSystem.from_flows(inp.Z, inp.x)
     inp.Z = None  # the factors now live in that memory
     clock["factorise"] = time.perf_counter() - start
 
     # Multipliers by species and emitting province: G[q, r, :] = F_{q,r} L (transposed solves).
     t = time.perf_counter()
-    rhs = np.zeros((n, Q * Pn))
-    for q in range(Q):
-        for r in range(Pn):
-            block = rows_P[r * N:(r + 1) * N]
-            rhs[block, q * Pn + r] = inp.F[q, block]
+    rhs = province_intensity_columns(inp.F, rows_P, N)
     G = system.solve_transposed(rhs).T.reshape(Q, Pn, n)
     # Domestic multipliers on the provinces' own system, for the intermediate channel's exporting province.
     domestic = scipy.linalg.lu_factor(np.eye(rows_P.size) - A_PP, check_finite=False)
@@ -129,16 +138,16 @@ def export_emissions(inp: ExportInputs, check_rtol: float = 1e-9) -> ExportResul
     for s in range(Pn):
         block = rows_P[s * N:(s + 1) * N]
         province_exports[block, s] = Y[np.ix_(block, foreign_cols)].sum(1)
-    group_demand = Y_foreign @ by_group                                  # all rows, per group
-    rhs = np.hstack([Y_F_only, sector_group, province_exports, group_demand])
+    rhs = np.hstack([Y_F_only, sector_group, province_exports])
     solved = system.solve(rhs)
     clock["forward_solves"] = time.perf_counter() - t
     t = time.perf_counter()
-    cut = np.cumsum([0, Y_F_only.shape[1], sector_group.shape[1], Pn, len(groups)])
+    cut = np.cumsum([0, Y_F_only.shape[1], sector_group.shape[1], Pn])
     w = solved[:, cut[0]:cut[1]]
     x_sector_group = solved[rows_P, cut[1]:cut[2]]
     x_province_exports = solved[rows_P, cut[2]:cut[3]]
-    x_group = solved[rows_P, cut[3]:cut[4]]
+    # Each group's demand is the sum of its sector columns: no separate solve needed.
+    x_group = x_sector_group.reshape(-1, N, len(groups)).sum(axis=1)
 
     # Intermediate channel by exporting province (exact block decomposition).
     ex_int = A_PF @ w[rows_F]                                           # [P rows, foreign cols]
