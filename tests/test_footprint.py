@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 from exportpm.footprint.exports import ExportInputs, export_emissions, to_frames
-from exportpm.footprint.leontief import LeontiefSystem, consumption_accounts, technical_coefficients
+from exportpm.footprint.leontief import (
+    LeontiefSystem,
+    ProvinceRows,
+    _compact_block_in_place,
+    consumption_accounts,
+    technical_coefficients,
+)
 
 
 def test_miller_blair_two_sector_leontief_inverse():
@@ -25,6 +31,44 @@ def test_against_pymrio_test_system():
     for name in ("D_cba", "D_pba", "D_exp"):
         theirs = getattr(io.emissions, name).to_numpy()
         np.testing.assert_allclose(ours[name], theirs, rtol=1e-10, atol=1e-10 * np.abs(theirs).max())
+
+
+@pytest.mark.parametrize("keep", [np.arange(0, 7), np.arange(5, 12), np.array([0, 2, 3, 7, 11]),
+                                  np.array([1, 4, 5, 6, 9, 10])])
+def test_compacting_a_block_in_place_equals_fancy_indexing(keep):
+    Z = np.random.default_rng(0).random((12, 12))
+    expected = Z[np.ix_(keep, keep)]
+    block = _compact_block_in_place(Z, keep)
+    assert np.shares_memory(block, Z) and block.flags.c_contiguous
+    np.testing.assert_array_equal(block, expected)
+
+
+@pytest.mark.parametrize("provinces", [np.arange(12, 20), np.arange(0, 8), np.array([1, 2, 5, 8, 9, 13, 17, 19])])
+def test_province_rows_equal_the_explicit_inverse(provinces):
+    rng = np.random.default_rng(7)
+    n = 20
+    Z = rng.uniform(0, 1, (n, n)) * (rng.random((n, n)) < 0.6)
+    x = Z.sum(1) / rng.uniform(0.3, 0.8, n)                   # value added and final demand in every sector
+    x[3] = 0.0                                                # a sector without output (in both groups' cases)
+    Z[3, :] = Z[:, 3] = 0.0
+    foreign = np.setdiff1d(np.arange(n), provinces)
+    A = technical_coefficients(Z, x)
+    L = np.linalg.inv(np.eye(n) - A)
+    blocks = ProvinceRows.from_flows(Z.copy(), x, provinces, foreign)
+    B = rng.random((n, 4))
+    W = rng.random((3, provinces.size))
+    np.testing.assert_allclose(blocks.times(B), L[provinces] @ B, rtol=1e-12)
+    np.testing.assert_allclose(blocks.weighted_rows(W), W @ L[provinces], rtol=1e-12)
+    np.testing.assert_allclose(blocks.intermediate_exports_through_foreign_inverse(B[foreign]),
+                               A[np.ix_(provinces, foreign)] @ L[np.ix_(foreign, foreign)] @ B[foreign], rtol=1e-12)
+    assert (blocks.L_PP >= 0).all() and (blocks.V >= 0).all() and (blocks.U >= 0).all()
+
+
+def test_province_rows_refuse_a_singular_system():
+    Z = np.array([[0.5, 0.5, 0.0], [0.5, 0.5, 0.1], [0.1, 0.1, 0.5]])   # foreign sectors use all their output
+    x = np.array([1.0, 1.0, 1.0])
+    with pytest.raises(np.linalg.LinAlgError, match="singular"):
+        ProvinceRows.from_flows(Z, x, np.array([2]), np.array([0, 1]))
 
 
 def small_linked(seed: int = 3, F_regions: int = 3, provinces: int = 3, N: int = 3, D: int = 3):

@@ -8,10 +8,12 @@ Emissions in province r driven by final demand d of foreign country e follow two
   exports"): E_int[r, e, d] = F_r L[r, F] Y[F, (e,d)]. With the exact block identity
   L_PF = (I - A_PP)^-1 A_PF L_FF it splits by the province s whose intermediate export leaves China:
   E_int[r, s, e, d] = F_r (I - A_PP)^-1[r, s] (A_PF L_FF Y_F(e,d))[s].
-Everything comes from one LU factorisation of the linked table's (I - A), plus the small (I - A_PP) one:
-multipliers by emitting province from transposed solves, outputs from forward solves with many right-hand
-sides. Invariants are checked: channels add up, final demand of every kind explains all emissions, no
-negative result from non-negative inputs.
+Everything comes from the provinces' rows of L = (I - A)^-1, which the block factorisation of I - A with the
+provinces eliminated last gives at the cost of one factorisation (``leontief.ProvinceRows``: one LU of
+I - A_FF, solves with A_PF' as right-hand sides, a p x p Schur complement; the dense n x n inverse is never
+formed, and the foreign rows of L are never needed), plus the small (I - A_PP) LU for the domestic split.
+Every driver is then a product of those rows with a final-demand matrix. Invariants are checked: channels
+add up, final demand of every kind explains all emissions, no negative result from non-negative inputs.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import numpy as np
 import pandas as pd
 import scipy.linalg
 
-from exportpm.footprint.leontief import LeontiefSystem, technical_coefficients
+from exportpm.footprint.leontief import ProvinceRows, take_block, technical_coefficients
 
 log = logging.getLogger(__name__)
 
@@ -96,24 +98,24 @@ def export_emissions(inp: ExportInputs, check_rtol: float = 1e-9) -> ExportResul
         raise ValueError("intensities must be zero outside the provinces")
     emissions = inp.F * inp.x[None, :]
 
-    # Blocks needed after the factorisation overwrites Z.
-    Z_PF = inp.Z[np.ix_(rows_P, rows_F)]
+    Z_PF = take_block(inp.Z, rows_P, rows_F)
     export_volume = np.stack([
         inp.Y[np.ix_(rows_P, foreign_cols)].reshape(Pn, N, Fn, D).sum(axis=(1, 3)),
         Z_PF.reshape(Pn, N, Fn, N).sum(axis=(1, 3))], axis=-1)
-    A_PF = technical_coefficients(Z_PF, inp.x[rows_F], out=Z_PF)
-    A_PP = technical_coefficients(inp.Z[np.ix_(rows_P, rows_P)], inp.x[rows_P])
-    system = LeontiefSystem.from_flows(inp.Z, inp.x)
-    inp.Z = None  # the factors now live in that memory
+    del Z_PF
+    A_PP = technical_coefficients(take_block(inp.Z, rows_P, rows_P), inp.x[rows_P])
+    blocks = ProvinceRows.from_flows(inp.Z, inp.x, rows_P, rows_F)
+    inp.Z = None  # its memory held the factors; now freed
     clock["factorise"] = time.perf_counter() - start
 
-    # Multipliers by species and emitting province: G[q, r, :] = F_{q,r} L (transposed solves).
+    # Multipliers by species and emitting province: G[q, r, :] = F_{q,r} L (Eq. 8).
     t = time.perf_counter()
-    rhs = province_intensity_columns(inp.F, rows_P, N)
-    G = system.solve_transposed(rhs).T.reshape(Q, Pn, n)
+    f_P = inp.F[:, rows_P].reshape(Q, Pn, N)
+    intensity_columns = province_intensity_columns(inp.F, rows_P, N)[rows_P]     # p x (q, r)
+    G = blocks.weighted_rows(intensity_columns.T).reshape(Q, Pn, n)
     # Domestic multipliers on the provinces' own system, for the intermediate channel's exporting province.
     domestic = scipy.linalg.lu_factor(np.eye(rows_P.size) - A_PP, check_finite=False)
-    Gd = scipy.linalg.lu_solve(domestic, rhs[rows_P], trans=1, check_finite=False).T.reshape(Q, Pn, rows_P.size)
+    Gd = scipy.linalg.lu_solve(domestic, intensity_columns, trans=1, check_finite=False).T.reshape(Q, Pn, rows_P.size)
     clock["multipliers"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -121,8 +123,7 @@ def export_emissions(inp: ExportInputs, check_rtol: float = 1e-9) -> ExportResul
     all_demand = G @ Y                                                  # [q, r, all fd columns]
     Y_PF = Y[np.ix_(rows_P, foreign_cols)].reshape(Pn, N, Fn, D)         # [s, i, e, d]
     fin = np.einsum("qrsi,siec->qrsec", G[:, :, rows_P].reshape(Q, Pn, Pn, N), Y_PF, optimize=True)
-    # Forward solves: foreign products' final demand (intermediate channel), and the drivers below.
-    Y_F_only = np.zeros((n, foreign_cols.size))
+    Y_F_only = np.zeros((n, foreign_cols.size))                          # foreign products' final demand
     Y_F_only[rows_F] = Y[np.ix_(rows_F, foreign_cols)]
     group_of_col = np.array([groups.index(inp.consumer_groups[fd_region[c]]) for c in foreign_cols])
     by_group = np.zeros((foreign_cols.size, len(groups)))
@@ -134,28 +135,22 @@ def export_emissions(inp: ExportInputs, check_rtol: float = 1e-9) -> ExportResul
     for k in range(N):
         rows_k = sector_of_row == k
         sector_group[rows_k, k * len(groups):(k + 1) * len(groups)] = Y_foreign[rows_k] @ by_group
-    province_exports = np.zeros((n, Pn))                                 # final exports of each province s
+    x_sector_group = blocks.times(sector_group)                         # province outputs driven by (k, g)
+    province_exports = np.zeros((rows_P.size, Pn))                       # final exports of each province s
     for s in range(Pn):
-        block = rows_P[s * N:(s + 1) * N]
-        province_exports[block, s] = Y[np.ix_(block, foreign_cols)].sum(1)
-    rhs = np.hstack([Y_F_only, sector_group, province_exports])
-    solved = system.solve(rhs)
-    clock["forward_solves"] = time.perf_counter() - t
-    t = time.perf_counter()
-    cut = np.cumsum([0, Y_F_only.shape[1], sector_group.shape[1], Pn])
-    w = solved[:, cut[0]:cut[1]]
-    x_sector_group = solved[rows_P, cut[1]:cut[2]]
-    x_province_exports = solved[rows_P, cut[2]:cut[3]]
-    # Each group's demand is the sum of its sector columns: no separate solve needed.
+        province_exports[s * N:(s + 1) * N, s] = Y[np.ix_(rows_P[s * N:(s + 1) * N], foreign_cols)].sum(1)
+    x_province_exports = blocks.L_PP @ province_exports
+    # Each group's demand is the sum of its sector columns.
     x_group = x_sector_group.reshape(-1, N, len(groups)).sum(axis=1)
+    clock["outputs"] = time.perf_counter() - t
+    t = time.perf_counter()
 
     # Intermediate channel by exporting province (exact block decomposition).
-    ex_int = A_PF @ w[rows_F]                                           # [P rows, foreign cols]
+    ex_int = blocks.intermediate_exports_through_foreign_inverse(Y_F_only[rows_F])  # A_PF L_FF Y_F
     intermediate = np.einsum("qrsi,siec->qrsec", Gd.reshape(Q, Pn, Pn, N),
                              ex_int.reshape(Pn, N, Fn, D), optimize=True)
     by_consumer = np.stack([fin, intermediate], axis=-1)                # [q, r, s, e, d, channel]
 
-    f_P = inp.F[:, rows_P].reshape(Q, Pn, N)
     by_sector = f_P[:, :, :, None, None] * x_sector_group.reshape(Pn, N, N, len(groups))[None]
     # Drivers per emitting province-sector: exports of each province s (both channels), each group.
     ex_int_by_province = ex_int.sum(axis=1)[:, None] * np.repeat(np.eye(Pn), N, axis=0)  # column s: s's rows

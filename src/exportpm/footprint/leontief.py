@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,6 +68,119 @@ class LeontiefSystem:
     def solve_transposed(self, B: np.ndarray) -> np.ndarray:
         """L' B: for B = F' (intensities as columns), the multipliers (F L)' (Eq. 8)."""
         return scipy.linalg.lu_solve((self.lu, self.pivots), B, trans=0, check_finite=False)
+
+
+@dataclass
+class ProvinceRows:
+    """The provinces' rows of L = (I - A)^-1, from the block factorisation of I - A with the provinces last.
+
+    With P the province rows and F the foreign rows (paper Eq. 7 partitioned; the two-region feedback form of
+    Miller & Blair):
+        V    = A_PF (I - A_FF)^-1          provinces' intermediate exports carried through the foreign inverse
+        U    = V A_FP                       the China -> abroad -> China feedback
+        L_PP = (I - A_PP - U)^-1            the inverse of the p x p Schur complement
+        L_PF = L_PP V
+    Only I - A_FF gets a full-size LU (in place, no inverse); V comes from solves with the p columns of A_PF'
+    as right-hand sides. That is the cost of one n x n factorisation, with the provinces' rows folded into it,
+    instead of a factorisation plus solves for every driver. L_PF (p x f) is never stored: products with it
+    go through V. All blocks are non-negative for an M-matrix I - A, and every identity used is a sum of
+    non-negative terms (no cancellation).
+    """
+
+    L_PP: np.ndarray   # p x p
+    V: np.ndarray      # p x f
+    U: np.ndarray      # p x p
+    province_rows: np.ndarray
+    foreign_rows: np.ndarray
+
+    @classmethod
+    def from_flows(cls, Z: np.ndarray, x: np.ndarray, rows_P: np.ndarray, rows_F: np.ndarray) -> ProvinceRows:
+        """Blocks of L for the rows ``rows_P`` (sorted; the complement ``rows_F``), with A = Z diag(x)^-1 (Eq. 6).
+
+        Z (n x n, US$ million, C-ordered) is consumed: its memory holds the LU factors of I - A_FF afterwards,
+        so no f x f copy is made.
+        """
+        start = time.perf_counter()
+        inverse_x = np.divide(1.0, x, out=np.zeros_like(x, dtype=float), where=x > 0)
+        A_PF = np.multiply(take_block(Z, rows_P, rows_F), inverse_x[rows_F][None, :])
+        A_FP = np.multiply(take_block(Z, rows_F, rows_P), inverse_x[rows_P][None, :])
+        S = np.eye(rows_P.size) - take_block(Z, rows_P, rows_P) * inverse_x[rows_P][None, :]
+        M = _compact_block_in_place(Z, rows_F)                          # Z's memory, now Z_FF (f x f)
+        np.multiply(M, -inverse_x[rows_F][None, :], out=M)
+        M[np.diag_indices_from(M)] += 1.0
+        foreign = _factorise_in_place(M.T, "I - A_FF")                  # M.T: (I - A_FF)' as an F-ordered view
+        # (I - A_FF)' V' = A_PF'  ->  V = A_PF (I - A_FF)^-1
+        V = scipy.linalg.lu_solve(foreign, A_PF.T, trans=0, overwrite_b=True, check_finite=False).T
+        del foreign, M, A_PF
+        U = V @ A_FP
+        S -= U
+        schur = _factorise_in_place(np.asfortranarray(S), "the provinces' Schur complement I - A_PP - U")
+        L_PP = scipy.linalg.lu_solve(schur, np.eye(rows_P.size), check_finite=False)
+        log.info("province rows of L (%d of %d) by block factorisation in %.1f s", rows_P.size, x.size,
+                 time.perf_counter() - start)
+        return cls(L_PP, V, U, rows_P, rows_F)
+
+    def times(self, B: np.ndarray) -> np.ndarray:
+        """L[P, :] B (p x k) for B with all n rows: the provinces' output driven by each column of B (Eq. 7)."""
+        return self.L_PP @ (B[self.province_rows] + self.V @ B[self.foreign_rows])
+
+    def weighted_rows(self, weights: np.ndarray) -> np.ndarray:
+        """W L[P, :] (m x n) for weights W (m x p) on the province rows, e.g. intensities (Eq. 8)."""
+        weighted_PP = weights @ self.L_PP
+        out = np.empty((weights.shape[0], self.province_rows.size + self.foreign_rows.size))
+        out[:, self.province_rows] = weighted_PP
+        out[:, self.foreign_rows] = weighted_PP @ self.V
+        return out
+
+    def intermediate_exports_through_foreign_inverse(self, B_F: np.ndarray) -> np.ndarray:
+        """A_PF L_FF B_F (p x k) for foreign-row right-hand sides B_F (f x k).
+
+        From L_FF = (I - A_FF)^-1 + (I - A_FF)^-1 A_FP L_PP V: A_PF L_FF = V + U L_PP V, both terms non-negative.
+        """
+        carried = self.V @ B_F
+        return carried + self.U @ (self.L_PP @ carried)
+
+
+def _as_slice(index: np.ndarray) -> slice | np.ndarray:
+    """A slice when ``index`` is a contiguous ascending range (cheap views), else the index itself."""
+    if index.size and index[-1] - index[0] + 1 == index.size and (np.diff(index) == 1).all():
+        return slice(int(index[0]), int(index[-1]) + 1)
+    return index
+
+
+def take_block(Z: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """A copy of Z[rows][:, cols]; slicing when the indices are contiguous (provinces usually are)."""
+    r, c = _as_slice(rows), _as_slice(cols)
+    if isinstance(r, slice) and isinstance(c, slice):
+        return Z[r, c].copy()
+    return Z[np.ix_(rows, cols)]
+
+
+def _compact_block_in_place(Z: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Move Z[keep][:, keep] to the front of Z's own buffer and return it as a C-ordered (k x k) view.
+
+    Row i lands at offset i*k <= keep[i]*n, and ends before row keep[i+1] starts, so no row is overwritten
+    before it has been read. Z's other contents are lost.
+    """
+    if not Z.flags.c_contiguous:
+        raise ValueError("Z must be C-contiguous to be factorised in place")
+    k = keep.size
+    flat = Z.reshape(-1)
+    columns = _as_slice(keep)
+    for i, row in enumerate(keep):
+        flat[i * k:(i + 1) * k] = Z[row, columns]
+    return flat[:k * k].reshape(k, k)
+
+
+def _factorise_in_place(M: np.ndarray, what: str) -> tuple[np.ndarray, np.ndarray]:
+    """LU with partial pivoting of the F-ordered ``M`` in place; a clear error if it is singular."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)   # reported below, naming the matrix
+        lu, pivots = scipy.linalg.lu_factor(M, overwrite_a=True, check_finite=False)
+    diagonal = np.diag(lu)
+    if not np.isfinite(diagonal).all() or (np.abs(diagonal) < 1e-14).any():
+        raise np.linalg.LinAlgError(f"{what} is singular: some sector's inputs reach or exceed its output")
+    return lu, pivots
 
 
 def consumption_accounts(Z: np.ndarray, x: np.ndarray, Y: np.ndarray, S: np.ndarray, regions: int
