@@ -102,9 +102,13 @@ class ProvinceRows:
         """
         start = time.perf_counter()
         inverse_x = np.divide(1.0, x, out=np.zeros_like(x, dtype=float), where=x > 0)
-        A_PF = np.multiply(take_block(Z, rows_P, rows_F), inverse_x[rows_F][None, :])
-        A_FP = np.multiply(take_block(Z, rows_F, rows_P), inverse_x[rows_P][None, :])
-        S = np.eye(rows_P.size) - take_block(Z, rows_P, rows_P) * inverse_x[rows_P][None, :]
+        A_PF = take_block(Z, rows_P, rows_F)
+        A_PF *= inverse_x[rows_F][None, :]
+        A_FP = take_block(Z, rows_F, rows_P)
+        A_FP *= inverse_x[rows_P][None, :]
+        S = take_block(Z, rows_P, rows_P)
+        S *= -inverse_x[rows_P][None, :]
+        S[np.diag_indices_from(S)] += 1.0
         M = _compact_block_in_place(Z, rows_F)                          # Z's memory, now Z_FF (f x f)
         np.multiply(M, -inverse_x[rows_F][None, :], out=M)
         M[np.diag_indices_from(M)] += 1.0
