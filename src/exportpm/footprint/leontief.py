@@ -54,10 +54,7 @@ class LeontiefSystem:
     def _factorise_negated(cls, M: np.ndarray, start: float) -> LeontiefSystem:
         """M holds -A (row-major); add I and factorise in place."""
         M[np.diag_indices_from(M)] += 1.0
-        lu, pivots = scipy.linalg.lu_factor(M.T, overwrite_a=True, check_finite=False)  # M.T: F-ordered view
-        diagonal = np.diag(lu)
-        if not np.isfinite(diagonal).all() or (np.abs(diagonal) < 1e-14).any():
-            raise np.linalg.LinAlgError("I - A is singular: some sector's inputs reach or exceed its output")
+        lu, pivots = _factorise_in_place(M.T, "I - A")  # M.T: F-ordered view, no copy
         log.info("LU factorisation of I - A (%d x %d) in %.1f s", *M.shape, time.perf_counter() - start)
         return cls(lu, pivots)
 
@@ -168,6 +165,8 @@ def _compact_block_in_place(Z: np.ndarray, keep: np.ndarray) -> np.ndarray:
     """
     if not Z.flags.c_contiguous:
         raise ValueError("Z must be C-contiguous to be factorised in place")
+    if keep.size > 1 and (np.diff(keep) <= 0).any():
+        raise ValueError("the rows to keep must be strictly increasing")
     k = keep.size
     flat = Z.reshape(-1)
     columns = _as_slice(keep)
