@@ -15,22 +15,35 @@ def balance(A0, u, w, tol=1e-12):
     return apply_scaling(P, N, result), result
 
 
-def test_miller_blair_ras_example():
-    """Miller & Blair (2009), section 7.4: A(0), gross outputs x(1), intermediate row and column totals."""
+def test_miller_blair_ras_example_equals_the_minimum_cross_entropy_solution():
+    """Miller & Blair (2009), section 7.4.2: the prior A(0), the new gross outputs x(1) and the intermediate row
+    and column totals u(1), v(1) of the unknown Z(1) (as the GAMS model library's IOBALANCE reproduces them).
+    RAS is the unique biproportional fit, i.e. the minimiser of sum Z ln(Z / Z0) under the margins; that
+    optimum is found here independently with SLSQP."""
+    from scipy.optimize import minimize
+
     A0 = np.array([[0.120, 0.100, 0.049], [0.210, 0.247, 0.265], [0.026, 0.249, 0.145]])
     x1 = np.array([421.0, 284.0, 283.0])
-    u, w = np.array([120.0, 240.0, 140.0]), np.array([65.0, 280.0, 155.0])
-    Z, result = balance(A0 * x1[None, :], u, w)
+    Z1 = np.array([[98.0, 72.0, 75.0], [65.0, 8.0, 63.0], [88.0, 27.0, 44.0]])   # the book's "unknown" flows
+    u, v = Z1.sum(1), Z1.sum(0)
+    np.testing.assert_array_equal(u, [245.0, 136.0, 159.0])
+    np.testing.assert_array_equal(v, [251.0, 107.0, 182.0])
+    Z0 = A0 * x1[None, :]
+    Z, result = balance(Z0, u, v)
     np.testing.assert_allclose(Z.sum(1), u, rtol=1e-10)
-    np.testing.assert_allclose(Z.sum(0), w, rtol=1e-10)
-    # RAS keeps the prior's cross-product ratios: Z = diag(r) Z0 diag(s).
-    scale = Z / (A0 * x1[None, :])
-    np.testing.assert_allclose(scale, result.r[:, None] * result.s[None, :], rtol=1e-10)
-    np.testing.assert_allclose(scale / scale[:, :1] / scale[:1, :] * scale[0, 0], 1.0, rtol=1e-10)
-    # The converged coefficients (4 decimals), recorded from this implementation and the rebuilding reference
-    # below; the book's printed table could not be consulted offline to cross-check them.
-    np.testing.assert_allclose(Z / x1[None, :], [[0.0662, 0.2393, 0.0854], [0.0801, 0.4085, 0.3190],
-                                                 [0.0081, 0.3381, 0.1433]], atol=6e-5)
+    np.testing.assert_allclose(Z.sum(0), v, rtol=1e-10)
+    np.testing.assert_allclose(Z / Z0, result.r[:, None] * result.s[None, :], rtol=1e-10)
+
+    def cross_entropy(z):
+        return float(np.sum(z * np.log(z / Z0.ravel()) - z))
+
+    margins = [{"type": "eq", "fun": lambda z, i=i: z.reshape(3, 3)[i].sum() - u[i]} for i in range(3)]
+    margins += [{"type": "eq", "fun": lambda z, j=j: z.reshape(3, 3)[:, j].sum() - v[j]} for j in range(2)]
+    optimum = minimize(cross_entropy, Z0.ravel() * u.sum() / Z0.sum(), method="SLSQP", constraints=margins,
+                       bounds=[(1e-9, None)] * 9, jac=lambda z: np.log(z / Z0.ravel()),
+                       options={"ftol": 1e-14, "maxiter": 500})
+    assert optimum.success
+    np.testing.assert_allclose(Z.ravel(), optimum.x, rtol=1e-6)
 
 
 def test_negative_entries_keep_their_sign_and_margins_hold():
