@@ -97,6 +97,22 @@ def test_config_edits(tmp_path, settings, scale_file):
     assert "'Budget'" not in listing
     assert "SpeciesConc.frequency:" in history and "00000001 000000" in history
     assert "'SpeciesConc_DST1" in history and "Met_AIRDEN" in history
+    assert_history_blocks_are_well_formed(history)
+
+
+def assert_history_blocks_are_well_formed(history: str) -> None:
+    """As GEOS-Chem Classic reads it: each needed collection's attributes, ``levels`` included, come before its
+    ``.fields`` tag, inside one block ended by ``::``; no attribute is left after the last ``::``."""
+    for collection in ("AerosolMass", "SpeciesConc", "StateMet"):
+        lines = history.splitlines()
+        tagged = [i for i, line in enumerate(lines) if line.strip().startswith(f"{collection}.")]
+        fields = next(i for i in tagged if lines[i].strip().startswith(f"{collection}.fields:"))
+        assert tagged[-1] == fields and tagged == list(range(tagged[0], fields + 1))
+        assert f"{collection}.levels:" in "\n".join(lines[tagged[0]:fields])
+        assert lines[fields].split(":", 1)[1].strip() and "::" in lines[fields + 1:][:20]
+        assert sum(f"{collection}.fields:" in line for line in lines) == 1
+    assert "LEVELS" not in history
+    assert not history.rstrip().splitlines()[-1].strip().endswith(",") and history.rstrip().endswith("::")
 
 
 def test_segments_chain_and_failed_segment_retries_from_its_restart(tmp_path, settings, scale_file):

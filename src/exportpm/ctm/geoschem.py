@@ -46,7 +46,11 @@ MEIC_TO_GEOSCHEM = {
     "NOx": [("NO", 0.652)], "SO2": [("SO2", 0.969), ("SO4", 0.031)], "CO": [("CO", 1.0)], "NH3": [("NH3", 1.0)],
     "BC": [("BCPI", 0.2), ("BCPO", 0.8)], "OC": [("OCPI", 0.5), ("OCPO", 0.5)], "PM25_other": [("DST1", 1.0)],
 }
-DEFAULT_ANSWERS = {  # GEOS-Chem Classic 14.0.1 createRunDir.sh menus [verify against your version]
+# createRunDir.sh menus, in order: simulation, full-chemistry option, meteorology, horizontal resolution, domain
+# (asked only at 0.5 and 0.25 degrees), levels; then path, run-directory name and the git question. Checked
+# against GEOS-Chem Classic 14.x's run/GCClassic/createRunDir.sh (MERRA-2 = 1 and GEOS-FP = 2 in every 14.x;
+# a later release may renumber a menu, so config ctm.geoschem.createrundir_answers can override these).
+DEFAULT_ANSWERS = {
     "nested": ["1", "1", "2", "4", "2", "2"],   # full chemistry, standard, GEOS-FP, 0.25x0.3125, Asia, 47 levels
     "global": ["1", "1", "1", "2", "2"],        # full chemistry, standard, MERRA-2, 2.0x2.5, 47 levels
 }
@@ -187,7 +191,12 @@ HISTORY_COLLECTIONS = {
 
 
 def edit_history(run_dir: Path, boundary_conditions: bool = False) -> None:
-    """HISTORY.rc: the collections the reader needs, as daily means of the surface level."""
+    """HISTORY.rc: the collections the reader needs, as daily means of the surface level.
+
+    GEOS-Chem Classic reads HISTORY.rc line by line and creates a collection when it reaches its ``.fields``
+    tag, so every attribute (``.levels`` included, spelled as in the GEOS-Chem History guide) is written
+    before ``.fields``: each needed collection's block is replaced whole, or appended if absent.
+    """
     path = Path(run_dir) / "HISTORY.rc"
     text = path.read_text(encoding="utf-8")
     wanted = ["Restart", *HISTORY_COLLECTIONS, *(["BoundaryConditions"] if boundary_conditions else [])]
@@ -197,23 +206,23 @@ def edit_history(run_dir: Path, boundary_conditions: bool = False) -> None:
     new_list = "COLLECTIONS: " + ",\n             ".join(f"'{c}'" for c in wanted) + ",\n::"
     text = text[:listing.start()] + new_list + text[listing.end():]
     for collection, fields in HISTORY_COLLECTIONS.items():
-        settings = {"frequency": "00000001 000000", "duration": "00000001 000000", "mode": "'time-averaged'",
-                    "LEVELS": "1"}
-        for key, value in settings.items():
-            pattern = rf"^(\s*){collection}\.{key}:\s*[^\n]*$"
-            line = f"  {collection}.{key}:".ljust(40) + value
-            if re.search(pattern, text, flags=re.M):
-                text = re.sub(pattern, line, text, flags=re.M)
-            else:
-                text += f"\n{line}"
-        field_lines = f"  {collection}.fields:".ljust(40) + ",\n".join(
-            (" " * 40 if i else "") + f"'{name:<30}', 'GIGCchem'" for i, name in enumerate(fields)) + ",\n::"
-        existing = re.search(rf"^\s*{collection}\.fields:.*?\n\s*::", text, flags=re.M | re.S)
+        block = _history_block(collection, fields)
+        existing = re.search(rf"^[ \t]*{collection}\.\w+:.*?^[ \t]*::[ \t]*$", text, flags=re.M | re.S)
         if existing:
-            text = text[:existing.start()] + field_lines + text[existing.end():]
+            text = text[:existing.start()] + block + text[existing.end():]
         else:
-            text += "\n" + field_lines
+            text = text.rstrip("\n") + "\n" + block
     path.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
+
+
+def _history_block(collection: str, fields: list[str]) -> str:
+    """One collection's definition: daily time-averaged surface level (level 1), fields last, then ``::``."""
+    settings = {"template": "'%y4%m2%d2_%h2%n2z.nc4',", "frequency": "00000001 000000",
+                "duration": "00000001 000000", "mode": "'time-averaged'", "levels": "1"}
+    lines = [f"  {collection}.{key}:".ljust(40) + value for key, value in settings.items()]
+    lines.append(f"  {collection}.fields:".ljust(40) + ",\n".join(
+        (" " * 40 if i else "") + f"'{name:<30}', 'GIGCchem'" for i, name in enumerate(fields)) + ",")
+    return "\n".join(lines) + "\n::"
 
 
 # ----------------------------------------------------------------------------------------------------------
