@@ -70,7 +70,8 @@ def test_province_rows_equal_the_explicit_inverse(provinces):
     np.testing.assert_allclose(blocks.weighted_rows(W), W @ L[provinces], rtol=1e-12)
     np.testing.assert_allclose(blocks.intermediate_exports_through_foreign_inverse(B[foreign]),
                                A[np.ix_(provinces, foreign)] @ L[np.ix_(foreign, foreign)] @ B[foreign], rtol=1e-12)
-    assert (blocks.L_PP >= 0).all() and (blocks.V >= 0).all() and (blocks.U >= 0).all()
+    L_PP = blocks.provinces_times(np.eye(provinces.size))
+    assert (L_PP >= 0).all() and (blocks.V >= 0).all() and (blocks.U >= 0).all()
 
 
 def test_province_rows_refuse_a_singular_system():

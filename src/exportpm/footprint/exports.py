@@ -139,7 +139,7 @@ def export_emissions(inp: ExportInputs, check_rtol: float = 1e-9) -> ExportResul
     province_exports = np.zeros((rows_P.size, Pn))                       # final exports of each province s
     for s in range(Pn):
         province_exports[s * N:(s + 1) * N, s] = Y[np.ix_(rows_P[s * N:(s + 1) * N], foreign_cols)].sum(1)
-    x_province_exports = blocks.L_PP @ province_exports
+    x_province_exports = blocks.provinces_times(province_exports)
     # Each group's demand is the sum of its sector columns.
     x_group = x_sector_group.reshape(-1, N, len(groups)).sum(axis=1)
     clock["outputs"] = time.perf_counter() - t

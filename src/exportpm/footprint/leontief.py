@@ -75,16 +75,16 @@ class ProvinceRows:
     Miller & Blair):
         V    = A_PF (I - A_FF)^-1          provinces' intermediate exports carried through the foreign inverse
         U    = V A_FP                       the China -> abroad -> China feedback
-        L_PP = (I - A_PP - U)^-1            the inverse of the p x p Schur complement
+        L_PP = S^-1,  S = I - A_PP - U      the p x p Schur complement, kept as its LU factors
         L_PF = L_PP V
     Only I - A_FF gets a full-size LU (in place, no inverse); V comes from solves with the p columns of A_PF'
     as right-hand sides. That is the cost of one n x n factorisation, with the provinces' rows folded into it,
-    instead of a factorisation plus solves for every driver. L_PF (p x f) is never stored: products with it
-    go through V. All blocks are non-negative for an M-matrix I - A, and every identity used is a sum of
-    non-negative terms (no cancellation).
+    instead of a factorisation plus solves for every driver. Neither L_PP nor L_PF is formed: products with
+    them are solves with S's factors and products with V. All blocks are non-negative for an M-matrix I - A,
+    and every identity used is a sum of non-negative terms (no cancellation).
     """
 
-    L_PP: np.ndarray   # p x p
+    schur: tuple[np.ndarray, np.ndarray]   # LU factors and pivots of S (p x p)
     V: np.ndarray      # p x f
     U: np.ndarray      # p x p
     province_rows: np.ndarray
@@ -116,18 +116,21 @@ class ProvinceRows:
         U = V @ A_FP
         S -= U
         schur = _factorise_in_place(np.asfortranarray(S), "the provinces' Schur complement I - A_PP - U")
-        L_PP = scipy.linalg.lu_solve(schur, np.eye(rows_P.size), check_finite=False)
         log.info("province rows of L (%d of %d) by block factorisation in %.1f s", rows_P.size, x.size,
                  time.perf_counter() - start)
-        return cls(L_PP, V, U, rows_P, rows_F)
+        return cls(schur, V, U, rows_P, rows_F)
+
+    def provinces_times(self, B_P: np.ndarray) -> np.ndarray:
+        """L_PP B_P (p x k): a solve with the Schur complement's factors."""
+        return scipy.linalg.lu_solve(self.schur, B_P, check_finite=False)
 
     def times(self, B: np.ndarray) -> np.ndarray:
         """L[P, :] B (p x k) for B with all n rows: the provinces' output driven by each column of B (Eq. 7)."""
-        return self.L_PP @ (B[self.province_rows] + self.V @ B[self.foreign_rows])
+        return self.provinces_times(B[self.province_rows] + self.V @ B[self.foreign_rows])
 
     def weighted_rows(self, weights: np.ndarray) -> np.ndarray:
         """W L[P, :] (m x n) for weights W (m x p) on the province rows, e.g. intensities (Eq. 8)."""
-        weighted_PP = weights @ self.L_PP
+        weighted_PP = scipy.linalg.lu_solve(self.schur, weights.T, trans=1, check_finite=False).T   # W L_PP
         out = np.empty((weights.shape[0], self.province_rows.size + self.foreign_rows.size))
         out[:, self.province_rows] = weighted_PP
         out[:, self.foreign_rows] = weighted_PP @ self.V
@@ -139,7 +142,7 @@ class ProvinceRows:
         From L_FF = (I - A_FF)^-1 + (I - A_FF)^-1 A_FP L_PP V: A_PF L_FF = V + U L_PP V, both terms non-negative.
         """
         carried = self.V @ B_F
-        return carried + self.U @ (self.L_PP @ carried)
+        return carried + self.U @ self.provinces_times(carried)
 
 
 def _as_slice(index: np.ndarray) -> slice | np.ndarray:
