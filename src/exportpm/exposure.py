@@ -46,10 +46,6 @@ def population_weighted(concentration: np.ndarray, population: PopulationOnGrid)
     return (population.by_province @ c) / population.totals
 
 
-def national_population_weighted(concentration: np.ndarray, population: PopulationOnGrid) -> float:
-    return float(population.national @ concentration.ravel() / population.national.sum())
-
-
 def exposure_cdf(concentrations: dict[str, np.ndarray], population: PopulationOnGrid, step: float = 0.5,
                  top: float | None = None) -> pd.DataFrame:
     """Share of the national population living below each concentration, for each named field."""

@@ -13,7 +13,6 @@ import logging
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from exportpm.demo.spec import ENDOWMENTS, WorldSpec
 from exportpm.resources import resource
@@ -347,14 +346,3 @@ def gtap_frame_check(h: dict[str, np.ndarray]) -> None:
     """Price links that must hold as inequalities: VMSB >= VCIF (tariffs), VFOB >= VXSB (export taxes)."""
     if (h["VMSB"] < h["VCIF"] - 1e-9).any() or (h["VFOB"] < h["VXSB"] - 1e-9).any():
         raise RuntimeError("demo world: price links violated")
-
-
-def china_series(economy: GlobalEconomy) -> pd.DataFrame:
-    """China's GTAP output, exports, imports and final demand by sector (US$ million)."""
-    h, c = economy.headers, economy.regions.index("chn")
-    n = len(economy.sectors)
-    return pd.DataFrame({
-        "output": h["MAKB"][np.arange(n), np.arange(n), c],
-        "exports": h["VXSB"][:, c, :].sum(1),
-        "imports": h["VMSB"][:, :, c].sum(1),
-    }, index=list(economy.sectors))

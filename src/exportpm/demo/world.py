@@ -236,11 +236,6 @@ def write_gains(spec: WorldSpec, inventories, folder: Path) -> None:
                     frame.to_csv(handle, index=False, float_format="%.6g", lineterminator="\n")
 
 
-def write_readme(outdir: Path, size: str, seed: int) -> None:
-    outdir.mkdir(parents=True, exist_ok=True)
-    (outdir / "README.txt").write_text(f"{SYNTHETIC_NOTE}\nsize={size} seed={seed}\n", encoding="utf-8")
-
-
 STATION_COUNT = {"tiny": 40, "full": 1470}
 SEASON = {1: 1.45, 4: 0.95, 7: 0.6, 10: 1.0}
 

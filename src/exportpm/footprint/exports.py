@@ -11,7 +11,8 @@ Emissions in province r driven by final demand d of foreign country e follow two
 Everything comes from the provinces' rows of L = (I - A)^-1, which the block factorisation of I - A with the
 provinces eliminated last gives at the cost of one factorisation (``leontief.ProvinceRows``: one LU of
 I - A_FF, solves with A_PF' as right-hand sides, a p x p Schur complement; the dense n x n inverse is never
-formed, and the foreign rows of L are never needed), plus the small (I - A_PP) LU for the domestic split.
+formed, and the foreign rows of L are never needed), plus the small (I - A_PP) LU for the domestic split
+(kept by ProvinceRows, which builds I - A_PP anyway).
 Every driver is then a product of those rows with a final-demand matrix. Invariants are checked: channels
 add up, final demand of every kind explains all emissions, no negative result from non-negative inputs.
 """
@@ -26,7 +27,7 @@ import numpy as np
 import pandas as pd
 import scipy.linalg
 
-from exportpm.footprint.leontief import ProvinceRows, take_block, technical_coefficients
+from exportpm.footprint.leontief import ProvinceRows, take_block
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +104,6 @@ def export_emissions(inp: ExportInputs, check_rtol: float = 1e-9) -> ExportResul
         inp.Y[np.ix_(rows_P, foreign_cols)].reshape(Pn, N, Fn, D).sum(axis=(1, 3)),
         Z_PF.reshape(Pn, N, Fn, N).sum(axis=(1, 3))], axis=-1)
     del Z_PF
-    A_PP = technical_coefficients(take_block(inp.Z, rows_P, rows_P), inp.x[rows_P])
     blocks = ProvinceRows.from_flows(inp.Z, inp.x, rows_P, rows_F)
     inp.Z = None  # its memory held the factors; now freed
     clock["factorise"] = time.perf_counter() - start
@@ -114,8 +114,8 @@ def export_emissions(inp: ExportInputs, check_rtol: float = 1e-9) -> ExportResul
     intensity_columns = province_intensity_columns(inp.F, rows_P, N)[rows_P]     # p x (q, r)
     G = blocks.weighted_rows(intensity_columns.T).reshape(Q, Pn, n)
     # Domestic multipliers on the provinces' own system, for the intermediate channel's exporting province.
-    domestic = scipy.linalg.lu_factor(np.eye(rows_P.size) - A_PP, check_finite=False)
-    Gd = scipy.linalg.lu_solve(domestic, intensity_columns, trans=1, check_finite=False).T.reshape(Q, Pn, rows_P.size)
+    Gd = scipy.linalg.lu_solve(blocks.domestic, intensity_columns, trans=1, check_finite=False)
+    Gd = Gd.T.reshape(Q, Pn, rows_P.size)
     clock["multipliers"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -154,7 +154,7 @@ def export_emissions(inp: ExportInputs, check_rtol: float = 1e-9) -> ExportResul
     by_sector = f_P[:, :, :, None, None] * x_sector_group.reshape(Pn, N, N, len(groups))[None]
     # Drivers per emitting province-sector: exports of each province s (both channels), each group.
     ex_int_by_province = ex_int.sum(axis=1)[:, None] * np.repeat(np.eye(Pn), N, axis=0)  # column s: s's rows
-    domestic_int = scipy.linalg.lu_solve(domestic, ex_int_by_province, check_finite=False)
+    domestic_int = scipy.linalg.lu_solve(blocks.domestic, ex_int_by_province, check_finite=False)
     by_exporter = f_P[..., None] * (x_province_exports + domestic_int).reshape(Pn, N, Pn)[None]
     by_group_em = f_P[..., None] * x_group.reshape(Pn, N, len(groups))[None]
     east = np.array([p in inp.east_coast for p in provinces])

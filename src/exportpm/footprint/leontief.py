@@ -19,6 +19,14 @@ def technical_coefficients(Z: np.ndarray, x: np.ndarray, out: np.ndarray | None 
     return np.multiply(Z, inverse[None, :], out=out)
 
 
+def _identity_minus_coefficients(Z_block: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """In place: the square block Z_block (a diagonal block of Z) becomes I - Z_block diag(x)^-1 (Eq. 6)."""
+    technical_coefficients(Z_block, x, out=Z_block)
+    np.negative(Z_block, out=Z_block)
+    Z_block[np.diag_indices_from(Z_block)] += 1.0
+    return Z_block
+
+
 @dataclass
 class LeontiefSystem:
     """LU factors of (I - A): ``solve(B)`` = L B (Eq. 7), ``solve_transposed(B)`` = L' B, with L = (I - A)^-1.
@@ -40,19 +48,6 @@ class LeontiefSystem:
         start = time.perf_counter()
         M = np.ascontiguousarray(A) if overwrite else np.array(A, order="C")
         np.negative(M, out=M)
-        return cls._factorise_negated(M, start)
-
-    @classmethod
-    def from_flows(cls, Z: np.ndarray, x: np.ndarray) -> LeontiefSystem:
-        """LU of I - A with A = Z diag(x)^-1 (Eq. 6), built in place in ``Z`` in one pass (Z is consumed)."""
-        start = time.perf_counter()
-        minus_inverse = np.divide(-1.0, x, out=np.zeros_like(x, dtype=float), where=x > 0)
-        np.multiply(Z, minus_inverse[None, :], out=Z)
-        return cls._factorise_negated(Z, start)
-
-    @classmethod
-    def _factorise_negated(cls, M: np.ndarray, start: float) -> LeontiefSystem:
-        """M holds -A (row-major); add I and factorise in place."""
         M[np.diag_indices_from(M)] += 1.0
         lu, pivots = _factorise_in_place(M.T, "I - A")  # M.T: F-ordered view, no copy
         log.info("LU factorisation of I - A (%d x %d) in %.1f s", *M.shape, time.perf_counter() - start)
@@ -84,7 +79,8 @@ class ProvinceRows:
     and every identity used is a sum of non-negative terms (no cancellation).
     """
 
-    schur: tuple[np.ndarray, np.ndarray]   # LU factors and pivots of S (p x p)
+    schur: tuple[np.ndarray, np.ndarray]      # LU factors and pivots of S (p x p)
+    domestic: tuple[np.ndarray, np.ndarray]   # LU of I - A_PP: the provinces' own system, no foreign feedback
     V: np.ndarray      # p x f
     U: np.ndarray      # p x p
     province_rows: np.ndarray
@@ -98,17 +94,13 @@ class ProvinceRows:
         so no f x f copy is made.
         """
         start = time.perf_counter()
-        inverse_x = np.divide(1.0, x, out=np.zeros_like(x, dtype=float), where=x > 0)
         A_PF = take_block(Z, rows_P, rows_F)
-        A_PF *= inverse_x[rows_F][None, :]
+        technical_coefficients(A_PF, x[rows_F], out=A_PF)
         A_FP = take_block(Z, rows_F, rows_P)
-        A_FP *= inverse_x[rows_P][None, :]
-        S = take_block(Z, rows_P, rows_P)
-        S *= -inverse_x[rows_P][None, :]
-        S[np.diag_indices_from(S)] += 1.0
-        M = _compact_block_in_place(Z, rows_F)                          # Z's memory, now Z_FF (f x f)
-        np.multiply(M, -inverse_x[rows_F][None, :], out=M)
-        M[np.diag_indices_from(M)] += 1.0
+        technical_coefficients(A_FP, x[rows_P], out=A_FP)
+        S = _identity_minus_coefficients(take_block(Z, rows_P, rows_P), x[rows_P])   # I - A_PP for now
+        domestic = _factorise_in_place(np.array(S, order="F"), "I - A_PP")
+        M = _identity_minus_coefficients(_compact_block_in_place(Z, rows_F), x[rows_F])   # in Z's memory
         foreign = _factorise_in_place(M.T, "I - A_FF")                  # M.T: (I - A_FF)' as an F-ordered view
         # (I - A_FF)' V' = A_PF'  ->  V = A_PF (I - A_FF)^-1
         V = scipy.linalg.lu_solve(foreign, A_PF.T, trans=0, overwrite_b=True, check_finite=False).T
@@ -118,7 +110,7 @@ class ProvinceRows:
         schur = _factorise_in_place(np.asfortranarray(S), "the provinces' Schur complement I - A_PP - U")
         log.info("province rows of L (%d of %d) by block factorisation in %.1f s", rows_P.size, x.size,
                  time.perf_counter() - start)
-        return cls(schur, V, U, rows_P, rows_F)
+        return cls(schur, domestic, V, U, rows_P, rows_F)
 
     def provinces_times(self, B_P: np.ndarray) -> np.ndarray:
         """L_PP B_P (p x k): a solve with the Schur complement's factors."""

@@ -89,11 +89,6 @@ def write_linked_mrio(table: LinkedMRIO, path: str | Path, attrs: dict, fd_targe
     _write(ds, path)
 
 
-def read_fd_target(path: str | Path) -> np.ndarray:
-    with _open(path, ("fd_target",)) as ds:
-        return ds["fd_target"].values
-
-
 def read_linked_mrio(path: str | Path) -> LinkedMRIO:
     with _open(path, ("Z", "Y", "x", "v", "is_province")) as ds:
         regions = tuple(dict.fromkeys(ds["region"].values.tolist()))
