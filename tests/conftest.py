@@ -23,3 +23,15 @@ def tiny_world(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def tiny_files() -> dict[str, list[str]]:
     return part_files("tiny")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Print the corruption suite's counts by outcome (tried / clear / unclear / traceback / silent)."""
+    module = __import__("sys").modules.get("test_corruption")
+    if module is None or not module.OUTCOMES:
+        return
+    counts = {kind: 0 for kind in ("clear", "unclear", "traceback", "silent")}
+    for kind in module.OUTCOMES.values():
+        counts[kind] += 1
+    terminalreporter.write_sep("=", "corruption suite")
+    terminalreporter.write_line(f"tried {len(module.OUTCOMES)}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
