@@ -170,6 +170,31 @@ def test_every_output_equals_the_explicit_inverse():
     np.testing.assert_allclose(result.by_emitter[..., 1].reshape(2, -1), east, rtol=1e-10)
 
 
+def test_direct_exports_are_own_final_products_only():
+    """Eq. 11: direct = F_r L Y^{re} (r's own final products consumed abroad); Eq. 12: everything else, r's own
+    intermediate exports to foreign producers included, is indirect. Against the dense inverse."""
+    inp = small_linked()
+    Z, Y, x, F = inp.Z.copy(), inp.Y.copy(), inp.x.copy(), inp.F.copy()
+    N, P, fcols = 3, np.arange(9, 18), np.arange(0, 9)
+    result = export_emissions(inp)
+    L = np.linalg.inv(np.eye(x.size) - technical_coefficients(Z, x))
+    direct = result.by_emitter[..., result.driver_names.index("direct_exports")]
+    for r in range(3):
+        rows_r = P[r * N:(r + 1) * N]
+        y_re = np.zeros(x.size)
+        y_re[rows_r] = Y[np.ix_(rows_r, fcols)].sum(1)                       # Y^{re}: r's final exports only
+        np.testing.assert_allclose(direct[:, r], F[:, rows_r] * (L[rows_r] @ y_re)[None], rtol=1e-10)
+    export_related = F[:, P] * (L[P] @ Y[:, fcols].sum(1))[None]
+    indirect = export_related.sum() - direct.sum()
+    own_intermediate = sum(result.by_consumer[:, r, r, :, :, 1].sum() for r in range(3))
+    assert own_intermediate > 0 and indirect > own_intermediate   # r's own intermediate exports are indirect
+    frames = to_frames(result, inp.species, inp.categories, inp.sectors, inp.consumer_groups,
+                       {"SO2": 0.95, "NOx": 0.95})
+    bc = frames["by_consumer"]
+    assert not bc.loc[bc["channel"] == "intermediate_exports", "direct"].any()
+    assert bc.loc[bc["direct"], "tonnes"].sum() == pytest.approx(direct.sum(), rel=1e-10)
+
+
 def test_frames_ape_and_direct_flag():
     inp = small_linked()
     species, categories, sectors, groups = inp.species, inp.categories, inp.sectors, inp.consumer_groups

@@ -127,3 +127,27 @@ def test_layer_summary_by_hand():
     assert out[("national_share_driven_by_other_provinces", "China", "PL1")] == pytest.approx(5.0 / 10.0)
     assert out[("inland_share_driven_by_east_coast", "inland", "PL1")] == pytest.approx(3.0 / 7.0)
     assert out[("province_layer_share", "A", "PL1")] == pytest.approx(1.0)
+
+
+def test_disparity_sign_by_hand():
+    """Supp. Fig. 7: disparity of r = others' emissions driven by r's exports - r's emissions driven by others'
+    exports (positive for the exporter); pair flows oriented from the driving to the hosting province."""
+    import pandas as pd
+
+    from exportpm.spa import disparities
+
+    # emitting x exporting APE: E emits 1 for its own exports and 2 for I's; I emits 10 for E's and 3 for its own.
+    by_consumer = pd.DataFrame({"emitting_province": ["E", "E", "I", "I", "I"],
+                                "exporting_province": ["E", "I", "E", "I", "E"],
+                                "channel": ["final_products", "final_products", "final_products",
+                                            "final_products", "intermediate_exports"],
+                                "ape": [1.0, 2.0, 6.0, 3.0, 4.0]})
+    per_province, pairs = disparities(by_consumer)
+    per = per_province.set_index("province")
+    assert per.at["E", "disparity_ape"] == pytest.approx(10.0 - 2.0)
+    assert per.at["I", "disparity_ape"] == pytest.approx(2.0 - 10.0)
+    assert per.at["E", "caused_elsewhere_ape"] == pytest.approx(10.0)
+    assert per.at["E", "hosted_for_others_ape"] == pytest.approx(2.0)
+    assert len(pairs) == 1
+    assert (pairs.at[0, "driving_province"], pairs.at[0, "hosting_province"]) == ("E", "I")
+    assert pairs.at[0, "net_ape"] == pytest.approx(8.0)

@@ -201,8 +201,14 @@ def spa_tables(regions: tuple[str, ...], sectors: tuple[str, ...], is_province: 
 
 
 def disparities(by_consumer: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Interprovincial emission transfer (APE): per province, emissions it hosts for other provinces' exports
-    against those its exports cause elsewhere; and the net flow of every province pair."""
+    """Interprovincial emission transfer disparity (APE; Supplementary Fig. 7), both channels of Eq. 10.
+
+    Per province r: other provinces' emissions driven by r's exports (``caused_elsewhere_ape``) minus r's
+    emissions driven by other provinces' exports (``hosted_for_others_ape``); positive for a net exporter of
+    emissions (the East Coast in the paper). Per province pair: the difference between the two provinces'
+    emissions driven by each other's exports, oriented so that ``net_ape`` >= 0 flows from the driving
+    (exporting) province to the hosting (emitting) one; largest first.
+    """
 
     pair = by_consumer.groupby(["emitting_province", "exporting_province"], observed=True)["ape"].sum().unstack(
         fill_value=0.0)
@@ -211,13 +217,15 @@ def disparities(by_consumer: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     hosted = values.sum(1) - np.diag(values)
     caused = values.sum(0) - np.diag(values)
     per_province = pd.DataFrame({"province": pair.index.astype(str), "hosted_for_others_ape": hosted,
-                                 "caused_elsewhere_ape": caused, "disparity_ape": hosted - caused})
-    net = values - values.T
-    a, b = np.nonzero(np.triu(np.abs(net), 1))
-    pairs = pd.DataFrame({"province_a": pair.index.astype(str)[a], "province_b": pair.index.astype(str)[b],
-                          "a_hosts_for_b_ape": values[a, b], "b_hosts_for_a_ape": values[b, a],
-                          "net_ape": net[a, b]})
-    pairs = pairs.reindex(pairs["net_ape"].abs().sort_values(ascending=False).index).reset_index(drop=True)
+                                 "caused_elsewhere_ape": caused, "disparity_ape": caused - hosted})
+    net = values.T - values                      # [s, r]: r's emissions driven by s's exports minus the reverse
+    driver, host = np.nonzero(net > 0)
+    names = pair.index.astype(str)
+    pairs = pd.DataFrame({"driving_province": names[driver], "hosting_province": names[host],
+                          "host_emissions_driven_by_driver_ape": values[host, driver],
+                          "driver_emissions_driven_by_host_ape": values[driver, host], "net_ape": net[driver, host]})
+    pairs = pairs.sort_values(["net_ape", "driving_province", "hosting_province"],
+                              ascending=[False, True, True]).reset_index(drop=True)
     return per_province, pairs
 
 

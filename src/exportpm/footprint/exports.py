@@ -2,12 +2,14 @@
 
 Emissions in province r driven by final demand d of foreign country e follow two channels:
 * final products (Eq. 10-12): Chinese products consumed abroad, E_fin[r, s, e, d] = F_r L[r, s] Y[s, (e,d)],
-  where s is the province that exports the final product; direct when s = r (Eq. 11), indirect otherwise
-  (Eq. 12);
+  where s is the province that exports the final product; direct when s = r (Eq. 11: F_r L Y^{re}, r's own
+  final products consumed abroad), indirect otherwise (Eq. 12);
 * intermediate exports used by foreign producers (the design's "intermediate products for foreign further
   exports"): E_int[r, e, d] = F_r L[r, F] Y[F, (e,d)]. With the exact block identity
   L_PF = (I - A_PP)^-1 A_PF L_FF it splits by the province s whose intermediate export leaves China:
-  E_int[r, s, e, d] = F_r (I - A_PP)^-1[r, s] (A_PF L_FF Y_F(e,d))[s].
+  E_int[r, s, e, d] = F_r (I - A_PP)^-1[r, s] (A_PF L_FF Y_F(e,d))[s]. The whole intermediate channel is
+  indirect, s = r included ("supplying intermediate products for other regions' exports", foreign regions
+  included): Eq. 11's Y^{re} holds final products only.
 Everything comes from the provinces' rows of L = (I - A)^-1, which the block factorisation of I - A with the
 provinces eliminated last gives at the cost of one factorisation (``leontief.ProvinceRows``: one LU of
 I - A_FF, solves with A_PF' as right-hand sides, a p x p Schur complement; the dense n x n inverse is never
@@ -159,7 +161,8 @@ def export_emissions(inp: ExportInputs, check_rtol: float = 1e-9) -> ExportResul
     by_group_em = f_P[..., None] * x_group.reshape(Pn, N, len(groups))[None]
     east = np.array([p in inp.east_coast for p in provinces])
     _close(by_exporter.sum(-1), by_group_em.sum(-1), check_rtol, "drivers: exports of all provinces = of all groups")
-    direct = np.einsum("qrjr->qrj", by_exporter)
+    # Direct (Eq. 11): F_r L Y^{re}, r's own final products consumed abroad; the intermediate channel is indirect.
+    direct = f_P * np.einsum("rjr->rj", x_province_exports.reshape(Pn, N, Pn))[None]
     drivers = np.concatenate([by_group_em.sum(-1, keepdims=True), by_exporter[..., east].sum(-1, keepdims=True),
                               direct[..., None], by_group_em], axis=-1)
     driver_names = ("all_exports", "east_coast_exports", "direct_exports", *(f"group:{g}" for g in groups))
@@ -229,8 +232,10 @@ def to_frames(result: ExportResult, species: tuple[str, ...], categories: tuple[
                                    ("final_products", "intermediate_exports")])
     frames["by_consumer"]["consumer_group"] = frames["by_consumer"]["consumer_region"].map(consumer_groups).astype(
         "category")
-    frames["by_consumer"]["direct"] = (frames["by_consumer"]["exporting_province"].astype(str)
-                                       == frames["by_consumer"]["emitting_province"].astype(str))
+    # Eq. 11: direct = the emitting province's own final products consumed abroad; all else is indirect (Eq. 12).
+    frames["by_consumer"]["direct"] = ((frames["by_consumer"]["exporting_province"].astype(str)
+                                        == frames["by_consumer"]["emitting_province"].astype(str))
+                                       & (frames["by_consumer"]["channel"] == "final_products"))
     frames["by_sector"] = frame(result.by_sector, ["species", "emitting_province", "producing_sector",
                                                    "consuming_sector", "consumer_group"],
                                 [species, result.provinces, sectors, sectors, result.groups])
