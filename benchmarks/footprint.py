@@ -26,7 +26,7 @@ from exportpm.benchmarking import machine_description
 
 def run_exportpm(mrio: str, intensities: str, out: str) -> None:
     from exportpm.footprint.exports import ExportInputs, export_emissions
-    from exportpm.io.store import read_intensities, read_linked_mrio
+    from exportpm.mrio.store import read_intensities, read_linked_mrio
     from exportpm.resources import resource
 
     table = read_linked_mrio(mrio)
@@ -46,7 +46,7 @@ def run_pymrio(mrio: str, intensities: str, out: str) -> None:
     import pandas as pd
     import pymrio
 
-    from exportpm.io.store import read_intensities, read_linked_mrio, to_pymrio
+    from exportpm.mrio.store import read_intensities, read_linked_mrio, to_pymrio
 
     table = read_linked_mrio(mrio)
     species, F = read_intensities(intensities)

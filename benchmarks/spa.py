@@ -18,7 +18,7 @@ import scipy.linalg
 
 from exportpm.benchmarking import machine_description
 from exportpm.footprint.leontief import technical_coefficients
-from exportpm.io.store import read_intensities, read_linked_mrio
+from exportpm.mrio.store import read_intensities, read_linked_mrio
 from exportpm.resources import resource
 from exportpm.spa import spa_tables, top_paths
 

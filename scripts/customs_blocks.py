@@ -1,9 +1,9 @@
 """Customs-linked export and import blocks, paper Eq. 2 (rule customs_blocks)."""
 
 from exportpm.io import write_csv_atomic
-from exportpm.io.store import read_global_mrio, read_provincial, write_trade_blocks
 from exportpm.logs import configure_logging
 from exportpm.mrio.pipeline import blocks_from_files
+from exportpm.mrio.store import read_global_mrio, read_provincial, write_trade_blocks
 
 
 def main(smk) -> None:

@@ -7,8 +7,8 @@ import pandas as pd
 from exportpm.footprint.exports import ExportInputs, export_emissions, to_frames
 from exportpm.footprint.fractions import scenario_fractions
 from exportpm.io import write_parquet_atomic
-from exportpm.io.store import read_intensities, read_linked_mrio
 from exportpm.logs import configure_logging, timed
+from exportpm.mrio.store import read_intensities, read_linked_mrio
 from exportpm.resources import read_table
 
 log = logging.getLogger("export_emissions")

@@ -6,9 +6,9 @@ import pandas as pd
 
 from exportpm.io import write_csv_atomic
 from exportpm.io.gtap import read_gtap_basedata
-from exportpm.io.store import write_global_mrio
 from exportpm.logs import configure_logging, timed
 from exportpm.mrio.gtap import global_mrio
+from exportpm.mrio.store import write_global_mrio
 
 log = logging.getLogger("gtap_parse")
 

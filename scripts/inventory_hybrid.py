@@ -8,8 +8,8 @@ from exportpm.inventory import INVENTORY_SPECIES
 from exportpm.inventory.hybrid import intensities
 from exportpm.inventory.pipeline import check_frame, emissions_frame, hybrid_from_inputs, read_inventory_inputs
 from exportpm.io import write_csv_atomic, write_parquet_atomic
-from exportpm.io.store import read_output, write_intensities
 from exportpm.logs import configure_logging, timed
+from exportpm.mrio.store import read_output, write_intensities
 
 log = logging.getLogger("inventory_hybrid")
 

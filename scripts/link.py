@@ -2,9 +2,9 @@
 
 import logging
 
-from exportpm.io.store import read_global_mrio, read_provincial, read_trade_blocks, write_linked_mrio
 from exportpm.logs import configure_logging, timed
 from exportpm.mrio.link import assemble
+from exportpm.mrio.store import read_global_mrio, read_provincial, read_trade_blocks, write_linked_mrio
 
 log = logging.getLogger("link")
 

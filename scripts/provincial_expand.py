@@ -1,9 +1,9 @@
 """Provincial MRIO 42 -> 65 sectors with Eq. 1 and the yearbook treatments (rule provincial_expand)."""
 
 from exportpm.io import write_csv_atomic
-from exportpm.io.store import read_region_output, write_provincial
 from exportpm.logs import configure_logging
 from exportpm.mrio.pipeline import provincial_from_files
+from exportpm.mrio.store import read_region_output, write_provincial
 
 
 def main(smk) -> None:

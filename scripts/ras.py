@@ -5,9 +5,9 @@ import logging
 import pandas as pd
 
 from exportpm.io import write_csv_atomic
-from exportpm.io.store import read_linked_augmented, write_linked_from_augmented
 from exportpm.logs import configure_logging, timed
 from exportpm.mrio.link import balance_augmented, balance_report, row_labels
+from exportpm.mrio.store import read_linked_augmented, write_linked_from_augmented
 
 log = logging.getLogger("ras")
 

@@ -5,8 +5,8 @@ import logging
 import pandas as pd
 
 from exportpm.io import write_parquet_atomic
-from exportpm.io.store import read_intensities, read_linked_mrio
 from exportpm.logs import configure_logging, timed
+from exportpm.mrio.store import read_intensities, read_linked_mrio
 from exportpm.resources import read_table
 from exportpm.spa import disparities, layer_summary, spa_tables
 

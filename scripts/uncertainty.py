@@ -13,8 +13,8 @@ from exportpm.footprint.exports import province_intensity_columns
 from exportpm.footprint.leontief import LeontiefSystem, technical_coefficients
 from exportpm.inventory.pipeline import emissions_frame, hybrid_from_inputs, read_inventory_inputs
 from exportpm.io import write_parquet_atomic
-from exportpm.io.store import read_intensities, read_linked_mrio
 from exportpm.logs import configure_logging, timed
+from exportpm.mrio.store import read_intensities, read_linked_mrio
 from exportpm.uncertainty import (
     interpolation_table,
     intervals,

@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 import xarray as xr
 
+from exportpm.conventions import MEIC_SPECIES as SPECIES
 from exportpm.demo.economy import solve_global
-from exportpm.demo.spec import SPECIES, SYNTHETIC_NOTE, world_spec
+from exportpm.demo.spec import SYNTHETIC_NOTE, world_spec
 from exportpm.demo.world import PARTS, write_part
 from exportpm.io.gtap import HEADER_SETS, gtap_identity_residuals
 from exportpm.resources import resource

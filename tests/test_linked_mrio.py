@@ -88,7 +88,7 @@ def test_customs_blocks_match_provincial_trade_totals(tiny_chain):
 
 def test_pymrio_export_computes(tiny_chain):
     pymrio = pytest.importorskip("pymrio")
-    from exportpm.io.store import to_pymrio
+    from exportpm.mrio.store import to_pymrio
 
     io = to_pymrio(tiny_chain["balanced"])
     assert isinstance(io, pymrio.IOSystem)

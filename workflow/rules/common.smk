@@ -1,6 +1,8 @@
 # Shared helpers: where each raw input lives (demo world or real data) and checks beyond the schema.
 from pathlib import Path
 
+from exportpm.conventions import MEIC_SECTORS
+from exportpm.conventions import MEIC_SPECIES as SPECIES
 from exportpm.demo.world import part_files
 
 DEMO_DIR = f"results/demo/{config['demo']['size']}"
@@ -18,8 +20,13 @@ RAW_FILES = {
     "boundaries": "boundaries/provinces.geojson",
     "stations": "stations/stations_2017.csv",
 }
-MEIC_SECTORS = ("agriculture", "industry", "power", "residential", "transportation")
-SPECIES = ("NOx", "SO2", "CO", "NH3", "BC", "OC", "PM25")
+
+# Provenance written into every product's attributes (one definition): what the inputs and the CTM are.
+PROVENANCE = "synthetic demo world" if config["inputs"] == "demo" else "real inputs"
+PROVENANCE_NOTES = [
+    *(["SYNTHETIC demo world (not real statistics)"] if config["inputs"] == "demo" else []),
+    *(["PM2.5 from the surrogate screening CTM"] if config["ctm"]["backend"] == "surrogate" else []),
+]
 
 if config["inputs"] == "real":
     missing = sorted(set(RAW_FILES) | {"meic_dir", "gains_dir"} - set(config["data"]))

@@ -20,7 +20,7 @@ rule export_emissions:
     params:
         ape=config["ape"],
         east_coast_class=config["regions"]["east_coast_class"],
-        provenance="synthetic demo world" if config["inputs"] == "demo" else "real inputs",
+        provenance=PROVENANCE,
     log:
         "logs/export_emissions.log",
     benchmark:

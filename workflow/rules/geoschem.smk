@@ -112,7 +112,7 @@ rule ctm_read:
         year=config["study_year"],
         grid=dict(config["ctm"]["grid"]),
         buffer=config["ctm"]["buffer_cells"],
-        provenance="synthetic demo world" if config["inputs"] == "demo" else "real inputs",
+        provenance=PROVENANCE,
     log:
         "logs/ctm_read/{scenario}_{month}.log",
     threads: 1

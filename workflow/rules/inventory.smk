@@ -20,7 +20,7 @@ rule inventory_hybrid:
     params:
         study_year=config["study_year"],
         interpolation=config["inventory"]["gains_interpolation"],
-        provenance="synthetic demo world" if config["inputs"] == "demo" else "real inputs",
+        provenance=PROVENANCE,
     log:
         "logs/inventory_hybrid.log",
     benchmark:

@@ -120,7 +120,7 @@ rule ras:
     params:
         tolerance=config["mrio"]["gras_tolerance"],
         max_iterations=config["mrio"]["gras_max_iterations"],
-        provenance="synthetic demo world" if config["inputs"] == "demo" else "real inputs",
+        provenance=PROVENANCE,
     log:
         "logs/ras.log",
     benchmark:

@@ -1,9 +1,4 @@
 # Figures, tables and the report (the last products of `make demo`; `snakemake --report results/report.html`).
-PROVENANCE_NOTES = [
-    *(["SYNTHETIC demo world (not real statistics)"] if config["inputs"] == "demo" else []),
-    *(["PM2.5 from the surrogate screening CTM"] if config["ctm"]["backend"] == "surrogate" else []),
-]
-
 
 rule figures:
     message:

@@ -26,7 +26,7 @@ rule scenario_emissions:
         driver=lambda wildcards: SCENARIOS[wildcards.scenario],
         months=CTM_MONTHS,
         year=config["study_year"],
-        provenance="synthetic demo world" if config["inputs"] == "demo" else "real inputs",
+        provenance=PROVENANCE,
     log:
         "logs/scenario_emissions/{scenario}.log",
     benchmark:

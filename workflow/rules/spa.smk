@@ -23,7 +23,7 @@ rule spa:
         east_coast_class=config["regions"]["east_coast_class"],
         top_paths=config["spa"]["top_paths"],
         max_path_depth=config["spa"]["max_path_depth"],
-        provenance="synthetic demo world" if config["inputs"] == "demo" else "real inputs",
+        provenance=PROVENANCE,
     log:
         "logs/spa.log",
     benchmark:

@@ -42,7 +42,7 @@ rule ctm_run:
         year=config["study_year"],
         grid=CTM_GRID,
         buffer=config["ctm"]["buffer_cells"],
-        provenance="synthetic demo world" if config["inputs"] == "demo" else "real inputs",
+        provenance=PROVENANCE,
     log:
         "logs/ctm_run/{scenario}_{month}.log",
     benchmark:

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from exportpm.conventions import MEIC_SECTORS
+from exportpm.conventions import MEIC_SPECIES as SPECIES
 from exportpm.demo.provincial import AG_SECTORS, ProvincialEconomy
-from exportpm.demo.spec import MEIC_SECTORS, SPECIES, WorldSpec
+from exportpm.demo.spec import WorldSpec
 from exportpm.resources import resource
 
 # National totals 2017 (kt) by MEIC sector (rows) and species (columns NOx, SO2, CO, NH3, BC, OC, PM25).

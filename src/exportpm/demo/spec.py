@@ -17,8 +17,6 @@ SYNTHETIC_NOTE = (
 MARGIN_SECTORS = ("otp", "wtp", "atp")
 # GTAP 11 endowments (ENDW, 8 in v11).
 ENDOWMENTS = ("Land", "tech_aspros", "clerks", "service_shop", "off_mgr_pros", "ag_othlowsk", "Capital", "NatlRes")
-SPECIES = ("NOx", "SO2", "CO", "NH3", "BC", "OC", "PM25")
-MEIC_SECTORS = ("agriculture", "industry", "power", "residential", "transportation")
 # The MEIC domain (degrees): 70-150E, 10-60N.
 MEIC_EXTENT = (70.0, 150.0, 10.0, 60.0)
 

@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from exportpm.conventions import MEIC_SECTORS
+from exportpm.conventions import MEIC_SPECIES as SPECIES
 from exportpm.demo.economy import GlobalEconomy, gtap_frame_check, solve_global
 from exportpm.demo.emissions import build_inventories
 from exportpm.demo.geography import (
@@ -26,7 +28,7 @@ from exportpm.demo.geography import (
     write_population,
 )
 from exportpm.demo.provincial import AG_SECTORS, FD_CATEGORIES, ProvincialEconomy, build_provincial
-from exportpm.demo.spec import ENDOWMENTS, MEIC_SECTORS, SPECIES, SYNTHETIC_NOTE, WorldSpec, world_spec
+from exportpm.demo.spec import ENDOWMENTS, SYNTHETIC_NOTE, WorldSpec, world_spec
 from exportpm.demo.trade import customs_records, hs_concordance
 from exportpm.grid import area_fractions
 from exportpm.io.atomic import atomic_output, write_csv_atomic

@@ -1,5 +1,5 @@
 """The Chinese provincial customised emission inventory (paper: MEIC x GAINS hybrid, Eq. 3 and Eq. 9)."""
 
-INVENTORY_SPECIES = ("NOx", "SO2", "CO", "NH3", "BC", "OC", "PM25_other")
-MEIC_SPECIES = ("NOx", "SO2", "CO", "NH3", "BC", "OC", "PM25")
-MEIC_SECTORS = ("agriculture", "industry", "power", "residential", "transportation")
+from exportpm.conventions import INVENTORY_SPECIES, MEIC_SECTORS, MEIC_SPECIES
+
+__all__ = ["INVENTORY_SPECIES", "MEIC_SECTORS", "MEIC_SPECIES"]

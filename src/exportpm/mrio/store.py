@@ -1,5 +1,6 @@
-"""Labelled matrices of the pipeline as netCDF4 (xarray): the GTAP MRIO, the provincial table, the customs
-blocks and the linked MRIO. Written atomically; float64; units and provenance in the attributes."""
+"""Product store of the MRIO stage: global, provincial and linked MRIOs, trade blocks, output and intensities.
+
+Labelled netCDF, written atomically; float64; units and provenance in the attributes."""
 
 from __future__ import annotations
 
