@@ -21,6 +21,7 @@ import pandas as pd
 from exportpm.mrio.customs import TradeBlocks
 from exportpm.mrio.gras import GrasResult, apply_scaling, gras, split_signs
 from exportpm.mrio.gtap import FD_CATEGORIES, GlobalMRIO
+from exportpm.mrio.index import LinkedIndex
 from exportpm.mrio.provincial import ProvincialMRIO
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,11 @@ class LinkedMRIO:
     @property
     def n_rows(self) -> int:
         return len(self.regions) * len(self.sectors)
+
+    @property
+    def index(self) -> LinkedIndex:
+        """The labelled index of rows and final-demand columns (which rows are provinces, whose demand is where)."""
+        return LinkedIndex(self.regions, self.sectors, tuple(self.is_province), self.categories)
 
 
 def domestic_share(provincial: ProvincialMRIO) -> np.ndarray:
