@@ -20,8 +20,8 @@ $(STAMP): requirements.lock pyproject.toml
 
 demo: install
 	$(BIN)/snakemake --cores $(CORES) --configfile config/config.yaml
-	$(BIN)/snakemake --configfile config/config.yaml --report results/report.html
-	@echo "Done: tables, figures, summary.md and report.html are under results/ (synthetic demo world)."
+	$(BIN)/snakemake --configfile config/config.yaml --report results/demo/report.html
+	@echo "Done: tables, figures, summary.md and report.html are under results/demo/ (synthetic demo world)."
 
 test: install
 	$(BIN)/python -m pytest
@@ -31,6 +31,7 @@ lint: install
 	$(BIN)/snakemake --lint
 
 dag: install
+	mkdir -p results
 	$(BIN)/snakemake --rulegraph | dot -Tsvg > results/rulegraph.svg
 
 # Re-resolve every dependency in a scratch venv and freeze it (needs the package registry).

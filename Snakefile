@@ -38,7 +38,7 @@ rule all:
         rules.ras.output.report,
         rules.inventory_hybrid.output.emissions,
         rules.export_emissions.output.fractions,
-        expand("results/scenarios/{scenario}/scale_factors.nc", scenario=SCENARIOS),
+        expand(run_path("results/scenarios/{scenario}/scale_factors.nc"), scenario=SCENARIOS),
         rules.exposure.output.provincial,
         rules.spa.output.top_paths,
         rules.figures.output,

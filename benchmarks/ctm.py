@@ -25,8 +25,8 @@ def main() -> None:
     parser.add_argument("--month", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    grid, months, emissions = read_scenario_emissions(f"results/scenarios/{args.scenario}/emissions.nc")
-    calibration = json.loads(open("results/ctm/calibration.json", encoding="utf-8").read())
+    grid, months, emissions = read_scenario_emissions(f"results/demo/scenarios/{args.scenario}/emissions.nc")
+    calibration = json.loads(open("results/demo/ctm/calibration.json", encoding="utf-8").read())
     params = SurrogateParameters(mixing_height_scale=calibration["mixing_height_scale"])
     print(machine_description())
     print(f"grid {NESTED_ASIA.nlon} x {NESTED_ASIA.nlat} = {NESTED_ASIA.nlon * NESTED_ASIA.nlat} cells "

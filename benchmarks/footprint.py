@@ -2,7 +2,7 @@
 
 Run after `make demo`:  .venv/bin/python benchmarks/footprint.py
 Each method runs in its own process (so peak memory is that process's own, from wait4) on
-results/mrio/linked_mrio.nc and results/inventory/intensities.nc; the script prints wall time, peak
+results/demo/mrio/linked_mrio.nc and results/demo/inventory/intensities.nc; the script prints wall time, peak
 resident memory, the ratios, and the largest relative difference between the two sets of results
 (footprints of each consuming region's final demand, and production-based emissions).
 OpenBLAS picks its kernel from the CPU unless OPENBLAS_CORETYPE is set; the first line printed names it.
@@ -81,8 +81,8 @@ def measure(worker: str, mrio: str, intensities: str, out: str) -> tuple[float, 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--mrio", default="results/mrio/linked_mrio.nc")
-    parser.add_argument("--intensities", default="results/inventory/intensities.nc")
+    parser.add_argument("--mrio", default="results/demo/mrio/linked_mrio.nc")
+    parser.add_argument("--intensities", default="results/demo/inventory/intensities.nc")
     parser.add_argument("--worker", choices=["exportpm", "pymrio"])
     parser.add_argument("--out")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each method; the median is reported")

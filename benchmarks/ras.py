@@ -1,6 +1,6 @@
 """GRAS in scaling-vector form (the pipeline's) against a plain matrix-rebuilding RAS, same table, same run.
 
-Run: .venv/bin/python benchmarks/ras.py [--world results/demo/full]
+Run: .venv/bin/python benchmarks/ras.py [--world results/demo/demo_world]
 Builds the unbalanced full-size linked MRIO from the demo world's raw files (generated into a temporary
 folder if --world is not given), then balances it to the same tolerance with both methods and prints wall
 time, peak traced memory (numpy allocations, tracemalloc), iterations, and the largest difference.

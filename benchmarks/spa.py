@@ -27,8 +27,8 @@ APE = {"SO2": 0.95, "NOx": 0.95, "CO": 16.7, "NH3": 9.09, "BC": 2.18, "OC": 2.18
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--mrio", default="results/mrio/linked_mrio.nc")
-    parser.add_argument("--intensities", default="results/inventory/intensities.nc")
+    parser.add_argument("--mrio", default="results/demo/mrio/linked_mrio.nc")
+    parser.add_argument("--intensities", default="results/demo/inventory/intensities.nc")
     parser.add_argument("--paths", type=int, default=20)
     parser.add_argument("--targets", type=int, default=3)
     parser.add_argument("--threshold", type=float, default=0.005, help="share of the target's total intensity")

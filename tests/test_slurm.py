@@ -30,5 +30,5 @@ def test_tiny_workflow_through_sbatch(tmp_path):
     assert run.returncode == 0, (run.stdout[-3000:], run.stderr[-5000:])
     submitted = log.count("sched: Allocate JobId") + log.count("_slurm_rpc_submit_batch_job: JobId")
     assert submitted >= 30, f"only {submitted} jobs went through SLURM"
-    table = pd.read_parquet(workdir / "results/exposure/provincial_pm25.parquet")
+    table = pd.read_parquet(workdir / "results/tiny/exposure/provincial_pm25.parquet")
     assert (table["pw_ugm3"] >= 0).all()

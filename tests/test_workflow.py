@@ -46,63 +46,68 @@ def test_tiny_world_runs_every_rule(tmp_path):
     workdir = workflow_copy(tmp_path)
     run = snakemake(workdir, "--configfile", "config/tiny.yaml")
     assert run.returncode == 0, run.stderr[-4000:]
-    summary = pd.read_csv(workdir / "results/inputs/inputs_summary.csv", comment="#")
+    # the run is named (config/tiny.yaml run: name: tiny): products, logs and benchmark records stay under it
+    assert [p.name for p in (workdir / "results").iterdir()] == ["tiny"]
+    assert [p.name for p in (workdir / "logs").iterdir()] == ["tiny"]
+    assert (workdir / "results/tiny/benchmarks/ras.tsv").is_file() and not (workdir / "benchmarks").exists()
+    summary = pd.read_csv(workdir / "results/tiny/inputs/inputs_summary.csv", comment="#")
     assert len(summary) == 12
     assert summary["synthetic"].all()
     assert (summary["records"] > 0).all()
     for rule in ("demo_gtap", "demo_provincial", "demo_customs", "demo_geography", "demo_emissions"):
-        log = workdir / f"logs/demo/{rule.removeprefix('demo_')}.log"
+        log = workdir / f"logs/tiny/demo/{rule.removeprefix('demo_')}.log"
         assert log.read_text(encoding="utf-8").strip(), f"{rule} wrote no log"
-    assert "identity output_balance" in (workdir / "logs/inputs_summary.log").read_text(encoding="utf-8")
-    report = pd.read_csv(workdir / "results/mrio/balance_report.csv", comment="#").set_index(["stage", "check"])
+    assert "identity output_balance" in (workdir / "logs/tiny/inputs_summary.log").read_text(encoding="utf-8")
+    report = pd.read_csv(workdir / "results/tiny/mrio/balance_report.csv", comment="#").set_index(["stage", "check"])
     assert report.at[("balanced", "row_sums_vs_x"), "value"] < 1e-8
     assert report.at[("balanced", "column_sums_vs_x"), "value"] < 1e-8
-    assert "GRAS converged" in (workdir / "logs/ras.log").read_text(encoding="utf-8")
-    assert not (workdir / "results/mrio/linked_unbalanced.nc").exists()  # temp() product removed
-    assert pd.read_csv(workdir / "results/inventory/inventory_check.csv", comment="#")["relative_gap"].max() < 1e-9
+    assert "GRAS converged" in (workdir / "logs/tiny/ras.log").read_text(encoding="utf-8")
+    assert not (workdir / "results/tiny/mrio/linked_unbalanced.nc").exists()  # temp() product removed
+    assert pd.read_csv(workdir / "results/tiny/inventory/inventory_check.csv", comment="#")["relative_gap"].max() < 1e-9
     for scenario in ("Base", "I_EX", "I_EXEAST", "I_EXDIR", "I_EXREGION_USA", "I_EXREGION_Western_Europe"):
-        assert (workdir / f"results/scenarios/{scenario}/scale_factors.nc").is_file()
-        assert len(list((workdir / f"results/pm25/{scenario}").glob("*.nc"))) == 4
-    table = pd.read_parquet(workdir / "results/exposure/provincial_pm25.parquet")
+        assert (workdir / f"results/tiny/scenarios/{scenario}/scale_factors.nc").is_file()
+        assert len(list((workdir / f"results/tiny/pm25/{scenario}").glob("*.nc"))) == 4
+    table = pd.read_parquet(workdir / "results/tiny/exposure/provincial_pm25.parquet")
     national = table[(table.level == "national") & (table.component == "total")].set_index("scenario")
     assert national.at["Base", "pw_ugm3"] == pytest.approx(30.0, rel=1e-3)  # calibrated target (config/tiny.yaml)
     assert 0 < national.at["I_EX", "share_of_total"] < 1
     assert national.at["I_EXDIR", "pw_ugm3"] <= national.at["I_EX", "pw_ugm3"]
-    with xr.open_dataset(workdir / "results/pm25/Base/01.nc") as ds:
+    with xr.open_dataset(workdir / "results/tiny/pm25/Base/01.nc") as ds:
         assert "SCREENING-MODEL OUTPUT" in ds.attrs["comment"] and "synthetic" in ds.attrs["comment"]
     # figures: non-empty PNG images of the expected size, and what is drawn comes from the tables
     import matplotlib.image
 
     for n in range(1, 5):
-        png = workdir / f"results/figures/fig{n}.png"
-        assert png.stat().st_size > 10_000 and (workdir / f"results/figures/fig{n}.pdf").stat().st_size > 5_000
+        png = workdir / f"results/tiny/figures/fig{n}.png"
+        assert png.stat().st_size > 10_000 and (workdir / f"results/tiny/figures/fig{n}.pdf").stat().st_size > 5_000
         assert matplotlib.image.imread(png).shape[1] >= 1500
     from exportpm.figures import figure2
 
-    _, drawn = figure2(table, pd.read_parquet(workdir / "results/footprint/export_volume.parquet"), [])
+    _, drawn = figure2(table, pd.read_parquet(workdir / "results/tiny/footprint/export_volume.parquet"), [])
     regions = table[(table.level == "national") & (table.component == "total")
                     & table.scenario.str.startswith("I_EXREGION_")].set_index("scenario")["pw_ugm3"]
     assert drawn["national_contributors"].to_dict() == pytest.approx(regions.to_dict())
     assert list(drawn["national_contributors"].index) == list(regions.sort_values(ascending=False).index)
-    summary = (workdir / "results/summary.md").read_text(encoding="utf-8")
+    summary = (workdir / "results/tiny/summary.md").read_text(encoding="utf-8")
     assert "SYNTHETIC" in summary and "International export accounts for" in summary
     for name in ("S1_export_volumes", "S2_foreign_contributors", "S3_layers_by_sector", "S4_top_paths",
                  "S5_path_sectors"):
-        assert (workdir / f"results/tables/{name}.csv").is_file() and (workdir / f"results/tables/{name}.md").is_file()
-    report = snakemake(workdir, "--configfile", "config/tiny.yaml", "--report", "results/report.html")
+        assert (workdir / f"results/tiny/tables/{name}.csv").is_file()
+        assert (workdir / f"results/tiny/tables/{name}.md").is_file()
+    report = snakemake(workdir, "--configfile", "config/tiny.yaml", "--report", "results/tiny/report.html")
     assert report.returncode == 0, report.stderr[-3000:]
-    assert (workdir / "results/report.html").stat().st_size > 100_000
+    assert (workdir / "results/tiny/report.html").stat().st_size > 100_000
     # a second run has nothing to do
     again = snakemake(workdir, "--configfile", "config/tiny.yaml", "-n")
     assert "Nothing to be done" in again.stdout + again.stderr
     # Partial reruns after a data update (a content change; Snakemake compares checksums of small files).
-    customs = workdir / "results/demo/tiny/customs/customs_2017.csv"
+    customs = workdir / "results/tiny/demo_world/customs/customs_2017.csv"
     customs.write_text(customs.read_text(encoding="utf-8") + "# revised\n", encoding="utf-8")
     planned = planned_rules(workdir)
     assert {"customs_blocks", "link", "ras", "inventory_hybrid", "export_emissions", "exposure"} <= planned
     assert not planned & {"gtap_parse", "provincial_expand", "demo_customs"}
     snakemake(workdir, "--configfile", "config/tiny.yaml", "--touch")  # accept the change without rerunning
-    meic = workdir / "results/demo/tiny/meic/2017_07_industry_SO2.nc"
+    meic = workdir / "results/tiny/demo_world/meic/2017_07_industry_SO2.nc"
     with netCDF4.Dataset(meic, "a") as nc:  # a revised MEIC release: new values
         nc.set_auto_maskandscale(False)
         z = nc["z"][:]

@@ -24,6 +24,7 @@ def test_geoschem_backend_chain(tmp_path):
     restart = tmp_path / "GEOSChem.Restart.fullchem.20190701_0000z.nc4"
     restart.write_bytes(b"initial conditions")
     config = {
+        "run": {"name": "gc"},
         "demo": {"size": "tiny", "seed": 2017},
         "scenarios": {"region_groups": []},
         "ctm": {"backend": "geoschem", "months": [1], "geoschem": {
@@ -35,14 +36,14 @@ def test_geoschem_backend_chain(tmp_path):
     (workdir / "gc.yaml").write_text(json.dumps(config))
     run = snakemake(workdir, "--configfile", "gc.yaml", timeout=900)
     assert run.returncode == 0, run.stderr[-4000:]
-    segments = sorted(p.name for p in (workdir / "results/geoschem/Base/nested/segments").glob("*.done"))
+    segments = sorted(p.name for p in (workdir / "results/gc/geoschem/Base/nested/segments").glob("*.done"))
     assert segments == ["20161222_20170101.done", "20170101_20170117.done", "20170117_20170201.done"]
-    glob = sorted(p.name for p in (workdir / "results/geoschem/Base/global/segments").glob("*.done"))
+    glob = sorted(p.name for p in (workdir / "results/gc/geoschem/Base/global/segments").glob("*.done"))
     assert glob[0].startswith("20161201_20161222") and glob[-1].endswith("20170201.done")
-    hemco = (workdir / "results/geoschem/I_EX/nested/rundir/HEMCO_Config.rc").read_text()
-    assert "results/scenarios/I_EX/scale_factors.nc" in hemco and "--> GC_BCs                 :       true" in hemco
-    with xr.open_dataset(workdir / "results/pm25/Base/01.nc") as ds:
+    hemco = (workdir / "results/gc/geoschem/I_EX/nested/rundir/HEMCO_Config.rc").read_text()
+    assert "results/gc/scenarios/I_EX/scale_factors.nc" in hemco and "--> GC_BCs                 :       true" in hemco
+    with xr.open_dataset(workdir / "results/gc/pm25/Base/01.nc") as ds:
         assert ds.attrs["backend"] == "geoschem" and ds.sizes["lat"] == 155 and ds.sizes["lon"] == 219
-    table = pd.read_parquet(workdir / "results/exposure/provincial_pm25.parquet")
+    table = pd.read_parquet(workdir / "results/gc/exposure/provincial_pm25.parquet")
     national = table[(table.level == "national") & (table.component == "total")].set_index("scenario")
     assert 0 < national.at["I_EX", "pw_ugm3"] < national.at["Base", "pw_ugm3"]

@@ -5,7 +5,21 @@ from exportpm.conventions import MEIC_SECTORS
 from exportpm.conventions import MEIC_SPECIES as SPECIES
 from exportpm.demo.world import part_files
 
-DEMO_DIR = f"results/demo/{config['demo']['size']}"
+RUN = config["run"]["name"]
+
+
+def run_path(path):
+    """Where this run keeps a file: 'results/x' -> results/<run>/x, 'logs/x' -> logs/<run>/x and
+    'benchmarks/x' (per-rule benchmark records) -> results/<run>/benchmarks/x. Every rule path goes through it,
+    so runs with different names (demo, tiny, real) never overwrite each other."""
+    top, _, rest = path.partition("/")
+    prefix = {"results": f"results/{RUN}", "logs": f"logs/{RUN}", "benchmarks": f"results/{RUN}/benchmarks"}
+    if top not in prefix or not rest:
+        raise ValueError(f"run_path: {path!r} does not start with results/, logs/ or benchmarks/")
+    return f"{prefix[top]}/{rest}"
+
+
+DEMO_DIR = run_path("results/demo_world")
 # Raw input key -> (demo part, path relative to the demo folder).
 RAW_FILES = {
     "gtap_basedata": "gtap/basedata.har",

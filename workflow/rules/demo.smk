@@ -25,9 +25,9 @@ if config["inputs"] == "demo":
                 size=config["demo"]["size"],
                 seed=config["demo"]["seed"],
             log:
-                f"logs/demo/{_part}.log",
+                run_path(f"logs/demo/{_part}.log"),
             benchmark:
-                f"benchmarks/demo_{_part}.tsv"
+                run_path(f"benchmarks/demo_{_part}.tsv")
             threads: 1
             resources:
                 mem_mb=4000,

@@ -5,22 +5,22 @@ rule evaluate_ctm:
     message:
         "Base PM2.5 against monitoring stations (n, r, NMB, NME, RMSE; dense areas separately)"
     input:
-        base=expand("results/pm25/Base/{month:02d}.nc", month=CTM_MONTHS),
-        calibration="results/ctm/calibration.json",
+        base=expand(run_path("results/pm25/Base/{month:02d}.nc"), month=CTM_MONTHS),
+        calibration=run_path("results/ctm/calibration.json"),
         stations=raw("stations"),
         population=raw("population"),
     output:
-        stats="results/evaluation/ctm_vs_stations.parquet",
-        stations="results/evaluation/station_pairs.parquet",
-        figure=report("results/evaluation/ctm_vs_stations.png", caption="../report/evaluation.rst",
+        stats=run_path("results/evaluation/ctm_vs_stations.parquet"),
+        stations=run_path("results/evaluation/station_pairs.parquet"),
+        figure=report(run_path("results/evaluation/ctm_vs_stations.png"), caption="../report/evaluation.rst",
                       category="Evaluation"),
     params:
         density_threshold=config["evaluation"]["density_threshold_km2"],
         provenance="; ".join(PROVENANCE_NOTES) or "real inputs",
     log:
-        "logs/evaluate_ctm.log",
+        run_path("logs/evaluate_ctm.log"),
     benchmark:
-        "benchmarks/evaluate_ctm.tsv"
+        run_path("benchmarks/evaluate_ctm.tsv")
     threads: 1
     resources:
         mem_mb=4000,
@@ -45,9 +45,9 @@ rule uncertainty:
         gains_sectors=config["resources"]["gains_sectors"],
         agnh3_categories=config["resources"]["agnh3_categories"],
     output:
-        interpolation="results/uncertainty/interpolation_sensitivity.parquet",
-        monte_carlo="results/uncertainty/monte_carlo.parquet",
-        figure=report("results/uncertainty/provincial_intervals.png", caption="../report/uncertainty.rst",
+        interpolation=run_path("results/uncertainty/interpolation_sensitivity.parquet"),
+        monte_carlo=run_path("results/uncertainty/monte_carlo.parquet"),
+        figure=report(run_path("results/uncertainty/provincial_intervals.png"), caption="../report/uncertainty.rst",
                       category="Uncertainty"),
     params:
         study_year=config["study_year"],
@@ -59,9 +59,9 @@ rule uncertainty:
         emission_95=config["uncertainty"]["emission_uncertainty_95"],
         provenance="; ".join(PROVENANCE_NOTES) or "real inputs",
     log:
-        "logs/uncertainty.log",
+        run_path("logs/uncertainty.log"),
     benchmark:
-        "benchmarks/uncertainty.tsv"
+        run_path("benchmarks/uncertainty.tsv")
     threads: 2
     resources:
         mem_mb=8000,

@@ -5,17 +5,17 @@ rule pm25_export:
     message:
         "Annual-mean PM2.5 per scenario and export-related PM2.5 (Base - scenario)"
     input:
-        pm25=expand("results/pm25/{scenario}/{month:02d}.nc", scenario=SCENARIOS, month=CTM_MONTHS),
+        pm25=expand(run_path("results/pm25/{scenario}/{month:02d}.nc"), scenario=SCENARIOS, month=CTM_MONTHS),
     output:
-        annual="results/pm25/annual_mean.nc",
-        export_related="results/pm25/export_related.nc",
+        annual=run_path("results/pm25/annual_mean.nc"),
+        export_related=run_path("results/pm25/export_related.nc"),
     params:
         scenarios=list(SCENARIOS),
         months=CTM_MONTHS,
     log:
-        "logs/pm25_export.log",
+        run_path("logs/pm25_export.log"),
     benchmark:
-        "benchmarks/pm25_export.tsv"
+        run_path("benchmarks/pm25_export.tsv")
     threads: 1
     resources:
         mem_mb=4000,
@@ -32,20 +32,20 @@ rule exposure:
     input:
         annual=rules.pm25_export.output.annual,
         export_related=rules.pm25_export.output.export_related,
-        calibration="results/ctm/calibration.json",
+        calibration=run_path("results/ctm/calibration.json"),
         population=raw("population"),
         boundaries=raw("boundaries"),
         province_classes=config["resources"]["province_classes"],
     output:
-        provincial="results/exposure/provincial_pm25.parquet",
-        cdf="results/exposure/exposure_cdf.parquet",
-        thresholds="results/exposure/threshold_population.parquet",
+        provincial=run_path("results/exposure/provincial_pm25.parquet"),
+        cdf=run_path("results/exposure/exposure_cdf.parquet"),
+        thresholds=run_path("results/exposure/threshold_population.parquet"),
     params:
         thresholds=config["exposure"]["thresholds_ugm3"],
     log:
-        "logs/exposure.log",
+        run_path("logs/exposure.log"),
     benchmark:
-        "benchmarks/exposure.tsv"
+        run_path("benchmarks/exposure.tsv")
     threads: 1
     resources:
         mem_mb=4000,

@@ -12,19 +12,19 @@ rule export_emissions:
         foreign_groups=config["resources"]["foreign_groups"],
         province_classes=config["resources"]["province_classes"],
     output:
-        by_consumer="results/footprint/export_emissions_by_province_consumer.parquet",
-        by_sector="results/footprint/export_emissions_by_sector.parquet",
-        by_emitter="results/footprint/export_emissions_by_emitter.parquet",
-        export_volume="results/footprint/export_volume.parquet",
-        fractions="results/footprint/scenario_fractions.parquet",
+        by_consumer=run_path("results/footprint/export_emissions_by_province_consumer.parquet"),
+        by_sector=run_path("results/footprint/export_emissions_by_sector.parquet"),
+        by_emitter=run_path("results/footprint/export_emissions_by_emitter.parquet"),
+        export_volume=run_path("results/footprint/export_volume.parquet"),
+        fractions=run_path("results/footprint/scenario_fractions.parquet"),
     params:
         ape=config["ape"],
         east_coast_class=config["regions"]["east_coast_class"],
         provenance=PROVENANCE,
     log:
-        "logs/export_emissions.log",
+        run_path("logs/export_emissions.log"),
     benchmark:
-        "benchmarks/export_emissions.tsv"
+        run_path("benchmarks/export_emissions.tsv")
     threads: 2
     resources:
         mem_mb=8000,

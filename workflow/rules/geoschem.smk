@@ -5,7 +5,7 @@ from exportpm.ctm.gc_plan import Plan
 GC = config["ctm"]["geoschem"]
 GC_PLAN = Plan(config["study_year"], tuple(config["ctm"]["months"]), GC["segments_per_month"],
                GC["nested_spinup_days"], GC["global_spinup_months"])
-GC_DIR = "results/geoschem"
+GC_DIR = run_path("results/geoschem")
 
 
 def gc_previous(wildcards):
@@ -35,7 +35,7 @@ rule gc_meic_hemco:
     params:
         year=config["study_year"],
     log:
-        "logs/gc_meic_hemco.log",
+        run_path("logs/gc_meic_hemco.log"),
     threads: 1
     resources:
         mem_mb=4000,
@@ -50,7 +50,7 @@ rule gc_rundir:
     message:
         "GEOS-Chem run directory: scenario {wildcards.scenario}, {wildcards.domain}"
     input:
-        scale_factors="results/scenarios/{scenario}/scale_factors.nc",
+        scale_factors=run_path("results/scenarios/{scenario}/scale_factors.nc"),
         meic_hemco=rules.gc_meic_hemco.output[0],
     output:
         info=f"{GC_DIR}/{{scenario}}/{{domain}}/rundir.json",
@@ -61,7 +61,7 @@ rule gc_rundir:
     wildcard_constraints:
         domain="nested|global",
     log:
-        f"logs/{GC_DIR}/{{scenario}}_{{domain}}_rundir.log",
+        run_path(f"logs/geoschem/{{scenario}}_{{domain}}_rundir.log"),
     threads: 1
     resources:
         mem_mb=2000,
@@ -87,7 +87,7 @@ rule gc_segment:
         domain="nested|global",
         segment=r"\d{8}_\d{8}",
     log:
-        f"logs/{GC_DIR}/{{scenario}}_{{domain}}_{{segment}}.log",
+        run_path(f"logs/geoschem/{{scenario}}_{{domain}}_{{segment}}.log"),
     threads: GC["slurm"]["cpus"]
     resources:
         slurm_partition=GC["slurm"]["partition"],
@@ -106,7 +106,7 @@ rule ctm_read:
     input:
         gc_month_done,
     output:
-        pm25="results/pm25/{scenario}/{month}.nc",
+        pm25=run_path("results/pm25/{scenario}/{month}.nc"),
     params:
         run_dir=lambda wildcards: f"{GC_DIR}/{wildcards.scenario}/nested/rundir",
         year=config["study_year"],
@@ -114,7 +114,7 @@ rule ctm_read:
         buffer=config["ctm"]["buffer_cells"],
         provenance=PROVENANCE,
     log:
-        "logs/ctm_read/{scenario}_{month}.log",
+        run_path("logs/ctm_read/{scenario}_{month}.log"),
     threads: 1
     resources:
         mem_mb=4000,
@@ -129,11 +129,11 @@ rule ctm_info:
     message:
         "CTM run information (GEOS-Chem backend: no calibration)"
     output:
-        calibration="results/ctm/calibration.json",
+        calibration=run_path("results/ctm/calibration.json"),
     params:
         background=GC["background_ugm3"],
     log:
-        "logs/ctm_info.log",
+        run_path("logs/ctm_info.log"),
     threads: 1
     resources:
         mem_mb=500,

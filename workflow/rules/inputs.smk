@@ -19,13 +19,13 @@ rule inputs_summary:
         meic=meic_files(),
         gains=gains_files(),
     output:
-        summary="results/inputs/inputs_summary.csv",
+        summary=run_path("results/inputs/inputs_summary.csv"),
     params:
         study_year=config["study_year"],
     log:
-        "logs/inputs_summary.log",
+        run_path("logs/inputs_summary.log"),
     benchmark:
-        "benchmarks/inputs_summary.tsv"
+        run_path("benchmarks/inputs_summary.tsv")
     threads: 1
     resources:
         mem_mb=6000,

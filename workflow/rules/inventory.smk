@@ -13,18 +13,18 @@ rule inventory_hybrid:
         gains_sectors=config["resources"]["gains_sectors"],
         agnh3_categories=config["resources"]["agnh3_categories"],
     output:
-        emissions="results/inventory/emissions.parquet",
-        intensities="results/inventory/intensities.nc",
-        exclusions="results/inventory/exclusions.csv",
-        check="results/inventory/inventory_check.csv",
+        emissions=run_path("results/inventory/emissions.parquet"),
+        intensities=run_path("results/inventory/intensities.nc"),
+        exclusions=run_path("results/inventory/exclusions.csv"),
+        check=run_path("results/inventory/inventory_check.csv"),
     params:
         study_year=config["study_year"],
         interpolation=config["inventory"]["gains_interpolation"],
         provenance=PROVENANCE,
     log:
-        "logs/inventory_hybrid.log",
+        run_path("logs/inventory_hybrid.log"),
     benchmark:
-        "benchmarks/inventory_hybrid.tsv"
+        run_path("benchmarks/inventory_hybrid.tsv")
     threads: 1
     resources:
         mem_mb=4000,

@@ -7,14 +7,14 @@ rule gtap_parse:
     input:
         gtap=raw("gtap_basedata"),
     output:
-        mrio="results/mrio/gtap_mrio.nc",
-        identities="results/mrio/gtap_identities.csv",
+        mrio=run_path("results/mrio/gtap_mrio.nc"),
+        identities=run_path("results/mrio/gtap_identities.csv"),
     params:
         identity_rtol=config["mrio"]["gtap_identity_rtol"],
     log:
-        "logs/gtap_parse.log",
+        run_path("logs/gtap_parse.log"),
     benchmark:
-        "benchmarks/gtap_parse.tsv"
+        run_path("benchmarks/gtap_parse.tsv")
     threads: 1
     resources:
         mem_mb=6000,
@@ -36,15 +36,15 @@ rule provincial_expand:
         concordance=config["resources"]["ceads_gtap_concordance"],
         gtap_mrio=rules.gtap_parse.output.mrio,
     output:
-        mrio="results/mrio/provincial_expanded.nc",
-        split_check="results/mrio/provincial_split_shares.csv",
+        mrio=run_path("results/mrio/provincial_expanded.nc"),
+        split_check=run_path("results/mrio/provincial_split_shares.csv"),
     params:
         china=config["mrio"]["china_region"],
         cny_per_usd=config["mrio"]["cny_per_usd"],
     log:
-        "logs/provincial_expand.log",
+        run_path("logs/provincial_expand.log"),
     benchmark:
-        "benchmarks/provincial_expand.tsv"
+        run_path("benchmarks/provincial_expand.tsv")
     threads: 1
     resources:
         mem_mb=4000,
@@ -65,15 +65,15 @@ rule customs_blocks:
         gtap_mrio=rules.gtap_parse.output.mrio,
         provincial=rules.provincial_expand.output.mrio,
     output:
-        blocks="results/mrio/customs_blocks.nc",
-        summary="results/mrio/customs_summary.csv",
+        blocks=run_path("results/mrio/customs_blocks.nc"),
+        summary=run_path("results/mrio/customs_summary.csv"),
     params:
         china=config["mrio"]["china_region"],
         excluded_trade_modes=config["customs"]["excluded_trade_modes"],
     log:
-        "logs/customs_blocks.log",
+        run_path("logs/customs_blocks.log"),
     benchmark:
-        "benchmarks/customs_blocks.tsv"
+        run_path("benchmarks/customs_blocks.tsv")
     threads: 1
     resources:
         mem_mb=6000,
@@ -92,13 +92,13 @@ rule link:
         provincial=rules.provincial_expand.output.mrio,
         blocks=rules.customs_blocks.output.blocks,
     output:
-        mrio=temp("results/mrio/linked_unbalanced.nc"),
+        mrio=temp(run_path("results/mrio/linked_unbalanced.nc")),
     params:
         china=config["mrio"]["china_region"],
     log:
-        "logs/link.log",
+        run_path("logs/link.log"),
     benchmark:
-        "benchmarks/link.tsv"
+        run_path("benchmarks/link.tsv")
     threads: 1
     resources:
         mem_mb=8000,
@@ -115,16 +115,16 @@ rule ras:
     input:
         mrio=rules.link.output.mrio,
     output:
-        mrio="results/mrio/linked_mrio.nc",
-        report="results/mrio/balance_report.csv",
+        mrio=run_path("results/mrio/linked_mrio.nc"),
+        report=run_path("results/mrio/balance_report.csv"),
     params:
         tolerance=config["mrio"]["gras_tolerance"],
         max_iterations=config["mrio"]["gras_max_iterations"],
         provenance=PROVENANCE,
     log:
-        "logs/ras.log",
+        run_path("logs/ras.log"),
     benchmark:
-        "benchmarks/ras.tsv"
+        run_path("benchmarks/ras.tsv")
     threads: 2
     resources:
         mem_mb=8000,

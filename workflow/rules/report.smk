@@ -13,14 +13,14 @@ rule figures:
         boundaries=raw("boundaries"),
         province_classes=config["resources"]["province_classes"],
     output:
-        fig1=report("results/figures/fig1.png", caption="../report/fig1.rst", category="Figures"),
-        fig2=report("results/figures/fig2.png", caption="../report/fig2.rst", category="Figures"),
-        fig3=report("results/figures/fig3.png", caption="../report/fig3.rst", category="Figures"),
-        fig4=report("results/figures/fig4.png", caption="../report/fig4.rst", category="Figures"),
+        fig1=report(run_path("results/figures/fig1.png"), caption="../report/fig1.rst", category="Figures"),
+        fig2=report(run_path("results/figures/fig2.png"), caption="../report/fig2.rst", category="Figures"),
+        fig3=report(run_path("results/figures/fig3.png"), caption="../report/fig3.rst", category="Figures"),
+        fig4=report(run_path("results/figures/fig4.png"), caption="../report/fig4.rst", category="Figures"),
     params:
         notes=PROVENANCE_NOTES,
     log:
-        "logs/figures.log",
+        run_path("logs/figures.log"),
     threads: 1
     resources:
         mem_mb=6000,
@@ -42,19 +42,19 @@ rule tables:
         layers=rules.spa.output.layers,
         top_paths=rules.spa.output.top_paths,
         province_classes=config["resources"]["province_classes"],
-        evaluation="results/evaluation/ctm_vs_stations.parquet",
-        monte_carlo="results/uncertainty/monte_carlo.parquet",
+        evaluation=run_path("results/evaluation/ctm_vs_stations.parquet"),
+        monte_carlo=run_path("results/uncertainty/monte_carlo.parquet"),
     output:
-        s1=report("results/tables/S1_export_volumes.csv", caption="../report/table.rst", category="Tables"),
-        s2=report("results/tables/S2_foreign_contributors.csv", caption="../report/table.rst", category="Tables"),
-        s3=report("results/tables/S3_layers_by_sector.csv", caption="../report/table.rst", category="Tables"),
-        s4=report("results/tables/S4_top_paths.csv", caption="../report/table.rst", category="Tables"),
-        s5=report("results/tables/S5_path_sectors.csv", caption="../report/table.rst", category="Tables"),
-        summary=report("results/summary.md", caption="../report/summary.rst", category="Summary"),
+        s1=report(run_path("results/tables/S1_export_volumes.csv"), caption="../report/table.rst", category="Tables"),
+        s2=report(run_path("results/tables/S2_foreign_contributors.csv"), caption="../report/table.rst", category="Tables"),
+        s3=report(run_path("results/tables/S3_layers_by_sector.csv"), caption="../report/table.rst", category="Tables"),
+        s4=report(run_path("results/tables/S4_top_paths.csv"), caption="../report/table.rst", category="Tables"),
+        s5=report(run_path("results/tables/S5_path_sectors.csv"), caption="../report/table.rst", category="Tables"),
+        summary=report(run_path("results/summary.md"), caption="../report/summary.rst", category="Summary"),
     params:
         provenance="; ".join(PROVENANCE_NOTES) or "real inputs",
     log:
-        "logs/tables.log",
+        run_path("logs/tables.log"),
     threads: 1
     resources:
         mem_mb=4000,

@@ -19,18 +19,18 @@ rule scenario_emissions:
         meic=meic_files(),
         boundaries=raw("boundaries"),
     output:
-        scale_factors="results/scenarios/{scenario}/scale_factors.nc",
-        emissions="results/scenarios/{scenario}/emissions.nc",
-        check="results/scenarios/{scenario}/check.csv",
+        scale_factors=run_path("results/scenarios/{scenario}/scale_factors.nc"),
+        emissions=run_path("results/scenarios/{scenario}/emissions.nc"),
+        check=run_path("results/scenarios/{scenario}/check.csv"),
     params:
         driver=lambda wildcards: SCENARIOS[wildcards.scenario],
         months=CTM_MONTHS,
         year=config["study_year"],
         provenance=PROVENANCE,
     log:
-        "logs/scenario_emissions/{scenario}.log",
+        run_path("logs/scenario_emissions/{scenario}.log"),
     benchmark:
-        "benchmarks/scenario_emissions_{scenario}.tsv"
+        run_path("benchmarks/scenario_emissions_{scenario}.tsv")
     threads: 1
     resources:
         mem_mb=4000,

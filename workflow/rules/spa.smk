@@ -11,13 +11,13 @@ rule spa:
         foreign_groups=config["resources"]["foreign_groups"],
         province_classes=config["resources"]["province_classes"],
     output:
-        layers="results/spa/layers.parquet",
-        layer_shares="results/spa/layer_shares.parquet",
-        flows="results/spa/adjacent_layer_flows.parquet",
-        flows_three_index="results/spa/three_index_flows.parquet",
-        top_paths="results/spa/top_paths.parquet",
-        disparities="results/spa/disparities.parquet",
-        pair_disparities="results/spa/pair_disparities.parquet",
+        layers=run_path("results/spa/layers.parquet"),
+        layer_shares=run_path("results/spa/layer_shares.parquet"),
+        flows=run_path("results/spa/adjacent_layer_flows.parquet"),
+        flows_three_index=run_path("results/spa/three_index_flows.parquet"),
+        top_paths=run_path("results/spa/top_paths.parquet"),
+        disparities=run_path("results/spa/disparities.parquet"),
+        pair_disparities=run_path("results/spa/pair_disparities.parquet"),
     params:
         ape=config["ape"],
         east_coast_class=config["regions"]["east_coast_class"],
@@ -25,9 +25,9 @@ rule spa:
         max_path_depth=config["spa"]["max_path_depth"],
         provenance=PROVENANCE,
     log:
-        "logs/spa.log",
+        run_path("logs/spa.log"),
     benchmark:
-        "benchmarks/spa.tsv"
+        run_path("benchmarks/spa.tsv")
     threads: 2
     resources:
         mem_mb=8000,

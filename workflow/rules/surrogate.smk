@@ -4,11 +4,11 @@ rule ctm_calibrate:
     message:
         "Calibrate the surrogate CTM: Base national population-weighted PM2.5 = target"
     input:
-        base_emissions="results/scenarios/Base/emissions.nc",
+        base_emissions=run_path("results/scenarios/Base/emissions.nc"),
         population=raw("population"),
         boundaries=raw("boundaries"),
     output:
-        calibration="results/ctm/calibration.json",
+        calibration=run_path("results/ctm/calibration.json"),
     params:
         target=config["ctm"]["surrogate"]["calibration_target_ugm3"],
         background=config["ctm"]["surrogate"]["background_ugm3"],
@@ -16,9 +16,9 @@ rule ctm_calibrate:
         year=config["study_year"],
         grid=CTM_GRID,
     log:
-        "logs/ctm_calibrate.log",
+        run_path("logs/ctm_calibrate.log"),
     benchmark:
-        "benchmarks/ctm_calibrate.tsv"
+        run_path("benchmarks/ctm_calibrate.tsv")
     threads: 2
     resources:
         mem_mb=4000,
@@ -33,10 +33,10 @@ rule ctm_run:
     message:
         "Surrogate CTM: scenario {wildcards.scenario}, month {wildcards.month}"
     input:
-        emissions="results/scenarios/{scenario}/emissions.nc",
+        emissions=run_path("results/scenarios/{scenario}/emissions.nc"),
         calibration=rules.ctm_calibrate.output.calibration,
     output:
-        pm25="results/pm25/{scenario}/{month}.nc",
+        pm25=run_path("results/pm25/{scenario}/{month}.nc"),
     params:
         statemet=STATEMET,
         year=config["study_year"],
@@ -44,9 +44,9 @@ rule ctm_run:
         buffer=config["ctm"]["buffer_cells"],
         provenance=PROVENANCE,
     log:
-        "logs/ctm_run/{scenario}_{month}.log",
+        run_path("logs/ctm_run/{scenario}_{month}.log"),
     benchmark:
-        "benchmarks/ctm_run_{scenario}_{month}.tsv"
+        run_path("benchmarks/ctm_run_{scenario}_{month}.tsv")
     threads: 1
     resources:
         mem_mb=3000,
