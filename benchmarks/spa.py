@@ -5,7 +5,7 @@ Prints the time of every SPA table together (the rule's work) and of the pruned 
 the number of search nodes it expanded against the number of paths an unpruned enumeration to PL4 would
 visit on the same provincial system (counted, not enumerated).
 Then, for the --targets largest exporting province-sectors, the paths above --threshold (a share of the
-target's total intensity, up to PL4) from pyspa 2.4 and from exportpm.spa.paths_above: same paths, times.
+target's total intensity, up to PL4) from pyspa 2.4 and from paths_above below (a breadth-first baseline): same paths, times.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from exportpm.benchmarking import machine_description
 from exportpm.footprint.leontief import technical_coefficients
 from exportpm.mrio.store import read_intensities, read_linked_mrio
 from exportpm.resources import resource
-from exportpm.spa import spa_tables, top_paths
+from exportpm.spa import SpaInputs, spa_tables, top_paths
 
 APE = {"SO2": 0.95, "NOx": 0.95, "CO": 16.7, "NH3": 9.09, "BC": 2.18, "OC": 2.18, "PM25_other": 4.0}
 
@@ -39,8 +39,8 @@ def main() -> None:
     groups = resource("foreign_region_groups")
     consumer_groups = dict(zip(groups["gtap_code"], groups["group"], strict=True))
     start = time.perf_counter()
-    spa_tables(table.regions, table.sectors, table.is_province, table.Z.copy(), table.Y, table.x, table.categories,
-               F, species, APE, consumer_groups, n_paths=args.paths)
+    spa_tables(SpaInputs(table.regions, table.sectors, table.is_province, technical_coefficients(table.Z, table.x),
+                         table.Y, table.categories, F, species, APE, consumer_groups), n_paths=args.paths)
     all_tables = time.perf_counter() - start
     N = len(table.sectors)
     P = np.concatenate([np.arange(i * N, (i + 1) * N) for i, p in enumerate(table.is_province) if p])
@@ -65,14 +65,36 @@ def main() -> None:
     compare_with_pyspa(A, f, m, y, args.targets, args.threshold)
 
 
+def paths_above(A: np.ndarray, f: np.ndarray, m: np.ndarray, y: np.ndarray, threshold: float,
+                max_depth: int = 4) -> dict[tuple[int, ...], float]:
+    """Every path whose whole upstream contribution (m_head x flow) exceeds ``threshold`` and whose own value
+    f_head x flow is not zero, with that value; keys run from the final-demand node upstream (pyspa's pathway
+    set for the same threshold: zero-emission nodes are passed through but not reported).
+
+    Breadth-first and vectorised per node: a branch stops as soon as its bound falls below the threshold.
+    """
+    out: dict[tuple[int, ...], float] = {}
+    level = [((int(j),), float(y[j])) for j in np.flatnonzero(y > 0) if m[j] * y[j] > threshold]
+    for depth in range(max_depth + 1):
+        following = []
+        for nodes, flow in level:
+            if depth == 0 or f[nodes[-1]] * flow != 0.0:  # the final-demand node itself is always reported
+                out[nodes] = float(f[nodes[-1]] * flow)
+            if depth == max_depth:
+                continue
+            child = A[:, nodes[-1]] * flow
+            for k in np.flatnonzero(m * child > threshold):
+                following.append(((*nodes, int(k)), float(child[k])))
+        level = following
+    return out
+
+
 def compare_with_pyspa(A, f, m, y, targets: int, share: float) -> None:
     import contextlib
     import io
 
     import pandas as pd
     import pyspa
-
-    from exportpm.spa import paths_above
 
     info = pd.DataFrame({"ID": np.arange(1, f.size + 1), "Name": [f"n{i}" for i in range(f.size)], "Region": "CN",
                          "Unit": "USD", "DR_APE_(eq)": f, "TR_APE_(eq)": m})

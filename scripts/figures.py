@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from exportpm.figures import figure1, figure2, figure3, figure4, save
+from exportpm.figures import figure1, figure2, figure3, figure4, figure_s7, save
 from exportpm.io.boundaries import read_boundaries
 from exportpm.logs import configure_logging
 from exportpm.resources import read_table
@@ -21,9 +21,14 @@ def main(smk) -> None:
     by_consumer = pd.read_parquet(smk.input.by_consumer, columns=["emitting_province", "direct", "channel", "ape"])
     fig, _ = figure3(pd.read_parquet(smk.input.by_sector), by_consumer, notes)
     save(fig, smk.output.fig3.removesuffix(".png"))
-    fig, _ = figure4(pd.read_parquet(smk.input.layers), by_consumer,
-                     dict(zip(classes["iso3166_2"], classes["region_class"], strict=True)), notes)
+    fig, _ = figure4(pd.read_parquet(smk.input.flows), pd.read_parquet(smk.input.layer_nodes),
+                     pd.read_parquet(smk.input.layers), pd.read_parquet(smk.input.by_consumer),
+                     dict(zip(classes["iso3166_2"], classes["region_class"], strict=True)),
+                     smk.params.fig4_merged_classes, notes)
     save(fig, smk.output.fig4.removesuffix(".png"))
+    fig, _ = figure_s7(pd.read_parquet(smk.input.disparities), pd.read_parquet(smk.input.pair_disparities),
+                       dict(zip(codes, polygons, strict=True)), notes)
+    save(fig, smk.output.figS7.removesuffix(".png"))
 
 
 if __name__ == "__main__":

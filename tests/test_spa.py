@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
+from spa_oracles import all_paths_brute_force, layer_by_exporter_brute_force
 
-from exportpm.footprint.leontief import LeontiefSystem
+from exportpm.footprint.leontief import technical_coefficients
 from exportpm.spa import (
+    FOREIGN,
+    SpaInputs,
     adjacent_layer_flows,
-    all_paths_brute_force,
-    layer_emissions,
+    aggregate_rows,
+    disparities,
+    group_column_products,
+    layer_summary,
+    spa_tables,
     three_index_flows,
     top_paths,
 )
@@ -23,39 +30,111 @@ def system(n=8, seed=5, density=0.7):
     return A, f, y
 
 
-def test_layers_equal_explicit_matrix_powers_and_add_up():
-    A, f, y = system()
-    L = np.linalg.inv(np.eye(len(f)) - A)
-    total = LeontiefSystem.factorise(A).solve(y[:, None])
-    layers = layer_emissions(A, f, y[:, None], total, depth=3)[..., 0]
-    for t in range(4):
-        np.testing.assert_allclose(layers[t], f * (np.linalg.matrix_power(A, t) @ y), rtol=1e-12)
-    np.testing.assert_allclose(layers.sum(0), f * (L @ y), rtol=1e-12)
-    assert abs(layers.sum() - f @ L @ y) <= 1e-12 * (f @ L @ y)
+def small_linked(seed: int = 4, F_regions: int = 2, provinces: int = 3, N: int = 2, D: int = 2):
+    """A linked system (foreign regions first, then provinces) with its dense inverse for the oracles."""
+    rng = np.random.default_rng(seed)
+    R = F_regions + provinces
+    n = R * N
+    Z = rng.uniform(0.0, 1.0, (n, n)) * (rng.random((n, n)) < 0.8)
+    Y = rng.uniform(0.5, 2.0, (n, R * D))
+    x = (Z.sum(1) + Y.sum(1)) * 1.3           # value added in every column
+    regions = tuple(f"f{i}" for i in range(F_regions)) + tuple(f"CN-{i}" for i in range(provinces))
+    is_province = np.array([False] * F_regions + [True] * provinces)
+    F = np.zeros((2, n))
+    F[:, F_regions * N:] = rng.uniform(0.1, 3.0, (2, provinces * N))
+    A = technical_coefficients(Z, x)
+    inputs = SpaInputs(regions, tuple(f"s{k}" for k in range(N)), is_province, A.copy(), Y,
+                       ("household", "gfcf"), F, ("SO2", "NOx"), {"SO2": 0.95, "NOx": 1.9},
+                       {"f0": "g1", "f1": "g2"})
+    return inputs, A
 
 
-def test_mapping_flows_identities():
-    A, f, y = system()
-    n = len(f)
+def _oracle(inputs, A):
+    n, N, Fr = A.shape[0], len(inputs.sectors), 2
     L = np.linalg.inv(np.eye(n) - A)
+    f = inputs.F[0] * 1000 / 0.95 + inputs.F[1] * 1000 / 1.9
+    fcols = np.arange(Fr * len(inputs.categories))
+    y = inputs.Y[:, fcols].sum(1)
+    province_of = np.repeat(np.arange(-Fr, 3), N)
+    province_of[province_of < 0] = -1
+    return L, f, y, province_of
+
+
+def test_layers_by_exporting_province_equal_path_enumeration():
+    """Eq. 16 by exporting province, both channels: every path of length t enumerated on the dense system; the
+    remainder from the dense inverse; summed over exporters, the national layers f A^t y."""
+    inputs, A = small_linked()
+    L, f, y, province_of = _oracle(inputs, A)
+    tables = spa_tables(inputs, depth=3, n_paths=5)
+    ape = tables["layers"][tables["layers"]["species"] == "APE"]
+    P = np.flatnonzero(province_of >= 0)
+    both = ape[ape["driver"].str.startswith("exports_of:")]
+    for t in range(4):
+        expected = layer_by_exporter_brute_force(A, f, y, province_of, t)[P]
+        got = both[both["layer"] == f"PL{t}"].assign(
+            row=lambda d: d["emitting_province"].str[3:].astype(int) * 2 + d["sector"].str[1:].astype(int),
+            col=lambda d: d["driver"].str[-1].astype(int))
+        ours = np.zeros_like(expected)
+        np.add.at(ours, (got["row"].to_numpy(), got["col"].to_numpy()), got["value"].to_numpy())
+        np.testing.assert_allclose(ours, expected, rtol=1e-10, atol=1e-12 * expected.max())
+        national = ape[(ape["driver"] == "all_exports") & (ape["layer"] == f"PL{t}")]["value"].sum()
+        assert national == pytest.approx((f * (np.linalg.matrix_power(A, t) @ y))[P].sum(), rel=1e-10)
+    # all layers, the remainder PL4+ included, add up to f L y for every exporter (both channels)
+    A_PP, A_PF = A[np.ix_(P, P)], A[np.ix_(P, np.flatnonzero(province_of < 0))]
+    y_abroad = np.where(province_of < 0, y, 0.0)
+    exported = A_PF @ (L @ y_abroad)[province_of < 0]
+    Ld = np.linalg.inv(np.eye(P.size) - A_PP)
+    for s in range(3):
+        y_s = np.where(province_of == s, y, 0.0)
+        split = np.where(province_of[P] == s, exported, 0.0)
+        total = f[P] * (L[P] @ y_s + Ld @ split)
+        assert both.loc[both["driver"] == f"exports_of:CN-{s}", "value"].sum() == pytest.approx(total.sum(), rel=1e-10)
+        final = ape[ape["driver"] == f"final_exports_of:CN-{s}"]["value"].sum()
+        assert final == pytest.approx((f[P] * (L[P] @ y_s)).sum(), rel=1e-10)
+
+
+def test_mapping_flows_run_through_foreign_buyers():
+    """Eq. 17 / Table 3 on every node, foreign ones included: [g_k, g_j] = sum m_k a_kj (A^t y)_j with m = f L,
+    and E^{2->0}_{kji} = m_k a_kj a_ji y_i, against the dense inverse."""
+    inputs, A = small_linked()
+    L, f, y, province_of = _oracle(inputs, A)
     m = f @ L
-    each = np.arange(n)
-    # sum over k of E^{1->0}_{kj} = emissions driven by y_j minus its PL0 part
-    flows = adjacent_layer_flows(A, m, y, each, each, n)
-    driven = m * y
-    np.testing.assert_allclose(flows.sum(0), driven - f * y, rtol=1e-12)
-    # deeper: sum over k of E^{2->1}_{kj} = m_j (Ay)_j - f_j (Ay)_j
-    Ay = A @ y
-    flows2 = adjacent_layer_flows(A, m, Ay, each, each, n)
-    np.testing.assert_allclose(flows2.sum(0), (m - f) * Ay, rtol=1e-12)
-    # three-index form against its definition
-    three = three_index_flows(A, m, y, each, n)
-    np.testing.assert_allclose(three, np.einsum("k,kj,ji,i->kji", m, A, A, y), rtol=1e-12)
-    # aggregated to two groups
-    groups = np.array([0, 0, 0, 1, 1, 1, 1, 1])
-    agg = adjacent_layer_flows(A, m, y, groups, groups, 2)
+    tables = spa_tables(inputs, depth=3, n_paths=5)
+    names = ("CN-0", "CN-1", "CN-2", FOREIGN)
+    group = np.where(province_of < 0, 3, province_of)
+    G = np.eye(4)[group]                                          # n x groups indicator
+    for t in range(4):
+        v = np.linalg.matrix_power(A, t) @ y
+        expected = G.T @ (m[:, None] * A * v[None, :]) @ G
+        link = f"PL{t + 1}->PL{t}" if t < 3 else "PL4+->PL3"
+        rows = tables["flows"][tables["flows"]["link"] == link]
+        ours = np.zeros((4, 4))
+        for row in rows.itertuples():
+            ours[names.index(row.supplier), names.index(row.buyer)] = row.ape
+        np.testing.assert_allclose(ours, expected, rtol=1e-10)
+        assert ours[3, 3] > 0                                     # the pale-yellow flows: foreign -> foreign
+        nodes = tables["layer_nodes"][tables["layer_nodes"]["layer"] == f"PL{t}"].set_index("group")
+        np.testing.assert_allclose(nodes.loc[list(names), "embodied_ape"], G.T @ (m * v), rtol=1e-10)
+    three = np.einsum("k,kj,ji,i->kji", m, A, A, y)
+    expected3 = np.einsum("kji,ka,jb,ic->abc", three, G, G, G)
+    ours3 = np.zeros((4, 4, 4))
+    for row in tables["flows_three_index"].itertuples():
+        ours3[names.index(row.group_k), names.index(row.group_j), names.index(row.group_i)] = row.ape
+    np.testing.assert_allclose(ours3, expected3, rtol=1e-10)
+
+
+def test_flow_helpers_by_definition():
+    A, f, y = system()
+    m = f @ np.linalg.inv(np.eye(len(f)) - A)
+    groups = [np.arange(3), np.arange(3, 8)]
+    operand = group_column_products(A, y[:, None], groups)[..., 0].T
+    agg = adjacent_layer_flows(m, operand, groups)
     full = m[:, None] * A * y[None, :]
-    assert agg[0, 1] == pytest.approx(full[:3, 3:].sum())
+    assert agg[0, 1] == pytest.approx(full[:3, 3:].sum()) and agg[1, 0] == pytest.approx(full[3:, :3].sum())
+    np.testing.assert_allclose(aggregate_rows(np.arange(8.0), groups), [3.0, 25.0])
+    each = [np.array([i]) for i in range(8)]
+    C = group_column_products(A, group_column_products(A, y[:, None], each)[..., 0].T, each)
+    np.testing.assert_allclose(three_index_flows(m, C, each), np.einsum("k,kj,ji,i->kji", m, A, A, y), rtol=1e-12)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -86,16 +165,13 @@ def test_accept_filter_reports_only_accepted_paths():
     assert [p.nodes for p in longer] == [p.nodes for p in brute]
 
 
-def test_paths_above_threshold_equal_pyspa():
-    """pyspa (Stephan et al.) on a small system: the same pathways and the same values."""
+def test_top_paths_equal_pyspa_above_a_threshold():
+    """pyspa (Stephan et al.) on a small system: every pathway whose own value exceeds the threshold is found by
+    the pipeline's search (``top_paths`` with that threshold as ``min_value``), with the same value."""
     import contextlib
     import io
 
-    import pandas as pd
-
     pyspa = pytest.importorskip("pyspa")
-    from exportpm.spa import paths_above
-
     A, f, _ = system(n=7, seed=3)
     f[3] = 0.0  # a clean node: passed through, never reported
     m = f @ np.linalg.inv(np.eye(7) - A)
@@ -105,37 +181,47 @@ def test_paths_above_threshold_equal_pyspa():
                              "DR_APE_(eq)": f, "TR_APE_(eq)": m})
         with contextlib.redirect_stdout(io.StringIO()):
             chain = pyspa.get_spa(target, 4, A, info, {"APE": threshold}, zero_indexing=True)
-        theirs = {tuple(int(str(node.index_reference)) for node in path.nodes):
+        theirs = {tuple(int(str(node.index_reference)) for node in path.nodes)[::-1]:
                   path.get_fraction_of_total_intensity_for("APE") * m[target] for path in chain.get_pathways()}
+        theirs = {k: v for k, v in theirs.items() if v > threshold}
         y = np.zeros(7)
         y[target] = 1.0
-        ours = paths_above(A, f, m, y, threshold, max_depth=4)
-        assert set(ours) == set(theirs)
+        ours = {p.nodes: p.value for p in top_paths(A, f, m, y, n_paths=10_000, max_depth=4, min_value=threshold)}
+        assert set(ours) == set(theirs) and len(ours) > 3
         np.testing.assert_allclose([ours[k] for k in sorted(ours)], [theirs[k] for k in sorted(ours)], rtol=1e-10)
 
 
 def test_layer_summary_by_hand():
-    import pandas as pd
-
-    from exportpm.spa import layer_summary
-
+    """Shares of each layer's export-related emissions (both channels) and of interprovincial flows."""
     layers = pd.DataFrame({
-        "species": "APE", "layer": ["PL1"] * 4 + ["PL1"] * 2,
-        "driver": ["exports_of:A", "exports_of:A", "exports_of:B", "exports_of:B", "all_exports", "all_exports"],
-        "emitting_province": ["A", "B", "A", "B", "A", "B"], "sector": "x", "value": [1.0, 3.0, 2.0, 4.0, 3.0, 7.0]})
-    out = layer_summary(layers, east_coast={"A"}, inland={"B"}).set_index(["measure", "region", "layer"])["share"]
-    assert out[("national_share_driven_by_other_provinces", "China", "PL1")] == pytest.approx(5.0 / 10.0)
-    assert out[("inland_share_driven_by_east_coast", "inland", "PL1")] == pytest.approx(3.0 / 7.0)
-    assert out[("province_layer_share", "A", "PL1")] == pytest.approx(1.0)
+        "species": "APE", "layer": "PL1",
+        "driver": ["exports_of:A", "exports_of:A", "exports_of:B", "exports_of:B", "exports_of:C", "all_exports",
+                   "all_exports", "all_exports"],
+        "emitting_province": ["A", "B", "A", "B", "B", "A", "B", "C"], "sector": "x",
+        "value": [1.0, 3.0, 2.0, 4.0, 5.0, 3.0, 12.0, 0.0]})
+    flows = pd.DataFrame({"link": "PL1->PL0", "supplier_layer": "PL1", "buyer_layer": "PL0",
+                          "supplier": ["B", "B", "B", "A", FOREIGN], "buyer": ["A", "C", FOREIGN, "B", "B"],
+                          "ape": [6.0, 2.0, 9.0, 1.0, 7.0]})
+    out = layer_summary(layers, flows, east_coast={"A"}, inland={"B", "C"})
+    out = out.set_index(["measure", "method", "region", "counterpart", "layer"])["share"]
+    assert out[("national_share_driven_by_other_provinces", "layers", "China", "", "PL1")] == pytest.approx(10 / 15)
+    # inland B hosts 3 (A's exports) + 5 (C's) interprovincially: 3/8 driven by the East Coast
+    assert out[("inland_interprovincial_share_driven_by_east_coast", "layers", "inland", "", "PL1")] \
+        == pytest.approx(3 / 8)
+    assert out[("east_coast_interprovincial_share_driven_by_inland", "layers", "East Coast", "", "PL1")] \
+        == pytest.approx(1.0)
+    assert out[("province_interprovincial_share_by_driver", "layers", "B", "C", "PL1")] == pytest.approx(5 / 8)
+    # mapping: supplier B at PL1 sells 6 to A and 2 to C (the foreign buyer is not interprovincial)
+    assert out[("inland_interprovincial_share_driven_by_east_coast", "mapping", "inland", "", "PL1")] \
+        == pytest.approx(6 / 8)
+    assert out[("province_interprovincial_share_driven_by_east_coast", "mapping", "B", "", "PL1")] \
+        == pytest.approx(6 / 8)
+    assert out[("province_layer_share", "layers", "B", "", "PL1")] == pytest.approx(1.0)
 
 
 def test_disparity_sign_by_hand():
     """Supp. Fig. 7: disparity of r = others' emissions driven by r's exports - r's emissions driven by others'
     exports (positive for the exporter); pair flows oriented from the driving to the hosting province."""
-    import pandas as pd
-
-    from exportpm.spa import disparities
-
     # emitting x exporting APE: E emits 1 for its own exports and 2 for I's; I emits 10 for E's and 3 for its own.
     by_consumer = pd.DataFrame({"emitting_province": ["E", "E", "I", "I", "I"],
                                 "exporting_province": ["E", "I", "E", "I", "E"],

@@ -176,52 +176,169 @@ def figure3(by_sector: pd.DataFrame, by_consumer: pd.DataFrame, notes: Sequence[
     return fig, {"consuming_top2": list(top2), "producing_top2": list(top_prod)}
 
 
-def figure4(layers: pd.DataFrame, by_consumer: pd.DataFrame, classes: dict[str, str], notes: Sequence[str]):
-    """Alluvial (Sankey) of export-related APE along production layers PL0..PL4+ by region class, with the
-    consumption-based split of the right bar: final products vs intermediates for foreign further exports."""
-    data = layers[(layers["species"] == "APE") & (layers["driver"] == "all_exports")].copy()
-    data["region_class"] = data["emitting_province"].map(classes)
-    table = data.groupby(["layer", "region_class"])["value"].sum().unstack(fill_value=0)
-    order = [c for c in CLASS_COLOURS if c in table.columns]
-    table = table.reindex(columns=order, fill_value=0)
-    total = table.to_numpy().sum()
-    fig, ax = plt.subplots(figsize=FIGSIZE)
-    width, gap = 0.35, 1.0
-    tops = {}
-    for i, layer in enumerate(table.index):
-        bottom = 0.0
-        for cls in order:
-            height = table.at[layer, cls] / total
-            ax.add_patch(plt.Rectangle((i * gap, bottom), width, height, color=CLASS_COLOURS[cls], lw=0))
-            tops[(i, cls)] = (bottom, height)
-            bottom += height
-        ax.text(i * gap + width / 2, bottom + 0.01, f"{layer}\n{100 * bottom:.1f}%", ha="center", fontsize=8)
-    for i in range(len(table.index) - 1):
-        for cls in order:
-            (b0, h0), (b1, h1) = tops[(i, cls)], tops[(i + 1, cls)]
-            xs = np.linspace(i * gap + width, (i + 1) * gap, 30)
-            s = (1 - np.cos(np.pi * (xs - xs[0]) / (xs[-1] - xs[0]))) / 2
-            ax.fill_between(xs, b0 + (b1 - b0) * s, b0 + h0 + (b1 + h1 - b0 - h0) * s, color=CLASS_COLOURS[cls],
-                            alpha=0.35, lw=0)
-    channels = by_consumer.groupby("channel", observed=True)["ape"].sum()
-    x_bar = len(table.index) * gap + 0.2
+GROUP_FOREIGN = "Foreign"
+FOREIGN_COLOUR = "#fff2a8"          # the paper's pale-yellow flows: embodied in foreign output bought abroad
+
+
+def _display_groups(provinces, classes: dict[str, str], merged: Sequence[str]) -> dict[str, str]:
+    """Province -> node of Fig. 4: itself, or "West" for provinces of a merged class (the paper merges the
+    western provinces); "Foreign" stays itself."""
+    out = {p: ("West" if classes.get(p) in set(merged) else p) for p in provinces}
+    out[GROUP_FOREIGN] = GROUP_FOREIGN
+    return out
+
+
+def _ribbon(ax, x0, x1, lower0, upper0, lower1, upper1, colour, alpha=0.45) -> None:
+    xs = np.linspace(x0, x1, 30)
+    s = (1 - np.cos(np.pi * (xs - x0) / (x1 - x0))) / 2
+    ax.fill_between(xs, lower0 + (lower1 - lower0) * s, upper0 + (upper1 - upper0) * s, color=colour, alpha=alpha,
+                    lw=0)
+
+
+def figure4_data(flows: pd.DataFrame, nodes: pd.DataFrame, layers: pd.DataFrame, by_consumer: pd.DataFrame,
+                 classes: dict[str, str], merged: Sequence[str]) -> dict:
+    """What Fig. 4 draws (APE), aggregated to its nodes: production-based emissions by emitting node; per layer
+    (PL0..PLd and PL(d+1)+) embodied and emitted emissions by node; the mapping flows between adjacent layers
+    (Eq. 17); the consumption-based bar by exporting node and channel."""
+    ape = layers[(layers["species"] == "APE") & (layers["driver"] == "all_exports")]
+    class_rank = {c: i for i, c in enumerate(CLASS_COLOURS)}
+    provinces = sorted(set(ape["emitting_province"].astype(str)) | set(by_consumer["exporting_province"].astype(str)),
+                       key=lambda p: (class_rank.get(classes.get(p), len(class_rank)), p))
+    group = _display_groups(provinces, classes, merged)
+    order = [*dict.fromkeys(group[p] for p in provinces), GROUP_FOREIGN]
+    production = ape.groupby(ape["emitting_province"].astype(str).map(group))["value"].sum().reindex(order,
+                                                                                                    fill_value=0.0)
+    flows = flows.assign(supplier=flows["supplier"].map(group), buyer=flows["buyer"].map(group))
+    links = list(dict.fromkeys(flows["link"]))                          # PL1->PL0, ..., PL(d+1)+->PLd
+    depth = len(links) - 1
+    columns = [f"PL{depth + 1}+", *(f"PL{t}" for t in range(depth, -1, -1))]
+    matrices = {link: flows[flows["link"] == link].groupby(["supplier", "buyer"])["ape"].sum().unstack(
+        fill_value=0.0).reindex(index=order, columns=order, fill_value=0.0) for link in links}
+    nodes = nodes.assign(group=nodes["group"].map(group)).groupby(["layer", "group"])[["embodied_ape",
+                                                                                      "emitted_ape"]].sum()
+    embodied = {c: nodes.loc[c, "embodied_ape"].reindex(order, fill_value=0.0) for c in columns[1:]}
+    emitted = {c: nodes.loc[c, "emitted_ape"].reindex(order, fill_value=0.0) for c in columns[1:]}
+    deepest = matrices[links[-1]].sum(axis=1)                           # all of PL(d+1)+ is emitted there
+    embodied[columns[0]], emitted[columns[0]] = deepest, deepest
+    consumption = by_consumer.assign(node=by_consumer["exporting_province"].astype(str).map(group)).groupby(
+        ["channel", "node"], observed=True)["ape"].sum().unstack(fill_value=0.0).reindex(columns=order,
+                                                                                         fill_value=0.0)
+    return {"order": order, "columns": columns, "production": production, "embodied": embodied,
+            "emitted": emitted, "flows": matrices, "consumption": consumption}
+
+
+def figure4(flows: pd.DataFrame, nodes: pd.DataFrame, layers: pd.DataFrame, by_consumer: pd.DataFrame,
+            classes: dict[str, str], merged: Sequence[str], notes: Sequence[str]):
+    """Fig. 4: export-related emission flows (APE) along the interregional supply chains, from the computed
+    mapping-approach flows (Eq. 17). Leftmost bar: provincial production-based emissions; columns PL(d+1)+ ..
+    PL0: each node's embodied emissions (its emitted part, the gray flow, at the bottom); ribbons: flows from
+    the suppliers at layer t+1 to the buyers at layer t, foreign nodes included (pale yellow: foreign to
+    foreign); rightmost bar: consumption-based emissions by exporting node, final products above and
+    intermediates for foreign further exports below."""
+    data = figure4_data(flows, nodes, layers, by_consumer, classes, merged)
+    order, columns = data["order"], data["columns"]
+    total = float(data["production"].sum())
+    palette = plt.get_cmap("tab20")
+    colour = {g: (FOREIGN_COLOUR if g == GROUP_FOREIGN else palette(i % 20)) for i, g in enumerate(order)}
+    fig, ax = plt.subplots(figsize=(14, 8))
+    width, gap = 0.22, 1.0
+    scale = 1.0 / total
+    pad = 0.01
+
+    def stack(values: pd.Series) -> dict[str, tuple[float, float]]:
+        bottom, out = 0.0, {}
+        for g in order:
+            height = float(values.get(g, 0.0)) * scale
+            out[g] = (bottom, height)
+            bottom += height + (pad if height > 0 else 0.0)
+        return out
+
+    # leftmost: production-based emissions by emitting node
+    for g, (b, h) in stack(data["production"]).items():
+        if h > 0:
+            ax.add_patch(plt.Rectangle((0, b), width, h, color=colour[g], ec="k", lw=0.3))
+    ax.text(width / 2, -0.04, "Production-\nbased", ha="center", va="top", fontsize=8)
+    positions = {}
+    for c, column in enumerate(columns):
+        x = (c + 1) * gap
+        positions[column] = (x, stack(data["embodied"][column]))
+        for g, (b, h) in positions[column][1].items():
+            if h <= 0:
+                continue
+            ax.add_patch(plt.Rectangle((x, b), width, h, color=colour[g], ec="k", lw=0.3))
+            emitted = float(data["emitted"][column].get(g, 0.0)) * scale
+            ax.add_patch(plt.Rectangle((x, b), width, emitted, color="#8c8c8c", alpha=0.8, lw=0))
+        share = float(data["emitted"][column].sum()) * scale
+        ax.text(x + width / 2, -0.04, f"{column}\n{100 * share:.1f}% emitted", ha="center", va="top", fontsize=8)
+    # ribbons between adjacent layers: supplier (left column, layer t+1) -> buyer (right column, layer t)
+    for c in range(len(columns) - 1):
+        upper, lower = columns[c], columns[c + 1]
+        link = next(k for k in data["flows"] if k.startswith(f"{upper}->"))
+        matrix = data["flows"][link] * scale
+        (x0, left), (x1, right) = positions[upper], positions[lower]
+        out_offset = {g: left[g][0] for g in order}
+        in_offset = {g: right[g][0] + float(data["emitted"][lower].get(g, 0.0)) * scale for g in order}
+        for k in order:
+            for j in order:
+                h = float(matrix.at[k, j])
+                if h <= 0:
+                    continue
+                tint = FOREIGN_COLOUR if (k == GROUP_FOREIGN and j == GROUP_FOREIGN) else colour[k]
+                _ribbon(ax, x0 + width, x1, out_offset[k], out_offset[k] + h, in_offset[j], in_offset[j] + h, tint)
+                out_offset[k] += h
+                in_offset[j] += h
+    # rightmost: consumption-based by exporting node, final products above intermediates
+    x_bar = (len(columns) + 1) * gap
+    consumption = data["consumption"]
     bottom = 0.0
-    for channel, colour in (("final_products", "#636363"), ("intermediate_exports", "#bdbdbd")):
-        height = channels.get(channel, 0.0) / channels.sum()
-        ax.add_patch(plt.Rectangle((x_bar, bottom), width, height, color=colour))
-        ax.text(x_bar + width + 0.05, bottom + height / 2, f"{channel.replace('_', ' ')}\n{100 * height:.1f}%",
-                va="center", fontsize=8)
-        bottom += height
-    ax.set_xlim(-0.2, x_bar + 1.3)
-    ax.set_ylim(0, max(table.sum(1).max() / total, 1.0) + 0.1)
+    for channel, hatch in (("intermediate_exports", "//"), ("final_products", "")):
+        if channel not in consumption.index:
+            continue
+        for g in order:
+            h = float(consumption.at[channel, g]) * scale
+            if h > 0:
+                ax.add_patch(plt.Rectangle((x_bar, bottom), width, h, color=colour[g], ec="k", lw=0.3, hatch=hatch))
+                bottom += h
+        bottom += 2 * pad
+        ax.text(x_bar + width + 0.05, bottom - 2 * pad - float(consumption.loc[channel].sum()) * scale / 2,
+                f"{'intermediates for foreign further exports' if channel != 'final_products' else 'final products'}"
+                f"\n{float(consumption.loc[channel].sum()) / 1e9:.3g} Mt APE", va="center", fontsize=8)
+    ax.text(x_bar + width / 2, -0.04, "Consumption-\nbased", ha="center", va="top", fontsize=8)
+    ax.set_xlim(-0.2, x_bar + 1.6)
+    ax.set_ylim(-0.12, 1.0 + pad * len(order) + 0.05)
     ax.set_xticks([])
     ax.set_ylabel("share of export-related emissions (APE)")
-    handles = [plt.Rectangle((0, 0), 1, 1, color=CLASS_COLOURS[c]) for c in order]
-    ax.legend(handles, order, fontsize=8, loc="upper center", ncol=4)
-    ax.set_title("Export-related emissions along production layers by region class; right: consumption-based split")
+    handles = [plt.Rectangle((0, 0), 1, 1, color=colour[g]) for g in order] + [
+        plt.Rectangle((0, 0), 1, 1, color="#8c8c8c")]
+    ax.legend(handles, [*order, "emitted at the layer (gray flow)"], fontsize=7, loc="upper center",
+              ncol=min(len(handles), 9), bbox_to_anchor=(0.5, -0.02), frameon=False)
+    ax.set_title(f"Export-related emission flows along the supply chains ({total / 1e9:.3g} Mt APE; "
+                 "pale yellow: embodied in foreign output bought abroad)")
     footer(fig, notes)
     fig.tight_layout(rect=(0, 0.02, 1, 1))
-    return fig, {"layer_shares": table.sum(1) / total, "channel_shares": channels / channels.sum()}
+    return fig, data
+
+
+def figure_s7(per_province: pd.DataFrame, pairs: pd.DataFrame, polygons: dict, notes: Sequence[str], top: int = 10):
+    """Supplementary Fig. 7: (a) interprovincial emission transfer disparity (APE; other provinces' emissions
+    driven by this province's exports minus this province's emissions driven by others' exports; positive:
+    net emission outflow) on the map; (b) the ``top`` largest pair disparity flows, driving -> hosting."""
+    fig, axes = plt.subplots(1, 2, figsize=(15, 6.5), gridspec_kw={"width_ratios": [1.3, 1]})
+    values = per_province.set_index("province")["disparity_ape"] / 1e6
+    _draw_provinces(axes[0], polygons, values, "RdBu_r", "transfer disparity (kt APE)")
+    limit = float(np.nanmax(np.abs(values.to_numpy()))) if len(values) else 1.0
+    axes[0].collections[-1].set_clim(-limit, limit)
+    axes[0].set_title("(a) Interprovincial emission transfer disparity")
+    head = pairs.head(top)
+    labels = [f"{a} \u2192 {b}" for a, b in zip(head["driving_province"], head["hosting_province"], strict=True)]
+    axes[1].barh(range(len(head)), head["net_ape"] / 1e6, color="#b2182b")
+    axes[1].set_yticks(range(len(head)), labels, fontsize=8)
+    axes[1].invert_yaxis()
+    axes[1].set(xlabel="net emission transfer (kt APE)",
+                title=f"(b) Top {len(head)} interprovincial transfer disparity flows (driver \u2192 host)")
+    footer(fig, notes)
+    fig.tight_layout(rect=(0, 0.02, 1, 1))
+    return fig, {"disparity_kt": values, "top_flows": head}
 
 
 def save(fig, stem: str) -> list[str]:

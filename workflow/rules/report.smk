@@ -10,6 +10,10 @@ rule figures:
         by_consumer=rules.export_emissions.output.by_consumer,
         by_sector=rules.export_emissions.output.by_sector,
         layers=rules.spa.output.layers,
+        flows=rules.spa.output.flows,
+        layer_nodes=rules.spa.output.layer_nodes,
+        disparities=rules.spa.output.disparities,
+        pair_disparities=rules.spa.output.pair_disparities,
         boundaries=raw("boundaries"),
         province_classes=config["resources"]["province_classes"],
     output:
@@ -17,8 +21,10 @@ rule figures:
         fig2=report(run_path("results/figures/fig2.png"), caption="../report/fig2.rst", category="Figures"),
         fig3=report(run_path("results/figures/fig3.png"), caption="../report/fig3.rst", category="Figures"),
         fig4=report(run_path("results/figures/fig4.png"), caption="../report/fig4.rst", category="Figures"),
+        figS7=report(run_path("results/figures/figS7.png"), caption="../report/figS7.rst", category="Figures"),
     params:
         notes=PROVENANCE_NOTES,
+        fig4_merged_classes=config["spa"]["fig4_merged_classes"],
     log:
         run_path("logs/figures.log"),
     threads: 1

@@ -18,9 +18,11 @@ rule spa:
         top_paths=run_path("results/spa/top_paths.parquet"),
         disparities=run_path("results/spa/disparities.parquet"),
         pair_disparities=run_path("results/spa/pair_disparities.parquet"),
+        layer_nodes=run_path("results/spa/layer_nodes.parquet"),
     params:
         ape=config["ape"],
         east_coast_class=config["regions"]["east_coast_class"],
+        depth=config["spa"]["depth"],
         top_paths=config["spa"]["top_paths"],
         max_path_depth=config["spa"]["max_path_depth"],
         provenance=PROVENANCE,

@@ -112,6 +112,11 @@ class ProvinceRows:
                  time.perf_counter() - start)
         return cls(schur, domestic, V, U, rows_P, rows_F)
 
+    @classmethod
+    def from_coefficients(cls, A: np.ndarray, rows_P: np.ndarray, rows_F: np.ndarray) -> ProvinceRows:
+        """The same blocks from technical coefficients A (n x n, C-ordered; consumed like Z in ``from_flows``)."""
+        return cls.from_flows(A, np.ones(A.shape[0]), rows_P, rows_F)
+
     def provinces_times(self, B_P: np.ndarray) -> np.ndarray:
         """L_PP B_P (p x k): a solve with the Schur complement's factors."""
         return scipy.linalg.lu_solve(self.schur, B_P, check_finite=False)
