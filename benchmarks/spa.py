@@ -5,7 +5,8 @@ Prints the time of every SPA table together (the rule's work) and of the pruned 
 the number of search nodes it expanded against the number of paths an unpruned enumeration to PL4 would
 visit on the same provincial system (counted, not enumerated).
 Then, for the --targets largest exporting province-sectors, the paths above --threshold (a share of the
-target's total intensity, up to PL4) from pyspa 2.4 and from paths_above below (a breadth-first baseline): same paths, times.
+target's total intensity, up to PL4) from pyspa 2.4 and from paths_above below (a breadth-first baseline):
+same paths, times.
 """
 
 from __future__ import annotations
