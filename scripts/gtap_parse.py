@@ -16,7 +16,9 @@ log = logging.getLogger("gtap_parse")
 def main(smk) -> None:
     configure_logging(smk.log[0])
     with timed(log, f"reading {smk.input.gtap}"):
-        gtap = read_gtap_basedata(smk.input.gtap, identity_rtol=smk.params.identity_rtol)
+        gtap = read_gtap_basedata(smk.input.gtap, smk.input.gtap_sets, identity_rtol=smk.params.identity_rtol)
+    log.info("GTAP world gross output %.6g US$ million; %d regions x %d sectors", gtap.world_output,
+             len(gtap.regions), len(gtap.sectors))
     for name, value in gtap.residuals.items():
         log.info("GTAP identity %s: max relative residual %.3e", name, value)
     with timed(log, "building the global MRIO (import proportionality)"):

@@ -18,8 +18,8 @@ def hand_made_headers() -> dict[str, np.ndarray]:
 
     aaa imports 9 of gd from bbb (VMSB), worth 8 CIF (tariff 1), of which 1 is otp margin, so 7 FOB = VXSB;
     bbb imports 6 from aaa, 6 CIF, 0.5 margin, 5.5 FOB = VXSB. The margin pool (1.5) is supplied 1.0 by aaa
-    and 0.5 by bbb. aaa's firms (gd) use 6 of the imported good, its households 3; bbb's firms 4 and
-    households 2.
+    and 0.5 by bbb. aaa's firms (gd) use 6 of the imported good, its households 2 and its government 1; bbb's
+    firms 4, households 1 and investment 1. Each government buys 2 of domestic transport.
     """
     h = {k: None for k in ("VDFB", "VMFB", "VDPB", "VMPB", "VDGB", "VMGB", "VDIB", "VMIB")}
     h["VDFB"] = np.zeros((2, 2, 2))
@@ -27,10 +27,12 @@ def hand_made_headers() -> dict[str, np.ndarray]:
     h["VDFB"][:, :, 1] = [[20, 4], [5, 2]]
     h["VMFB"] = np.zeros((2, 2, 2))
     h["VMFB"][0, 0, 0], h["VMFB"][0, 0, 1] = 6, 4
-    h["VDPB"] = np.array([[30, 40], [5, 8]], dtype=float)
-    h["VMPB"] = np.array([[3, 2], [0, 0]], dtype=float)
-    h["VDGB"] = h["VMGB"] = h["VMIB"] = np.zeros((2, 2))
+    h["VDPB"] = np.array([[30, 40], [3, 6]], dtype=float)
+    h["VMPB"] = np.array([[2, 1], [0, 0]], dtype=float)
+    h["VDGB"] = np.array([[0, 0], [2, 2]], dtype=float)   # governments buy domestic transport
+    h["VMGB"] = np.array([[1, 0], [0, 0]], dtype=float)   # aaa's government imports 1 of gd
     h["VDIB"] = np.array([[5, 0], [0, 0]], dtype=float)
+    h["VMIB"] = np.array([[0, 1], [0, 0]], dtype=float)   # bbb's investment imports 1 of gd
     trade = np.zeros((2, 2, 2))  # [i, source, destination]
     h["VMSB"], h["VCIF"], h["VFOB"], h["VXSB"] = trade.copy(), trade.copy(), trade.copy(), trade.copy()
     h["VMSB"][0, 1, 0], h["VCIF"][0, 1, 0], h["VFOB"][0, 1, 0], h["VXSB"][0, 1, 0] = 9, 8, 7, 7
@@ -55,7 +57,7 @@ def hand_har(tmp_path):
 
 
 def test_hand_made_database_gives_the_hand_computed_mrio(hand_har):
-    gtap = read_gtap_basedata(hand_har)
+    gtap = read_gtap_basedata(hand_har, world_output_musd=None)
     assert max(gtap.residuals.values()) < 1e-6
     mrio = global_mrio(gtap)
     # rows/cols: (aaa,gd) (aaa,otp) (bbb,gd) (bbb,otp); Y columns: aaa hh, gov, gfcf, bbb hh, gov, gfcf
@@ -65,11 +67,11 @@ def test_hand_made_database_gives_the_hand_computed_mrio(hand_har):
         [14 / 3, 0, 20, 4],            # bbb's good: 6 x 7/9 to aaa's firms
         [2 / 9, 0, 5 + 1 / 9, 2],      # bbb's transport: 1/3 of the margins
     ])
-    expected_Y = np.array([
-        [30, 0, 5, 11 / 6, 0, 0],
-        [5 + 2 / 9, 0, 0, 1 / 9, 0, 0],
-        [7 / 3, 0, 0, 40, 0, 0],
-        [1 / 9, 0, 0, 8 + 1 / 18, 0, 0],
+    expected_Y = np.array([  # imports per unit: 7/9 (aaa from bbb), 11/12 (bbb from aaa); margins 1/9, 1/12
+        [30, 0, 5, 11 / 12, 0, 11 / 12],
+        [3 + 4 / 27, 2 + 2 / 27, 0, 1 / 18, 0, 1 / 18],   # margins: 2/3 of the pool
+        [14 / 9, 7 / 9, 0, 40, 0, 0],
+        [2 / 27, 1 / 27, 0, 6 + 1 / 36, 2, 1 / 36],       # margins: 1/3 of the pool
     ])
     np.testing.assert_allclose(mrio.Z, expected_Z, atol=2e-6)
     np.testing.assert_allclose(mrio.Y, expected_Y, atol=2e-6)
@@ -101,7 +103,7 @@ def test_pre_v10_header_names_are_accepted(tmp_path):
                "VFOB": "VXWD", "VCIF": "VIWS"}
     path = tmp_path / "v9.har"
     write_raw_har(path, SETS, hand_made_headers(), names=renamed)
-    gtap = read_gtap_basedata(path)
+    gtap = read_gtap_basedata(path, world_output_musd=None)
     np.testing.assert_allclose(global_mrio(gtap).x, [52.5, 10.0, 71.0, 15.5])
 
 
@@ -117,8 +119,8 @@ def test_corrupt_databases_are_rejected_naming_file_and_field(tmp_path, mutate, 
     path = tmp_path / "bad.har"
     sets = {**SETS, "XTRA": ("a", "b", "c")}
     write_raw_har(path, sets, headers, dims={"VDPB": ("COMM", "XTRA")} if headers["VDPB"].shape == (2, 3) else None)
-    with pytest.raises(InputError, match=rf"bad\.har: field '{field}'"):
-        read_gtap_basedata(path)
+    with pytest.raises(InputError, match=rf"bad\.har: field '{field}"):
+        read_gtap_basedata(path, world_output_musd=None)
 
 
 def test_not_a_har_file(tmp_path):

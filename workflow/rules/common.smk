@@ -23,6 +23,7 @@ DEMO_DIR = run_path("results/demo_world")
 # Raw input key -> (demo part, path relative to the demo folder).
 RAW_FILES = {
     "gtap_basedata": "gtap/basedata.har",
+    "gtap_sets": "gtap/sets.har",
     "ceads_mrio": "ceads/china_provincial_mrio_2017.xlsx",
     "yearbook_agriculture": "yearbook/agriculture_output_2017.csv",
     "yearbook_cattle": "yearbook/cattle_2017.csv",

@@ -7,6 +7,7 @@ rule inputs_summary:
         "Check and summarise every raw input (file, records, totals, units, synthetic or not)"
     input:
         gtap=raw("gtap_basedata"),
+        gtap_sets=raw("gtap_sets"),
         ceads=raw("ceads_mrio"),
         yearbook_agriculture=raw("yearbook_agriculture"),
         yearbook_cattle=raw("yearbook_cattle"),

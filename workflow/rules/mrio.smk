@@ -6,6 +6,7 @@ rule gtap_parse:
         "GTAP basedata -> global MRIO (import proportionality), with the GTAP identities checked"
     input:
         gtap=raw("gtap_basedata"),
+        gtap_sets=raw("gtap_sets"),
     output:
         mrio=run_path("results/mrio/gtap_mrio.nc"),
         identities=run_path("results/mrio/gtap_identities.csv"),

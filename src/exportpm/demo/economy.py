@@ -346,3 +346,20 @@ def gtap_frame_check(h: dict[str, np.ndarray]) -> None:
     """Price links that must hold as inequalities: VMSB >= VCIF (tariffs), VFOB >= VXSB (export taxes)."""
     if (h["VMSB"] < h["VCIF"] - 1e-9).any() or (h["VFOB"] < h["VXSB"] - 1e-9).any():
         raise RuntimeError("demo world: price links violated")
+
+
+def release_parameters(world: GlobalEconomy) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The demo release's ``default.prm`` (Armington and factor elasticities) and ``baserate.har`` (tax rates, %).
+
+    Elasticities are fixed by sector kind (goods 3.0 domestic/imported and 6.0 between sources, others 1.9 and
+    3.8; 1.0 between primary factors); the rates follow from the flows: tariff rTMS = VMSB / VCIF - 1 and export
+    tax rTXS = VFOB / VXSB - 1 where trade exists.
+    """
+    h, nreg = world.headers, len(world.regions)
+    goods = np.array([KIND[s] in GOODS_KINDS for s in world.sectors])
+    esbd = np.repeat(np.where(goods, 3.0, 1.9)[:, None], nreg, axis=1)
+    parameters = {"ESBD": esbd, "ESBM": 2.0 * esbd, "ESBV": np.ones((len(world.sectors), nreg))}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tariff = np.where(h["VCIF"] > 0, 100.0 * (h["VMSB"] / h["VCIF"] - 1.0), 0.0)
+        export_tax = np.where(h["VXSB"] > 0, 100.0 * (h["VFOB"] / h["VXSB"] - 1.0), 0.0)
+    return parameters, {"RTMS": tariff, "RTXS": export_tax}

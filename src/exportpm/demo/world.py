@@ -15,7 +15,7 @@ import pandas as pd
 
 from exportpm.conventions import MEIC_SECTORS
 from exportpm.conventions import MEIC_SPECIES as SPECIES
-from exportpm.demo.economy import GlobalEconomy, gtap_frame_check, solve_global
+from exportpm.demo.economy import GlobalEconomy, gtap_frame_check, release_parameters, solve_global
 from exportpm.demo.emissions import build_inventories
 from exportpm.demo.geography import (
     distribute,
@@ -33,7 +33,7 @@ from exportpm.demo.trade import customs_records, hs_concordance
 from exportpm.grid import area_fractions
 from exportpm.io.atomic import atomic_output, write_csv_atomic
 from exportpm.io.ceads import write_ceads_mrio
-from exportpm.io.gtap import gtap_identity_residuals, write_gtap_basedata
+from exportpm.io.gtap import gtap_identity_residuals, write_gtap_release
 from exportpm.io.meic import meic_filename, write_meic_grid
 from exportpm.logs import timed
 from exportpm.resources import resource
@@ -56,7 +56,7 @@ def part_files(size: str) -> dict[str, list[str]]:
     meic = [f"meic/{meic_filename(spec.year, m, s, q)}" for m in range(1, 13) for s in MEIC_SECTORS for q in SPECIES]
     gains = [f"gains/gains_{y}_{q}.csv" for y in (2015, 2020) for q in SPECIES]
     return {
-        "gtap": ["gtap/basedata.har"],
+        "gtap": ["gtap/basedata.har", "gtap/sets.har", "gtap/default.prm", "gtap/baserate.har"],
         "provincial": ["ceads/china_provincial_mrio_2017.xlsx", "yearbook/agriculture_output_2017.csv",
                        "yearbook/cattle_2017.csv", "yearbook/wood_furniture_2017.csv"],
         "customs": ["customs/customs_2017.csv", "customs/hs6_gtap_concordance.csv"],
@@ -75,7 +75,7 @@ def write_part(part: str, size: str, outdir: str | Path, seed: int = 2017) -> li
     with timed(log, f"demo world ({size}, seed {seed}): global economy"):
         world = solve_global(spec)
     if part == "gtap":
-        write_gtap(spec, world, outdir / "gtap/basedata.har")
+        write_gtap(spec, world, outdir / "gtap")
     elif part == "geography":
         write_geography(spec, outdir)
     elif part == "stations":
@@ -92,15 +92,17 @@ def write_part(part: str, size: str, outdir: str | Path, seed: int = 2017) -> li
     return [outdir / f for f in part_files(size)[part]]
 
 
-def write_gtap(spec: WorldSpec, world: GlobalEconomy, path: Path) -> None:
+def write_gtap(spec: WorldSpec, world: GlobalEconomy, folder: Path) -> None:
+    """A GTAP release as distributed: basedata.har, sets.har, default.prm, baserate.har."""
     residuals = gtap_identity_residuals(world.headers, world.margins, world.sectors)
     gtap_frame_check(world.headers)
     for name, value in residuals.items():
         log.info("GTAP identity %-15s max relative residual %.2e (float64)", name, value)
     sets = {"REG": spec.regions, "COMM": spec.sectors, "ACTS": spec.sectors, "ENDW": ENDOWMENTS,
             "MARG": world.margins}
-    with timed(log, f"writing {path}"):
-        write_gtap_basedata(path, sets, world.headers, history=f"{SYNTHETIC_NOTE}. GTAP 11 layout, 2017, US$ million.")
+    with timed(log, f"writing {folder}"):
+        write_gtap_release(folder, sets, world.headers, *release_parameters(world),
+                           history=f"{SYNTHETIC_NOTE}. GTAP 11 layout, 2017, US$ million.")
 
 
 def write_provincial(spec: WorldSpec, economy: ProvincialEconomy, outdir: Path) -> None:

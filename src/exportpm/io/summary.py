@@ -11,7 +11,7 @@ import pandas as pd
 import xarray as xr
 
 from exportpm.errors import InputError
-from exportpm.io.gtap import HEADER_SETS, gtap_identity_residuals, read_har_headers
+from exportpm.io.gtap import read_gtap_basedata, read_har_headers
 from exportpm.io.meic import read_meic_grid
 from exportpm.resources import read_table
 
@@ -25,21 +25,16 @@ def _row(key: str, path: str, records: int, total: float, unit: str, note: str) 
             "synthetic": SYNTHETIC_MARK.encode() in text or SYNTHETIC_MARK in note, "note": note}
 
 
-def summarise_gtap(path: str) -> dict:
-    headers = read_har_headers(path)
-    sets = {name: list(headers[name]) for name in ("REG", "COMM", "ACTS", "MARG") if name in headers}
-    missing = [name for name in HEADER_SETS if name not in headers]
-    if missing:
-        raise InputError(path, missing[0], "every GTAP 11 basedata header")
-    residuals = gtap_identity_residuals(headers, tuple(sets["MARG"]), tuple(sets["COMM"]))
+def summarise_gtap(path: str, sets_path: str | None = None) -> dict:
+    gtap = read_gtap_basedata(path, sets_path)
+    residuals = gtap.residuals
     worst = max(residuals, key=residuals.get)
     for name, value in residuals.items():
         log.info("GTAP %s: identity %s max relative residual %.2e", path, name, value)
-    history = " ".join(headers.get("XXHS", []))
-    n = len(sets["COMM"])
-    output = headers["MAKB"][np.arange(n), np.arange(n), :].sum()
-    return _row("gtap_basedata", path, len(sets["REG"]) * n, output, "US$ million (gross output)",
-                f"{len(sets['REG'])} regions x {n} sectors; worst identity {worst} {residuals[worst]:.1e}; {history}")
+    history = " ".join(read_har_headers(path).get("XXHS", []))
+    n = len(gtap.sectors)
+    return _row("gtap_basedata", path, len(gtap.regions) * n, gtap.world_output, "US$ million (gross output)",
+                f"{len(gtap.regions)} regions x {n} sectors; worst identity {worst} {residuals[worst]:.1e}; {history}")
 
 
 def summarise_ceads(path: str) -> dict:
@@ -102,7 +97,7 @@ def summarise_boundaries(path: str) -> dict:
 def summarise_inputs(paths: dict[str, str | list[str]], study_year: int) -> pd.DataFrame:
     """One row per raw input (file, records, total, unit, synthetic flag, note)."""
     rows = [
-        summarise_gtap(paths["gtap"]),
+        summarise_gtap(paths["gtap"], paths.get("gtap_sets")),
         summarise_ceads(paths["ceads"]),
         summarise_csv("yearbook_agriculture", paths["yearbook_agriculture"], "output_value_100m_cny", "100m CNY"),
         summarise_csv("yearbook_cattle", paths["yearbook_cattle"], "beef_production_10k_t", "10^4 t"),

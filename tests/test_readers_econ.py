@@ -1,0 +1,190 @@
+"""Readers of the economic inputs, per distributed layout: each layout is written here from known arrays and
+read back exactly; integrity checks reject what a real user's damaged file would look like."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from harpy import HarFileObj, HeaderArrayObj
+from test_gtap_mrio import SETS, hand_made_headers
+
+from exportpm.errors import InputError
+from exportpm.io.gtap import (
+    HEADER_SETS,
+    PARAMETER_SETS,
+    check_har_records,
+    read_gtap_basedata,
+    read_gtap_sets,
+    read_har_headers,
+    write_gtap_release,
+)
+from exportpm.mrio.gtap import global_mrio
+
+PARAMETERS = {"ESBD": np.full((2, 2), 3.0), "ESBM": np.full((2, 2), 6.0), "ESBV": np.ones((2, 2))}
+RATES = {"RTMS": np.full((2, 2, 2), 5.0), "RTXS": np.zeros((2, 2, 2))}
+
+
+def write_har(path, arrays):
+    """Headers written with harpy directly: name -> (array, [(set name, labels)] or None)."""
+    har = HarFileObj()
+    for name, (array, dims) in arrays.items():
+        if array.dtype.kind in "US":
+            har.addHeaderArrayObj(HeaderArrayObj.HeaderArrayFromData(name, array, long_name=f"Set {name}"))
+            continue
+        sets = None if dims is None else [{"name": d, "status": "k", "dim_type": "Set", "dim_desc": list(labels)}
+                                          for d, labels in dims]
+        kwargs = {} if sets is None else {"sets": sets}
+        header = HeaderArrayObj.HeaderArrayFromData(name, array.astype(np.float32), **kwargs)
+        if sets is None:
+            del header["sets"]  # harpy writes a 2-D array without the key as 2R (with it: RL, which it cannot read)
+        har.addHeaderArrayObj(header)
+    har.writeToDisk(str(path))
+
+
+def labelled(headers, sets=SETS, names=None):
+    return {(names or {}).get(k, k): (v, [(d, sets[d]) for d in HEADER_SETS[k]]) for k, v in headers.items()}
+
+
+@pytest.fixture
+def release(tmp_path):
+    write_gtap_release(tmp_path, SETS, hand_made_headers(), PARAMETERS, RATES, "hand-made release")
+    return tmp_path
+
+
+def test_release_layout_reads_back_exactly(release):
+    gtap = read_gtap_basedata(release / "basedata.har", release / "sets.har", world_output_musd=None)
+    assert gtap.regions == SETS["REG"] and gtap.sectors == SETS["COMM"] and gtap.margins == SETS["MARG"]
+    assert gtap.sets["ENDW"] == ("Capital",)
+    for name, array in hand_made_headers().items():
+        np.testing.assert_array_equal(gtap.headers[name], array.astype(np.float32).astype(np.float64), err_msg=name)
+    assert not gtap.reordered
+    # the data file alone carries every label (set descriptors); the sets file is a check, not a need
+    alone = read_gtap_basedata(release / "basedata.har", world_output_musd=None)
+    assert alone.regions == SETS["REG"]
+    assert "REG" not in read_har_headers(release / "basedata.har")
+    assert read_gtap_sets(release / "sets.har")["MARG"] == ("otp",)
+    prm = read_har_headers(release / "default.prm", ["esbd", "ESBM"])
+    np.testing.assert_array_equal(prm["ESBD"], PARAMETERS["ESBD"])
+    assert set(PARAMETERS) | set(RATES) <= set(PARAMETER_SETS)
+    np.testing.assert_array_equal(read_har_headers(release / "baserate.har")["RTMS"], RATES["RTMS"])
+
+
+def test_sets_in_another_order_are_matched_by_label_not_position(release, tmp_path):
+    """sets.har lists bbb before aaa: the data are re-ordered by their own labels, never mislabelled."""
+    swapped = tmp_path / "swapped_sets.har"
+    write_har(swapped, {"REG": (np.array(["bbb", "aaa"]), None), "COMM": (np.array(["gd", "otp"]), None),
+                        "ACTS": (np.array(["gd", "otp"]), None), "MARG": (np.array(["otp"]), None)})
+    gtap = read_gtap_basedata(release / "basedata.har", swapped, world_output_musd=None)
+    assert gtap.regions == ("bbb", "aaa")
+    assert "VDFB REG" in gtap.reordered
+    np.testing.assert_allclose(global_mrio(gtap).x, [71.0, 15.5, 52.5, 10.0])
+    assert gtap.headers["VXSB"][0, 1, 0] == 5.5 and gtap.headers["VXSB"][0, 0, 1] == 7.0  # aaa -> bbb, bbb -> aaa
+    # one header whose own labels differ in order from the others is aligned too
+    headers = labelled(hand_made_headers())
+    array, dims = headers["VMSB"]
+    headers["VMSB"] = (array[:, ::-1, ::-1], [dims[0], ("REG", ("bbb", "aaa")), ("REG", ("bbb", "aaa"))])
+    path = tmp_path / "mixed.har"
+    write_har(path, headers)
+    mixed = read_gtap_basedata(path, world_output_musd=None)
+    np.testing.assert_array_equal(mixed.headers["VMSB"], hand_made_headers()["VMSB"])
+
+
+def test_other_elements_in_sets_file_are_rejected(release, tmp_path):
+    other = tmp_path / "other_sets.har"
+    write_har(other, {"REG": (np.array(["aaa", "ccc"]), None), "COMM": (np.array(["gd", "otp"]), None),
+                      "ACTS": (np.array(["gd", "otp"]), None), "MARG": (np.array(["otp"]), None)})
+    with pytest.raises(InputError, match=r"basedata\.har: field 'VDFB REG'.*other_sets\.har.*ccc"):
+        read_gtap_basedata(release / "basedata.har", other, world_output_musd=None)
+
+
+def test_header_names_are_case_insensitive_and_pre_v10_names_accepted(tmp_path):
+    names = {"VDFB": "vdfm", "VXSB": "Vxmd", "MAKB": "makb"}
+    path = tmp_path / "lower.har"
+    write_har(path, labelled(hand_made_headers(), names=names))
+    gtap = read_gtap_basedata(path, world_output_musd=None)
+    np.testing.assert_array_equal(gtap.headers["VDFB"], hand_made_headers()["VDFB"])
+    np.testing.assert_allclose(global_mrio(gtap).x, [52.5, 10.0, 71.0, 15.5])
+
+
+def test_every_missing_header_is_named_at_once(tmp_path):
+    headers = hand_made_headers()
+    for name in ("VXSB", "VTWR", "EVFB"):
+        headers.pop(name)
+    path = tmp_path / "partial.har"
+    write_har(path, labelled(headers))
+    with pytest.raises(InputError, match=r"field 'VXSB \(or pre-v10 VXMD\), VTWR.*, EVFB'"):
+        read_gtap_basedata(path, world_output_musd=None)
+
+
+def test_headers_without_descriptors_take_labels_from_the_sets_file(release, tmp_path):
+    """2-D headers written without set descriptors (2R arrays): labels from sets.har or the other headers."""
+    path = tmp_path / "unlabelled.har"
+    headers = labelled(hand_made_headers())
+    write_har(path, {k: (v, None if v.ndim == 2 else dims) for k, (v, dims) in headers.items()})
+    for sets_path in (release / "sets.har", None):
+        gtap = read_gtap_basedata(path, sets_path, world_output_musd=None)
+        np.testing.assert_array_equal(gtap.headers["VDPB"], hand_made_headers()["VDPB"])
+    write_har(path, {k: (v[:1] if k == "VDPB" else v, None if v.ndim == 2 else dims)
+                     for k, (v, dims) in headers.items()})
+    with pytest.raises(InputError, match=r"unlabelled\.har: field 'VDPB'.*2 elements of COMM"):
+        read_gtap_basedata(path, release / "sets.har", world_output_musd=None)
+
+
+@pytest.mark.parametrize("cut", [0.3, 0.5, 0.8, 0.999])
+def test_truncated_har_is_rejected_naming_the_header_and_prints_nothing(release, cut, capfd):
+    path = release / "basedata.har"
+    data = path.read_bytes()
+    path.write_bytes(data[: int(len(data) * cut)])
+    with pytest.raises(InputError, match=r"basedata\.har: field 'header [A-Z]{2,4}'.*truncated"):
+        read_gtap_basedata(path, release / "sets.har", world_output_musd=None)
+    captured = capfd.readouterr()
+    assert captured.err == "" and captured.out == ""
+
+
+def test_record_walk_counts_records(release):
+    assert check_har_records(release / "basedata.har") > 3 * len(hand_made_headers())
+
+
+def test_harpy_exceptions_are_wrapped_and_silenced(release, capfd):
+    """A record whose inner sizes lie (lengths intact) reaches harpy, which raises: wrapped, stack trace muted."""
+    path = release / "basedata.har"
+    data = bytearray(path.read_bytes())
+    position = data.index(b"VDFB") + 8  # the second record of VDFB: 4 blanks, type, storage, long name, ...
+    data[position + 4:position + 6] = b"ZZ"  # unknown data type / version
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputError, match=r"basedata\.har: field 'VDFB'.*readable header"):
+        read_gtap_basedata(path, world_output_musd=None)
+    assert capfd.readouterr().err == ""
+
+
+@pytest.mark.parametrize(("mutate", "field"), [
+    (lambda h: h["VDFB"].__setitem__(Ellipsis, 0.0), "VDFB"),
+    (lambda h: h["VST"].__setitem__((0, 0), np.nan), "VST"),
+    (lambda h: h["MAKB"].__setitem__((0, 1, 0), 5.0), "MAKB"),
+])
+def test_value_checks(tmp_path, mutate, field):
+    headers = hand_made_headers()
+    mutate(headers)
+    path = tmp_path / "bad.har"
+    write_har(path, labelled(headers))
+    with pytest.raises(InputError, match=rf"bad\.har: field '{field}'"):
+        read_gtap_basedata(path, world_output_musd=None)
+
+
+def test_duplicated_region_is_rejected(tmp_path):
+    sets = {**SETS, "REG": ("aaa", "aaa")}
+    path = tmp_path / "dup.har"
+    write_har(path, labelled(hand_made_headers(), sets=sets))
+    with pytest.raises(InputError, match=r"dup\.har: field 'VDFB REG'.*each element once.*aaa"):
+        read_gtap_basedata(path, world_output_musd=None)
+
+
+def test_values_in_us_dollars_are_rejected_by_the_world_output_range(tmp_path):
+    headers = {k: v * 1e6 for k, v in hand_made_headers().items()}  # 150 US$ million world ... in US$ * 1e6
+    path = tmp_path / "usd.har"
+    write_har(path, labelled({k: v * 1e6 for k, v in headers.items()}))
+    with pytest.raises(InputError, match=r"usd\.har: field 'MAKB'.*US\$ million.*not US\$ million"):
+        read_gtap_basedata(path)
+    # the same database at a plausible scale passes
+    write_har(path, labelled({k: v * 1e6 for k, v in hand_made_headers().items()}))
+    assert read_gtap_basedata(path).world_output == pytest.approx(1.49e8)
