@@ -26,6 +26,7 @@ include: "workflow/rules/exposure.smk"
 include: "workflow/rules/spa.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/evaluation.smk"
+include: "workflow/rules/comparison.smk"
 
 
 rule all:
@@ -43,5 +44,6 @@ rule all:
         rules.spa.output.top_paths,
         rules.figures.output,
         rules.tables.output,
+        rules.paper_comparison.output,
         rules.evaluate_ctm.output,
         rules.uncertainty.output,

@@ -6,7 +6,14 @@ import pandas as pd
 
 from exportpm.io import write_csv_atomic
 from exportpm.logs import configure_logging, timed
-from exportpm.mrio.link import balance_augmented, balance_report, row_labels
+from exportpm.mrio.link import (
+    balance_augmented,
+    balance_report,
+    export_blocks,
+    export_drift,
+    export_totals,
+    row_labels,
+)
 from exportpm.mrio.store import read_linked_augmented, write_linked_from_augmented
 
 log = logging.getLogger("ras")
@@ -18,9 +25,13 @@ def main(smk) -> None:
         table, A, fd_target = read_linked_augmented(smk.input.mrio)
     labels = row_labels(table)
     before = balance_report(A, table.n_rows, table.x, fd_target, labels, "unbalanced")
-    result = balance_augmented(A, table.x, fd_target, tol=smk.params.tolerance, max_iter=smk.params.max_iterations)
-    report = pd.concat([before, balance_report(A, table.n_rows, table.x, fd_target, labels, "balanced", result)],
-                       ignore_index=True)
+    held = export_blocks(table) if smk.params.hold_exports else None   # the customs structure (Eq. 2) kept
+    exports_before = export_totals(A, table)
+    result = balance_augmented(A, table.x, fd_target, tol=smk.params.tolerance, max_iter=smk.params.max_iterations,
+                               held=held)
+    after = balance_report(A, table.n_rows, table.x, fd_target, labels, "balanced", result, held,
+                           export_drift(exports_before, export_totals(A, table)))
+    report = pd.concat([before, after], ignore_index=True)
     write_linked_from_augmented(table, A, smk.output.mrio, {
         "title": "Foreign countries - Chinese provinces linked MRIO", "balanced": "GRAS",
         "gras_iterations": result.iterations, "row_residual": result.row_residual,

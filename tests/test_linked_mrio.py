@@ -173,3 +173,47 @@ def test_ceads_reader_rejects_negative_output(tiny_world, tmp_path):
     wb.save(path)
     with pytest.raises(InputError, match=r"ceads_bad\.xlsx: field 'total output'"):
         read_ceads_mrio(path)
+
+
+def test_gras_keeps_the_customs_export_blocks(tiny_chain):
+    """Item 8: with the export blocks held, every province x partner export total (and every cell of Z_PF, Y_PF)
+    is the customs value; without, GRAS moves them. The report says how far the rest had to move."""
+    from exportpm.mrio.link import export_blocks
+
+    table, balanced = tiny_chain["table"], tiny_chain["balanced"]
+    held = export_blocks(table)
+    n = table.n_rows
+    before = np.hstack([table.Z, table.Y])[np.ix_(held.rows, held.cols)]
+    after = np.hstack([balanced.Z, balanced.Y])[np.ix_(held.rows, held.cols)]
+    np.testing.assert_array_equal(after, before)
+    report = tiny_chain["report"].set_index(["stage", "check"])["value"]
+    assert report[("balanced", "export_totals_drift_province_partner")] == 0.0
+    assert 0 < report[("balanced", "free_cells_relative_change")] < 1
+    _, _, free = balance(table, table.x, tiny_chain["fd_target"], tol=1e-11, hold_exports=False)
+    free = free.set_index(["stage", "check"])["value"]
+    assert free[("balanced", "export_totals_drift_province")] > 1e-4   # the old behaviour: exports drift
+    assert held.cols.max() >= n                                          # foreign final demand held too
+
+
+def test_gras_with_held_cells_is_biproportional_on_the_rest():
+    """On a small augmented matrix: held cells unchanged, margins met, and every free cell X_ij = r_i s_j A_ij
+    (the RAS characterisation: log(X / A) is a sum of a row and a column term on the free cells)."""
+    from exportpm.mrio.link import HeldBlocks, balance_augmented
+
+    rng = np.random.default_rng(7)
+    A = rng.uniform(0.5, 2.0, (5, 6))
+    A0 = A.copy()
+    held = HeldBlocks(np.array([3, 4]), np.array([0, 1]))
+    x_target, fd_target = np.array([9.0, 8.0, 10.0, 11.0]), np.array([2.0, 3.0])   # rows [x, 5], columns [x, fd]
+    balance_augmented(A, x_target, fd_target, tol=1e-13, held=held)
+    np.testing.assert_array_equal(A[np.ix_(held.rows, held.cols)], A0[np.ix_(held.rows, held.cols)])
+    np.testing.assert_allclose(A.sum(1), np.concatenate([x_target, [fd_target.sum()]]), rtol=1e-10)
+    np.testing.assert_allclose(A.sum(0), np.concatenate([x_target, fd_target]), rtol=1e-10)
+    ratio = np.log(A / A0)
+    free = np.ones_like(ratio, dtype=bool)
+    free[np.ix_(held.rows, held.cols)] = False
+    # r_i s_j form: ratio[i, j] - ratio[i, k] - ratio[l, j] + ratio[l, k] = 0 for free cells (i,j),(i,k),(l,j),(l,k)
+    for i, l_, j, k in ((0, 1, 0, 2), (0, 2, 3, 5), (1, 2, 1, 4), (3, 0, 2, 5)):
+        if free[i, j] and free[i, k] and free[l_, j] and free[l_, k]:
+            assert ratio[i, j] - ratio[i, k] - ratio[l_, j] + ratio[l_, k] == pytest.approx(0.0, abs=1e-9)
+    assert 0 < held.free_change

@@ -94,6 +94,12 @@ def test_tiny_world_runs_every_rule(tmp_path):
                  "S5_path_sectors"):
         assert (workdir / f"results/tiny/tables/{name}.csv").is_file()
         assert (workdir / f"results/tiny/tables/{name}.md").is_file()
+    assert (workdir / "results/tiny/figures/figS7.png").stat().st_size > 10_000
+    comparison = pd.read_csv(workdir / "results/tiny/paper_comparison.csv", comment="#")
+    assert len(comparison) >= 60 and comparison["pipeline"].notna().sum() >= 40
+    assert "| D2 |" in (workdir / "results/tiny/paper_comparison.md").read_text(encoding="utf-8")
+    balance = pd.read_csv(workdir / "results/tiny/mrio/balance_report.csv", comment="#").set_index(["stage", "check"])
+    assert balance.at[("balanced", "export_totals_drift_province_partner"), "value"] < 1e-12   # customs kept
     report = snakemake(workdir, "--configfile", "config/tiny.yaml", "--report", "results/tiny/report.html")
     assert report.returncode == 0, report.stderr[-3000:]
     assert (workdir / "results/tiny/report.html").stat().st_size > 100_000

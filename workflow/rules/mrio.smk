@@ -121,6 +121,7 @@ rule ras:
     params:
         tolerance=config["mrio"]["gras_tolerance"],
         max_iterations=config["mrio"]["gras_max_iterations"],
+        hold_exports=config["mrio"]["gras_hold_exports"],
         provenance=PROVENANCE,
     log:
         run_path("logs/ras.log"),

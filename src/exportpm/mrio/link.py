@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from exportpm.mrio.customs import TradeBlocks
-from exportpm.mrio.gras import GrasResult, apply_scaling, gras, split_signs
+from exportpm.mrio.gras import BalancingError, GrasResult, apply_scaling, gras, split_signs
 from exportpm.mrio.gtap import FD_CATEGORIES, GlobalMRIO
 from exportpm.mrio.index import LinkedIndex
 from exportpm.mrio.provincial import ProvincialMRIO
@@ -103,32 +103,114 @@ def augmented(table: LinkedMRIO) -> np.ndarray:
     return A
 
 
+@dataclass
+class HeldBlocks:
+    """Cells GRAS keeps as they are (the customs export blocks Z_PF and Y_PF: the province-to-country structure
+    the paper preserves), with their values before balancing and what the rest had to move."""
+
+    rows: np.ndarray                # rows of the augmented matrix (the province rows)
+    cols: np.ndarray                # its columns (foreign sectors' inputs and foreign final demand)
+    values: np.ndarray | None = None
+    free_change: float = np.nan     # sum |X - X0| / sum |X0| over the cells GRAS was free to move
+    free_change_max_factor: float = np.nan   # max over free cells of max(r s, 1/(r s)) - 1
+
+
+def export_blocks(table: LinkedMRIO) -> HeldBlocks:
+    """The province rows x (foreign columns of Z, foreign final-demand columns of Y) of the augmented matrix."""
+    index = table.index
+    n = table.n_rows
+    return HeldBlocks(index.province_rows, np.concatenate([index.foreign_rows, n + index.fd_columns(foreign=True)]))
+
+
+def _free_change(P: np.ndarray, N, result: GrasResult, chunk: int = 512) -> tuple[float, float]:
+    """sum |X - X0| / sum |X0| and the largest scaling factor over the cells GRAS moves (held cells are zero in
+    the prior), in row chunks (no copy of the matrix): X - X0 = (r s - 1) P - (1 / (r s) - 1) N cell by cell."""
+    moved = total = factor = 0.0
+    for start in range(0, P.shape[0], chunk):
+        block = P[start:start + chunk]
+        scale = result.r[start:start + chunk, None] * result.s[None, :]
+        moved += float((np.abs(scale - 1.0) * block).sum())
+        total += float(block.sum())
+        nonzero = block > 0
+        if nonzero.any():
+            factor = max(factor, float(np.maximum(scale, 1.0 / scale)[nonzero].max()) - 1.0)
+    if N is not None and N.nnz:
+        coo = N.tocoo()
+        scale = result.r[coo.row] * result.s[coo.col]
+        moved += float((np.abs(1.0 / scale - 1.0) * coo.data).sum())
+        total += float(coo.data.sum())
+    return (moved / total if total else 0.0), factor
+
+
 def balance_augmented(A: np.ndarray, x_target: np.ndarray, fd_target: np.ndarray, tol: float = 1e-10,
-                      max_iter: int = 5000) -> GrasResult:
+                      max_iter: int = 5000, held: HeldBlocks | None = None) -> GrasResult:
     """GRAS on [[Z, Y], [v', 0]] in place: rows and columns of the Z block to x, final-demand columns to their
-    totals, the value-added row to total final demand (so both sides add up)."""
+    totals, the value-added row to total final demand (so both sides add up).
+
+    With ``held`` those cells keep their values exactly: they are taken out of the prior, their sums out of the
+    row and column targets, and put back after balancing (the customs export structure, paper Methods block 3
+    and Limitations); ``held`` then records how far the free cells had to move.
+    """
     u = np.concatenate([x_target, [fd_target.sum()]])
     w = np.concatenate([x_target, fd_target])
+    if held is not None:
+        held.values = A[np.ix_(held.rows, held.cols)]
+        A[np.ix_(held.rows, held.cols)] = 0.0
+        np.subtract.at(u, held.rows, held.values.sum(1))
+        np.subtract.at(w, held.cols, held.values.sum(0))
+        short = np.flatnonzero(np.concatenate([u, w]) < -1e-9 * np.abs(w).max())
+        if short.size:
+            raise BalancingError(f"GRAS with the customs export blocks held: {short.size} rows/columns export or "
+                                 f"receive more than their total output (first at augmented position {short[0]}); "
+                                 "set mrio.gras_hold_exports: false to let GRAS rescale the exports")
     P, N = split_signs(A)
     log.info("GRAS prior: %d x %d, %.4g positive mass, %d negative entries (%.4g)", *A.shape, P.sum(), N.nnz,
              N.sum())
     result = gras(P, N, u, w, tol=tol, max_iter=max_iter)
+    if held is not None:
+        held.free_change, held.free_change_max_factor = _free_change(P, N, result)
+        log.info("GRAS with the export blocks held: free cells moved by %.3g (sum |X - X0| / sum |X0|), largest "
+                 "factor %.3g", held.free_change, held.free_change_max_factor)
     apply_scaling(P, N, result)
+    if held is not None:
+        A[np.ix_(held.rows, held.cols)] = held.values
     return result
 
 
 def balance(table: LinkedMRIO, x_target: np.ndarray, fd_target: np.ndarray, tol: float = 1e-10,
-            max_iter: int = 5000) -> tuple[LinkedMRIO, GrasResult, pd.DataFrame]:
+            max_iter: int = 5000, hold_exports: bool = True) -> tuple[LinkedMRIO, GrasResult, pd.DataFrame]:
     """Balanced copy of ``table`` (rows = columns = x), the GRAS run and a before/after report."""
     A = augmented(table)
     labels = row_labels(table)
+    held = export_blocks(table) if hold_exports else None
+    exports_before = export_totals(A, table)
     before = balance_report(A, table.n_rows, x_target, fd_target, labels, "unbalanced")
-    result = balance_augmented(A, x_target, fd_target, tol, max_iter)
-    after = balance_report(A, table.n_rows, x_target, fd_target, labels, "balanced", result)
+    result = balance_augmented(A, x_target, fd_target, tol, max_iter, held)
+    after = balance_report(A, table.n_rows, x_target, fd_target, labels, "balanced", result, held,
+                           export_drift(exports_before, export_totals(A, table)))
     n = table.n_rows
     balanced = LinkedMRIO(table.regions, table.sectors, table.is_province, A[:n, :n], A[:n, n:], x_target.copy(),
                           A[n, :n].copy(), table.categories)
     return balanced, result, pd.concat([before, after], ignore_index=True)
+
+
+def export_totals(A: np.ndarray, table: LinkedMRIO) -> np.ndarray:
+    """Province x foreign-region export totals (intermediate + final, US$ million) of the augmented matrix."""
+    index, N, D = table.index, len(table.sectors), len(table.categories)
+    n = table.n_rows
+    P, F = index.province_rows, index.foreign_rows
+    fd = n + index.fd_columns(foreign=True)
+    Pn, Fn = len(index.provinces), len(index.foreign_regions)
+    return (A[np.ix_(P, F)].reshape(Pn, N, Fn, N).sum(axis=(1, 3))
+            + A[np.ix_(P, fd)].reshape(Pn, N, Fn, D).sum(axis=(1, 3)))
+
+
+def export_drift(before: np.ndarray, after: np.ndarray) -> tuple[float, float]:
+    """Largest relative change of a province x partner export total and of a province's total exports."""
+    cell = float((np.abs(after - before) / np.maximum(np.abs(before), 1e-12)).max()) if before.size else 0.0
+    p_before, p_after = before.sum(1), after.sum(1)
+    province = float((np.abs(p_after - p_before) / np.maximum(np.abs(p_before), 1e-12)).max()) if before.size else 0.0
+    return cell, province
 
 
 def row_labels(table: LinkedMRIO) -> list[str]:
@@ -136,7 +218,8 @@ def row_labels(table: LinkedMRIO) -> list[str]:
 
 
 def balance_report(A: np.ndarray, n: int, x_target: np.ndarray, fd_target: np.ndarray, labels: list[str],
-                   stage: str, result: GrasResult | None = None) -> pd.DataFrame:
+                   stage: str, result: GrasResult | None = None, held: HeldBlocks | None = None,
+                   drift: tuple[float, float] | None = None) -> pd.DataFrame:
     """Residuals of rows, columns and final-demand totals against the targets (relative, max and where)."""
     rows = A[:n].sum(1)
     cols = A[:, :n].sum(0)
@@ -156,4 +239,11 @@ def balance_report(A: np.ndarray, n: int, x_target: np.ndarray, fd_target: np.nd
     if result is not None:
         records.append((stage, "gras_iterations", float(result.iterations), "", np.nan))
         records.append((stage, "gras_seconds", result.seconds, "", np.nan))
+    if held is not None:
+        records.append((stage, "export_blocks_held_cells", float(held.rows.size * held.cols.size), "", np.nan))
+        records.append((stage, "free_cells_relative_change", held.free_change, "sum |X - X0| / sum |X0|", np.nan))
+        records.append((stage, "free_cells_largest_factor_minus_1", held.free_change_max_factor, "", np.nan))
+    if drift is not None:
+        records.append((stage, "export_totals_drift_province_partner", drift[0], "max relative change", np.nan))
+        records.append((stage, "export_totals_drift_province", drift[1], "max relative change", np.nan))
     return pd.DataFrame(records, columns=["stage", "check", "value", "where", "absolute_gap_total"])
