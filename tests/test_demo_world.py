@@ -118,15 +118,18 @@ def test_yearbooks_match_provincial_agriculture(tiny_world):
 
 
 def test_customs_records_and_concordances(tiny_world):
-    customs = pd.read_csv(tiny_world / "customs/customs_2017.csv", comment="#", dtype={"hs_code": str,
-                                                                                     "trade_mode_code": str})
-    assert set(customs["flow"]) == {"export", "import"}
-    assert customs["hs_code"].str.fullmatch(r"\d{8}").all()
-    assert (customs["value_usd"] > 0).all()
+    """The customs platform's export layout: GB18030, Chinese headers, customs partner codes, GB/T 2260 regions."""
+    customs = pd.read_csv(tiny_world / "customs/customs_2017.csv", comment="#", dtype=str, encoding="gb18030")
+    assert set(customs["进出口"]) == {"出口", "进口"}
+    assert customs["商品编码"].str.fullmatch(r"\d{8}").all()
+    assert (customs["美元"].astype(float) > 0).all()
     concordance = pd.read_csv(tiny_world / "customs/hs6_gtap_concordance.csv", comment="#", dtype=str)
-    assert customs["hs_code"].str[:6].isin(concordance["hs6"]).all()
-    iso3 = {c for members in resource("gtap11_regions")["iso3_members"] for c in members.split(";")}
-    assert customs["partner_iso3"].isin(iso3).all()
+    assert customs["商品编码"].str[:6].isin(concordance["hs6"]).all()
+    partners = resource("customs_partner_codes")
+    assert customs["贸易伙伴编码"].isin(partners["customs_code"]).all()
+    assert customs["注册地编码"].str[:2].isin(resource("provinces31")["nbs_code"]).all()
+    modes = resource("customs_trade_modes")
+    customs["trade_mode"] = customs["贸易方式名称"].map(dict(zip(modes["name_zh"], modes["name_en"], strict=True)))
     excluded = {"processing trade with imported materials", "equipment imported for processing trade",
                 "bonded-zone warehousing and re-exported goods"}
     assert customs["trade_mode"].isin(excluded).any() and (~customs["trade_mode"].isin(excluded)).any()

@@ -97,17 +97,17 @@ def test_pymrio_export_computes(tiny_chain):
 
 
 def _customs_copy(tiny_world, tmp_path, column, bad_value):
-    frame = pd.read_csv(tiny_world / "customs/customs_2017.csv", comment="#", dtype=str)
+    frame = pd.read_csv(tiny_world / "customs/customs_2017.csv", comment="#", dtype=str, encoding="gb18030")
     frame.loc[0, column] = bad_value
     path = tmp_path / "customs_bad.csv"
-    frame.to_csv(path, index=False)
+    frame.to_csv(path, index=False, encoding="gb18030")
     return path
 
 
-@pytest.mark.parametrize(("column", "value", "field"), [("hs_code", "99999999", "hs_code"),
-                                                       ("partner_iso3", "XXX", "partner_iso3"),
-                                                       ("province", "Atlantis", "province"),
-                                                       ("value_usd", "-5", "value_usd")])
+@pytest.mark.parametrize(("column", "value", "field"), [("商品编码", "99999999", "hs_code"),
+                                                       ("贸易伙伴编码", "999", "partner_code"),
+                                                       ("注册地编码", "99019", "region_code"),
+                                                       ("美元", "-5", "美元")])
 def test_customs_reader_rejects_bad_records(tiny_world, tmp_path, column, value, field):
     path = _customs_copy(tiny_world, tmp_path, column, value)
     with pytest.raises(InputError, match=rf"customs_bad\.csv: field '{field}'"):

@@ -4,11 +4,13 @@ read back exactly; integrity checks reject what a real user's damaged file would
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from harpy import HarFileObj, HeaderArrayObj
 from test_gtap_mrio import SETS, hand_made_headers
 
 from exportpm.errors import InputError
+from exportpm.io.customs import platform_export, read_concordance, read_customs
 from exportpm.io.gtap import (
     HEADER_SETS,
     PARAMETER_SETS,
@@ -18,7 +20,9 @@ from exportpm.io.gtap import (
     read_har_headers,
     write_gtap_release,
 )
+from exportpm.io.yearbook import read_agriculture_output, read_cattle, read_wood_furniture
 from exportpm.mrio.gtap import global_mrio
+from exportpm.resources import RESOURCES_DIR, resource
 
 PARAMETERS = {"ESBD": np.full((2, 2), 3.0), "ESBM": np.full((2, 2), 6.0), "ESBV": np.ones((2, 2))}
 RATES = {"RTMS": np.full((2, 2, 2), 5.0), "RTXS": np.zeros((2, 2, 2))}
@@ -188,3 +192,111 @@ def test_values_in_us_dollars_are_rejected_by_the_world_output_range(tmp_path):
     # the same database at a plausible scale passes
     write_har(path, labelled({k: v * 1e6 for k, v in hand_made_headers().items()}))
     assert read_gtap_basedata(path).world_output == pytest.approx(1.49e8)
+
+
+# --------------------------------------------------------------------------------------------------- customs
+
+RECORDS = pd.DataFrame({
+    "province": ["CN-HE", "CN-JS", "CN-JS", "CN-SC"],
+    "hs_code": ["10011000", "84713000", "84713000", "02013000"],
+    "partner_iso3": ["USA", "JPN", "DEU", "ATA"],
+    "trade_mode": ["general trade", "processing trade with imported materials", "general trade",
+                   "border small-scale trade"],
+    "flow": ["export", "export", "import", "import"],
+    "value_usd": [1_250_000.0, 3_000_000.0, 2_000_000.0, 500_000.0],
+})
+CONCORDANCE = "hs6,gtap_code\n100110,wht\n847130,ele\n020130,cmt\n"
+DIMS = (("CN-HE", "CN-JS", "CN-SC"), ("wht", "cmt", "ele"), ("usa", "deu", "jpn", "xtw"))
+
+
+def expected_flows(excluded=()):
+    """The known records aggregated by hand: [province, sector, region], US$ million."""
+    exports, imports = np.zeros((3, 3, 4)), np.zeros((3, 3, 4))
+    exports[0, 0, 0] = 1.25
+    if "processing trade with imported materials" not in excluded:
+        exports[1, 2, 2] = 3.0
+    imports[1, 2, 1] = 2.0
+    imports[2, 1, 3] = 0.5
+    return exports, imports
+
+
+def read_flows(path, tmp_path, excluded=()):
+    concordance = tmp_path / "hs6.csv"
+    concordance.write_text(CONCORDANCE, encoding="utf-8")
+    return read_customs(path, concordance, RESOURCES_DIR / "gtap11_regions.csv", *DIMS, list(excluded))
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-8", "utf-8-sig"])
+def test_platform_export_reads_back_exactly(tmp_path, encoding):
+    path = tmp_path / "export.csv"
+    export = platform_export(RECORDS)
+    assert list(export["贸易伙伴编码"]) == ["502", "116", "304", "701"]
+    assert list(export["注册地编码"].str[:2]) == ["13", "32", "32", "51"]
+    path.write_bytes(export.to_csv(index=False).encode(encoding))
+    flows = read_flows(path, tmp_path, ["processing trade with imported materials"])
+    exports, imports = expected_flows(["processing trade with imported materials"])
+    np.testing.assert_array_equal(flows.exports, exports)
+    np.testing.assert_array_equal(flows.imports, imports)
+    assert flows.excluded_share["export"] == pytest.approx(3.0 / 4.25)
+
+
+def test_english_layout_and_partner_by_name_or_iso3(tmp_path):
+    path = tmp_path / "customs.csv"
+    RECORDS.replace({"ATA": "xtw-unknown"}).assign(partner_iso3=["USA", "JPN", "DEU", "701"]).to_csv(
+        path, index=False)
+    flows = read_flows(path, tmp_path)
+    np.testing.assert_array_equal(flows.exports, expected_flows()[0])
+    # partner names only (Chinese), province names with suffixes, values in 10^3 US$
+    export = platform_export(RECORDS).drop(columns=["贸易伙伴编码", "注册地编码"])
+    export["注册地名称"] = ["河北省", "江苏省", "江苏省", "四川省"]
+    export["千美元"] = (RECORDS["value_usd"] / 1e3).map(lambda v: f"{v:g}")
+    export = export.drop(columns=["美元"])
+    path.write_bytes(export.to_csv(index=False).encode("gb18030"))
+    flows = read_flows(path, tmp_path)
+    np.testing.assert_allclose(flows.imports, expected_flows()[1], rtol=1e-15)
+
+
+def test_china_as_partner_is_left_out_and_reported(tmp_path):
+    path = tmp_path / "customs.csv"
+    records = pd.concat([RECORDS, RECORDS.iloc[[0]].assign(partner_iso3="CHN", flow="import")], ignore_index=True)
+    platform_export(records).to_csv(path, index=False)
+    flows = read_flows(path, tmp_path)
+    np.testing.assert_array_equal(flows.imports, expected_flows()[1])
+    assert flows.home_share["import"] == pytest.approx(1.25 / 3.75)
+
+
+def test_identical_concordance_repeats_are_harmless(tmp_path):
+    path = tmp_path / "hs6.csv"
+    path.write_text(CONCORDANCE + "100110,wht\n", encoding="utf-8")
+    assert read_concordance(path)["100110"] == "wht"
+
+
+def test_partner_table_covers_every_gtap_region():
+    partners = resource("customs_partner_codes")
+    coded = set(partners["iso3"])
+    regions = resource("gtap11_regions")
+    uncovered = [c for c, m in zip(regions["code"], regions["iso3_members"], strict=True)
+                 if not set(m.split(";")) & coded]
+    assert uncovered == ["xtw"] and partners.set_index("customs_code").at["701", "gtap_region"] == "xtw"
+    assert partners["customs_code"].is_unique and partners["iso3"][partners["iso3"] != ""].is_unique
+
+
+# --------------------------------------------------------------------------------------------------- yearbooks
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_yearbooks_read_back_exactly_in_every_encoding(tmp_path, encoding):
+    agriculture = tmp_path / "agri.csv"
+    agriculture.write_bytes(("# note\n地区,项目,总产值(亿元)\n河北省,total,6100.5\n河北省,grains,1200.25\n13,rice,3.5\n"
+                             "CN-HE,wheat,800\n广西壮族自治区,total,4000\n").encode(encoding))
+    wide = read_agriculture_output(agriculture)
+    assert wide.at["CN-HE", "grains"] == 1200.25 and wide.at["CN-HE", "rice"] == 3.5
+    assert wide.at["CN-GX", "total"] == 4000.0 and wide.at["CN-GX", "grains"] == 0.0
+    cattle = tmp_path / "cattle.csv"
+    cattle.write_bytes("province,beef_production_10k_t,beef_price_cny_per_kg\n内蒙古,60.5,65.25\nCN-SD,70,\n"
+                       .encode(encoding))
+    table = read_cattle(cattle)
+    assert table.at["CN-NM", "price_cny_per_kg"] == 65.25 and np.isnan(table.at["CN-SD", "price_cny_per_kg"])
+    wood = tmp_path / "wood.csv"
+    wood.write_bytes("province,wood_processing_output_100m_cny,furniture_output_100m_cny\n广东,300,100\n"
+                     .encode(encoding))
+    assert read_wood_furniture(wood).to_dict() == {"CN-GD": 0.25}

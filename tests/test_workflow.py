@@ -108,7 +108,7 @@ def test_tiny_world_runs_every_rule(tmp_path):
     assert "Nothing to be done" in again.stdout + again.stderr
     # Partial reruns after a data update (a content change; Snakemake compares checksums of small files).
     customs = workdir / "results/tiny/demo_world/customs/customs_2017.csv"
-    customs.write_text(customs.read_text(encoding="utf-8") + "# revised\n", encoding="utf-8")
+    customs.write_text(customs.read_text(encoding="gb18030") + "# revised\n", encoding="gb18030")
     planned = planned_rules(workdir)
     assert {"customs_blocks", "link", "ras", "inventory_hybrid", "export_emissions", "exposure"} <= planned
     assert not planned & {"gtap_parse", "provincial_expand", "demo_customs"}

@@ -6,19 +6,29 @@ downloads, hand edits, another export layout or unit) and calls the reader exact
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from harpy import HarFileObj, HeaderArrayObj
 
 from corruption.harness import Case
+from exportpm.demo.spec import world_spec
 from exportpm.io.customs import read_customs
 from exportpm.io.gtap import HEADER_SETS, read_gtap_basedata, read_gtap_sets
-from exportpm.resources import RESOURCES_DIR, resource
+from exportpm.io.tabular import detect_encoding
+from exportpm.io.yearbook import read_agriculture_output, read_cattle, read_wood_furniture
+from exportpm.resources import RESOURCES_DIR
 
 CUSTOMS = "customs/customs_2017.csv"
 HS6 = "customs/hs6_gtap_concordance.csv"
+AGRICULTURE = "yearbook/agriculture_output_2017.csv"
+CATTLE = "yearbook/cattle_2017.csv"
+WOOD = "yearbook/wood_furniture_2017.csv"
+EXCLUDED = ["processing trade with imported materials", "equipment imported for processing trade",
+            "bonded-zone warehousing and re-exported goods"]  # the config's default excluded_trade_modes
 BASEDATA = "gtap/basedata.har"
 SETS = "gtap/sets.har"
 IDENTITY_RTOL = 1e-4  # config/config.yaml mrio.gtap_identity_rtol
@@ -33,11 +43,9 @@ def read_tiny_gtap(world: Path) -> object:
 
 def read_tiny_customs(world: Path) -> object:
     """The customs reader as the customs_blocks rule calls it, on the tiny world's dimensions."""
-    provinces = tuple(resource("provinces31")["iso3166_2"])
-    sectors = tuple(resource("gtap11_sectors")["code"])
-    regions = tuple(resource("gtap11_regions")["code"])
-    return read_customs(world / CUSTOMS, world / HS6, RESOURCES_DIR / "gtap11_regions.csv", provinces, sectors,
-                        regions, excluded_modes=[])
+    spec = world_spec("tiny")
+    return read_customs(world / CUSTOMS, world / HS6, RESOURCES_DIR / "gtap11_regions.csv",
+                        tuple(spec.provinces["iso3166_2"]), spec.sectors, spec.foreign_regions, EXCLUDED)
 
 
 # --------------------------------------------------------------------------------------------------- damage
@@ -83,6 +91,74 @@ def drop_column(relative: str, column: str):
         rows = [",".join(cell for i, cell in enumerate(line.split(",")) if i != index) for line in body]
         path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return corrupt
+
+
+def _decode(path: Path) -> tuple[str, str]:
+    raw = path.read_bytes()
+    encoding = detect_encoding(raw, path)
+    return raw.decode(encoding), encoding
+
+
+def edit_table(relative: str, mutate: Callable[[pd.DataFrame], pd.DataFrame | None],
+               encoding: str | None = None) -> Callable[[Path], None]:
+    """Rewrite a CSV (its ``#`` note lines kept) after ``mutate(frame)`` on its text cells."""
+    def corrupt(world: Path) -> None:
+        path = world / relative
+        text, found = _decode(path)
+        notes = "".join(line + "\n" for line in text.splitlines() if line.startswith("#"))
+        frame = pd.read_csv(io.StringIO(text), comment="#", dtype=str, keep_default_na=False)
+        result = mutate(frame)
+        frame = frame if result is None else result
+        path.write_bytes((notes + frame.to_csv(index=False, lineterminator="\n")).encode(encoding or found))
+    return corrupt
+
+
+def edit_text(relative: str, mutate: Callable[[str], str], encoding: str | None = None) -> Callable[[Path], None]:
+    def corrupt(world: Path) -> None:
+        path = world / relative
+        text, found = _decode(path)
+        path.write_bytes(mutate(text).encode(encoding or found))
+    return corrupt
+
+
+def cell(column: str, value: str, row: int = 0):
+    def mutate(frame):
+        frame.loc[row, column] = value
+    return mutate
+
+
+def rename(old: str, new: str):
+    return lambda frame: frame.rename(columns={old: new})
+
+
+def drop(*columns: str):
+    return lambda frame: frame.drop(columns=list(columns))
+
+
+def duplicate_row(row: int = 0, **changes: str):
+    def mutate(frame):
+        extra = frame.iloc[[row]].copy()
+        for column, value in changes.items():
+            extra[column] = value
+        return pd.concat([frame, extra], ignore_index=True)
+    return mutate
+
+
+def scale(column: str, factor: float, decimals: int = 4):
+    def mutate(frame):
+        values = pd.to_numeric(frame[column].replace("", np.nan)) * factor
+        frame[column] = values.map(lambda v: "" if np.isnan(v) else f"{v:.{decimals}f}")
+    return mutate
+
+
+def header_only(text: str) -> str:
+    lines = text.splitlines()
+    first = next(i for i, line in enumerate(lines) if not line.startswith("#"))
+    return "\n".join(lines[: first + 1]) + "\n"
+
+
+def cut(fraction: float):
+    return lambda text: text[: int(len(text) * fraction)]
 
 
 # --------------------------------------------------------------------------------------------------- GTAP
@@ -241,8 +317,165 @@ def _gtap_cases() -> list[Case]:
     return cases
 
 
-CASES = [
-    *_gtap_cases(),
-    Case("econ/customs/value_column_missing", CUSTOMS, drop_column(CUSTOMS, "value_usd"), read_tiny_customs,
-         "value_usd"),
-]
+# --------------------------------------------------------------------------------------------------- customs
+
+def _customs_cases() -> list[Case]:
+    def case(name, corrupt, field, target=CUSTOMS):
+        return Case(f"econ/customs/{name}", target, corrupt, read_tiny_customs, field)
+
+    def table(mutate, encoding=None):
+        return edit_table(CUSTOMS, mutate, encoding)
+
+    def to_english(frame):  # the project's own CSV layout, written from the platform export
+        return pd.DataFrame({"province": frame["注册地名称"], "hs_code": frame["商品编码"],
+                             "partner_iso3": frame["贸易伙伴编码"].map({"502": "USA", "304": "DEU", "116": "JPN",
+                                                                       "701": "ATA"}),
+                             "trade_mode": frame["贸易方式名称"], "flow": frame["进出口"].map(
+                                 {"出口": "export", "进口": "import"}), "value_usd": frame["美元"]})
+
+    def english(mutate):
+        def both(frame):
+            frame = to_english(frame)
+            return mutate(frame) if mutate(frame.copy()) is not None else (mutate(frame) or frame)
+        return edit_table(CUSTOMS, both, "utf-8")
+
+    def english_cell(column, value):
+        def mutate(frame):
+            frame.loc[0, column] = value
+            return frame
+        return english(mutate)
+
+    return [
+        case("value_column_missing", table(drop("美元")), "美元"),
+        case("values_in_cny_only", table(rename("美元", "人民币")), "美元"),
+        case("two_value_columns", table(lambda f: f.assign(千美元=f["美元"])), "美元"),
+        case("value_blank", table(cell("美元", "")), "美元"),
+        case("value_inf", table(cell("美元", "inf", 3)), "美元"),
+        case("value_minus_inf", table(cell("美元", "-inf", 5)), "美元"),
+        case("value_nan_text", table(cell("美元", "NaN", 7)), "美元"),
+        case("value_negative", table(cell("美元", "-125000", 2)), "美元"),
+        case("value_text", table(cell("美元", "n/a", 1)), "美元"),
+        case("value_thousands_separator", table(cell("美元", "1,234,567", 4)), "美元"),
+        case("record_duplicated", table(duplicate_row(3)), "period, flow, province, hs_code, partner, trade_mode"),
+        case("partner_code_unknown", table(cell("贸易伙伴编码", "999")), "partner_code"),
+        case("partner_code_and_name_disagree", table(lambda f: f.assign(贸易伙伴名称=f["贸易伙伴名称"].where(
+            f.index != f.index[f["贸易伙伴编码"] != "502"][0], "美国"))), "partner_name"),
+        case("partner_name_unknown", table(lambda f: f.drop(columns=["贸易伙伴编码"]).assign(
+            贸易伙伴名称=lambda g: g["贸易伙伴名称"].where(g.index != 0, "亚特兰蒂斯"))), "partner_name"),
+        case("partner_outside_database", table(lambda f: f.assign(
+            贸易伙伴编码=f["贸易伙伴编码"].where(f.index != 0, "410"),
+            贸易伙伴名称=f["贸易伙伴名称"].where(f.index != 0, "巴西"))), "partner"),
+        case("partner_columns_missing", table(drop("贸易伙伴编码", "贸易伙伴名称")), "partner_code"),
+        case("region_code_unknown", table(cell("注册地编码", "99019")), "region_code"),
+        case("region_code_not_numeric", table(cell("注册地编码", "GD019")), "region_code"),
+        case("province_outside_mrio", table(cell("注册地编码", "44019")), "province"),
+        case("region_columns_missing", table(drop("注册地编码", "注册地名称")), "region_code"),
+        case("region_name_unknown_without_code", table(lambda f: f.drop(columns=["注册地编码"]).assign(
+            注册地名称=lambda g: g["注册地名称"].where(g.index != 2, "东海"))), "region_name"),
+        case("trade_mode_unknown", table(cell("贸易方式名称", "走私贸易")), "trade_mode"),
+        case("trade_mode_blank", table(cell("贸易方式名称", "", 6)), "trade_mode"),
+        case("trade_mode_columns_missing", table(drop("贸易方式编码", "贸易方式名称")), "trade_mode"),
+        case("trade_mode_code_unknown_without_name", table(lambda f: f.drop(columns=["贸易方式名称"]).assign(
+            贸易方式编码=lambda g: g["贸易方式编码"].where(g.index != 0, "98"))), "trade_mode_code"),
+        case("flow_unknown", table(cell("进出口", "转口")), "flow"),
+        case("flow_column_missing", table(drop("进出口")), "flow"),
+        case("hs_code_column_missing", table(drop("商品编码")), "hs_code"),
+        case("hs_code_leading_zero_lost", table(lambda f: f.assign(商品编码=f["商品编码"].str.lstrip("0"))),
+             "hs_code"),
+        case("hs_code_not_in_concordance", table(cell("商品编码", "99999999")), "hs_code"),
+        case("hs_code_with_letters", table(cell("商品编码", "8471A000")), "hs_code"),
+        case("hs_code_outside_database_sectors", edit_table(HS6, lambda f: f.assign(
+            gtap_code=f["gtap_code"].where(f.index != 0, "oil"))), "hs_code"),
+        case("empty_file", replace_bytes(CUSTOMS, b""), "<file>"),
+        case("header_only", edit_text(CUSTOMS, header_only), "<rows>"),
+        case("truncated_mid_line", edit_text(CUSTOMS, cut(0.6)), "<last line>"),
+        case("truncated_mid_number", edit_text(CUSTOMS, lambda t: t.rstrip("\n")[:-3]), "<last line>"),
+        case("utf16_encoded", edit_text(CUSTOMS, lambda t: t, "utf-16"), "<encoding>"),
+        case("mojibake_headers", edit_text(CUSTOMS, lambda t: t.encode("gb18030").decode("latin-1"), "utf-8"),
+             "region_code"),
+        case("semicolon_delimited", edit_text(CUSTOMS, lambda t: t.replace(",", ";")), "region_code"),
+        case("columns_shifted", table(lambda f: f.set_axis([*f.columns[1:], f.columns[0]], axis=1)), "美元"),
+        case("english_value_inf", english_cell("value_usd", "inf"), "value_usd"),
+        case("english_value_blank", english_cell("value_usd", ""), "value_usd"),
+        case("english_partner_unknown_iso3", english_cell("partner_iso3", "XXX"), "partner_iso3"),
+        case("english_province_unknown", english_cell("province", "Atlantis"), "province"),
+        case("english_flow_unknown", english_cell("flow", "transit"), "flow"),
+        case("english_duplicated_record", english(duplicate_row(0)),
+             "period, flow, province, hs_code, partner, trade_mode"),
+        case("concordance_conflicting_duplicate", edit_table(HS6, lambda f: duplicate_row(0, gtap_code="wht")(f)),
+             "hs6", HS6),
+        case("concordance_unknown_gtap_code", edit_table(HS6, cell("gtap_code", "xyz")), "gtap_code", HS6),
+        case("concordance_hs6_five_digits", edit_table(HS6, cell("hs6", "10061")), "hs6", HS6),
+        case("concordance_gtap_code_blank", edit_table(HS6, cell("gtap_code", "", 2)), "gtap_code", HS6),
+        case("concordance_column_missing", edit_table(HS6, drop("gtap_code")), "gtap_code", HS6),
+        case("concordance_empty", replace_bytes(HS6, b""), "<file>", HS6),
+        case("concordance_header_only", edit_text(HS6, header_only), "<rows>", HS6),
+    ]
+
+
+# --------------------------------------------------------------------------------------------------- yearbooks
+
+def _yearbook_cases() -> list[Case]:
+    def case(name, target, corrupt, read, field):
+        return Case(f"econ/yearbook/{name}", target, corrupt, lambda world: read(world / target), field)
+
+    def agri(name, corrupt, field):
+        return case(f"agriculture_{name}", AGRICULTURE, corrupt, read_agriculture_output, field)
+
+    def cattle(name, corrupt, field):
+        return case(f"cattle_{name}", CATTLE, corrupt, read_cattle, field)
+
+    def wood(name, corrupt, field):
+        return case(f"wood_{name}", WOOD, corrupt, read_wood_furniture, field)
+
+    value, beef, price = "output_value_100m_cny", "beef_production_10k_t", "beef_price_cny_per_kg"
+    furniture, wood_value = "furniture_output_100m_cny", "wood_processing_output_100m_cny"
+    unique_pi, unique_p = "province, item", "province"
+    cases = [
+        agri("row_duplicated", edit_table(AGRICULTURE, duplicate_row(2)), unique_pi),
+        agri("row_duplicated_other_value", edit_table(AGRICULTURE, duplicate_row(2, output_value_100m_cny="1.0")),
+             unique_pi),
+        agri("province_by_chinese_name_duplicated", edit_table(AGRICULTURE, duplicate_row(0, province="河北省")),
+             unique_pi),
+        agri("value_negative", edit_table(AGRICULTURE, cell(value, "-3.5", 4)), value),
+        agri("value_inf", edit_table(AGRICULTURE, cell(value, "inf", 1)), value),
+        agri("value_blank", edit_table(AGRICULTURE, cell(value, "", 3)), value),
+        agri("value_text", edit_table(AGRICULTURE, cell(value, "—", 3)), value),
+        agri("values_in_10k_cny", edit_table(AGRICULTURE, scale(value, 1e4)), value),
+        agri("item_unknown", edit_table(AGRICULTURE, cell("item", "unicorns")), "item"),
+        agri("province_unknown", edit_table(AGRICULTURE, cell("province", "Atlantis")), "province"),
+        agri("grains_below_rice_and_wheat", edit_table(AGRICULTURE, cell(value, "0.5", 1)), "grains"),
+        agri("items_above_total", edit_table(AGRICULTURE, cell(value, "1.0", 0)), "total"),
+        agri("value_column_missing", edit_table(AGRICULTURE, drop(value)), value),
+        agri("value_column_in_other_unit", edit_table(AGRICULTURE, rename(value, "output_value_10k_cny")), value),
+        agri("empty_file", replace_bytes(AGRICULTURE, b""), "<file>"),
+        agri("header_only", edit_text(AGRICULTURE, header_only), "<rows>"),
+        agri("truncated", edit_text(AGRICULTURE, cut(0.7)), "<last line>"),
+        agri("utf16_encoded", edit_text(AGRICULTURE, lambda t: t, "utf-16"), "<encoding>"),
+        cattle("province_duplicated", edit_table(CATTLE, duplicate_row(1)), unique_p),
+        cattle("province_duplicated_by_nbs_code", edit_table(CATTLE, duplicate_row(1, province="32")), unique_p),
+        cattle("production_negative", edit_table(CATTLE, cell(beef, "-1")), beef),
+        cattle("production_blank", edit_table(CATTLE, cell(beef, "", 1)), beef),
+        cattle("production_nan", edit_table(CATTLE, cell(beef, "nan", 2)), beef),
+        cattle("production_in_tonnes", edit_table(CATTLE, scale(beef, 1e4)), beef),
+        cattle("price_per_tonne", edit_table(CATTLE, scale(price, 1e3, 2)), price),
+        cattle("price_negative", edit_table(CATTLE, cell(price, "-62.0")), price),
+        cattle("price_inf", edit_table(CATTLE, cell(price, "inf")), price),
+        cattle("price_column_missing", edit_table(CATTLE, drop(price)), price),
+        cattle("empty_file", replace_bytes(CATTLE, b""), "<file>"),
+        cattle("header_only", edit_text(CATTLE, header_only), "<rows>"),
+        cattle("province_unknown", edit_table(CATTLE, cell("province", "Formosa")), "province"),
+        wood("province_duplicated", edit_table(WOOD, duplicate_row(0)), unique_p),
+        wood("furniture_negative", edit_table(WOOD, cell(furniture, "-2")), furniture),
+        wood("furniture_inf", edit_table(WOOD, cell(furniture, "inf", 1)), furniture),
+        wood("wood_blank", edit_table(WOOD, cell(wood_value, "", 2)), wood_value),
+        wood("values_in_10k_cny", edit_table(WOOD, scale(wood_value, 1e4)), wood_value),
+        wood("column_missing", edit_table(WOOD, drop(furniture)), furniture),
+        wood("empty_file", replace_bytes(WOOD, b""), "<file>"),
+        wood("header_only", edit_text(WOOD, header_only), "<rows>"),
+        wood("truncated", edit_text(WOOD, cut(0.8)), "<last line>"),
+    ]
+    return cases
+
+
+CASES = [*_gtap_cases(), *_customs_cases(), *_yearbook_cases()]

@@ -33,6 +33,7 @@ from exportpm.demo.trade import customs_records, hs_concordance
 from exportpm.grid import area_fractions
 from exportpm.io.atomic import atomic_output, write_csv_atomic
 from exportpm.io.ceads import write_ceads_mrio
+from exportpm.io.customs import platform_export, write_platform_export
 from exportpm.io.gtap import gtap_identity_residuals, write_gtap_release
 from exportpm.io.meic import meic_filename, write_meic_grid
 from exportpm.logs import timed
@@ -171,10 +172,10 @@ def write_customs(spec: WorldSpec, world: GlobalEconomy, economy: ProvincialEcon
         records = customs_records(spec, world, economy, concordance, MAX_CUSTOMS_ROWS[spec.size])
     log.info("customs: %d records (%d export, %d import)", len(records), (records["flow"] == "export").sum(),
              (records["flow"] == "import").sum())
-    write_csv_atomic(records, outdir / "customs/customs_2017.csv",
-                     [SYNTHETIC_NOTE, "China customs 2017 by province of the trading enterprise, 8-digit "
-                      "commodity code (HS6 + 2 national digits), partner country (ISO 3166-1 alpha-3), "
-                      "trade mode, flow; value in US$."], float_format="%.0f")
+    write_platform_export(outdir / "customs/customs_2017.csv", platform_export(records),
+                          [SYNTHETIC_NOTE, "China customs 2017 in the customs statistics platform's export layout "
+                           "(GB18030): flow, 8-digit commodity code, partner (customs code and name), trade mode, "
+                           "registered region (GB/T 2260), value in US$."])
     write_csv_atomic(concordance, outdir / "customs/hs6_gtap_concordance.csv",
                      [SYNTHETIC_NOTE, "HS 2017 six-digit codes to GTAP 11 sectors (stand-in for GTAP's own "
                       "HS6 concordance)."])

@@ -56,6 +56,15 @@ def summarise_csv(key: str, path: str, value_column: str, unit: str) -> dict:
     return _row(key, path, len(frame), total, unit, note)
 
 
+def summarise_customs(path: str) -> dict:
+    from exportpm.io.customs import read_customs_records
+
+    records = read_customs_records(path)
+    exports = int((records["flow"] == "export").sum())
+    return _row("customs", path, len(records), float(records["value_usd"].sum()), "US$",
+                f"{exports} export and {len(records) - exports} import records")
+
+
 def summarise_meic(paths: list[str]) -> dict:
     total = 0.0
     for path in paths:
@@ -103,7 +112,7 @@ def summarise_inputs(paths: dict[str, str | list[str]], study_year: int) -> pd.D
         summarise_csv("yearbook_cattle", paths["yearbook_cattle"], "beef_production_10k_t", "10^4 t"),
         summarise_csv("yearbook_wood_furniture", paths["yearbook_wood_furniture"], "furniture_output_100m_cny",
                       "100m CNY"),
-        summarise_csv("customs", paths["customs"], "value_usd", "US$"),
+        summarise_customs(paths["customs"]),
         summarise_csv("hs6_concordance", paths["hs6_concordance"], "hs6", "codes"),
         summarise_csv("agri_nh3", paths["agri_nh3"], "nh3_t", "t NH3"),
         summarise_meic(list(paths["meic"])),

@@ -55,7 +55,7 @@ def read_text(path: str | Path) -> str:
 
 def read_table(path: str | Path, required: Sequence[str] = (), *, aliases: Mapping[str, Sequence[str]] | None = None,
                sep: str | None = ",", comment: str | None = "#", min_rows: int = 1,
-               skiprows: int | Sequence[int] | None = None) -> pd.DataFrame:
+               skiprows: int | Sequence[int] | None = None, require_final_newline: bool = False) -> pd.DataFrame:
     """Read a delimited text table as string cells (no NaN conversion), with its columns checked.
 
     Parameters
@@ -65,12 +65,18 @@ def read_table(path: str | Path, required: Sequence[str] = (), *, aliases: Mappi
     aliases : canonical name -> accepted alternative headers (compared after stripping spaces, case-insensitive).
     min_rows : fewest data rows accepted (a header-only file is rejected by default).
     skiprows : passed to pandas (e.g. the six preamble lines of a GAINS export).
+    require_final_newline : reject a file whose last line does not end with a line break, the mark of a
+        download or copy cut short (a cut inside the last number would otherwise go unnoticed).
 
     Returns
     -------
     pandas.DataFrame of ``str`` cells, header names stripped, aliases renamed to canonical names.
     """
     text = read_text(path)
+    if require_final_newline and not text.endswith(("\n", "\r")):
+        last = text.splitlines()[-1] if text.splitlines() else ""
+        raise InputError(path, "<last line>", "a file that ends with a line break (complete, not truncated)",
+                         f"{last[-60:]!r}")
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, comment=comment, dtype=str, keep_default_na=False,
                             skiprows=skiprows, engine="python" if sep is None else "c", skipinitialspace=True)
@@ -141,6 +147,14 @@ def validate_frame(frame: pd.DataFrame, schema: pa.DataFrameSchema, path: str | 
     except SchemaErrors as errors:
         cases = errors.failure_cases
         fields, expected, found = [], [], []
+        duplicated = cases["check"].astype(str).eq("multiple_fields_uniqueness")
+        if duplicated.any():  # one entry for the uniqueness key, naming the duplicated rows
+            key = ", ".join(schema.unique)
+            rows = sorted({int(i) + 1 for i in cases.loc[duplicated, "index"].dropna()})[:5]
+            fields.append(key)
+            expected.append(f"one row per ({key})")
+            found.append(f"duplicated data rows {rows}")
+            cases = cases[~duplicated]
         for (column, check), group in cases.groupby(["column", "check"], sort=False, dropna=False):
             name = str(column) if column is not None and column == column else str(schema.unique or "<table>")
             if name not in fields:
