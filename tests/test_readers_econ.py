@@ -10,6 +10,7 @@ from harpy import HarFileObj, HeaderArrayObj
 from test_gtap_mrio import SETS, hand_made_headers
 
 from exportpm.errors import InputError
+from exportpm.io.ceads import read_ceads_mrio, write_ceads_mrio
 from exportpm.io.customs import platform_export, read_concordance, read_customs
 from exportpm.io.gtap import (
     HEADER_SETS,
@@ -300,3 +301,76 @@ def test_yearbooks_read_back_exactly_in_every_encoding(tmp_path, encoding):
     wood.write_bytes("province,wood_processing_output_100m_cny,furniture_output_100m_cny\n广东,300,100\n"
                      .encode(encoding))
     assert read_wood_furniture(wood).to_dict() == {"CN-GD": 0.25}
+
+
+# --------------------------------------------------------------------------------------------------- CEADs
+
+def ceads_arrays(P=2, K=3, seed=1):
+    """A balanced provincial table from known arrays (10^4 CNY): other closes the rows, VA the columns."""
+    rng = np.random.default_rng(seed)
+    n = P * K
+    Z = rng.integers(1, 50, (n, n)).astype(float)
+    FD = rng.integers(0, 40, (n, 5 * P)).astype(float)
+    exports, imports = rng.integers(0, 30, n).astype(float), rng.integers(0, 20, n).astype(float)
+    output = Z.sum(1) + FD.sum(1) + exports - imports + rng.integers(0, 5, n)
+    other = output - (Z.sum(1) + FD.sum(1) + exports - imports)
+    va_total = output - Z.sum(0)
+    value_added = np.vstack([va_total * 0.5, va_total * 0.25, va_total * 0.125, va_total * 0.125])  # exact in binary
+    return Z, FD, exports, imports, other, value_added, output
+
+
+def test_ceads_layout_written_by_the_demo_writer_reads_back_exactly(tmp_path):
+    arrays = ceads_arrays()
+    path = tmp_path / "ceads.xlsx"
+    write_ceads_mrio(path, ["河北", "江苏"], ["01", "02", "06"], ["农业", "煤炭", "食品"], *arrays,
+                     title="2017年 区域间投入产出表 单位：万元")
+    table = read_ceads_mrio(path)
+    for name, array in zip(("Z", "FD", "exports", "imports", "other", "value_added", "output"), arrays, strict=True):
+        np.testing.assert_array_equal(getattr(table, name), array, err_msg=name)
+    assert table.provinces == ["河北", "江苏"] and table.sectors == ["01", "02", "06"]
+    assert table.units.startswith("万元") and max(table.residuals.values()) < 1e-15
+
+
+def test_ceads_other_layout_found_by_labels_and_unit_converted(tmp_path):
+    """English labels, two label columns, province names with suffixes, a differently named single sheet, 亿元."""
+    from openpyxl import Workbook
+
+    Z, FD, exports, imports, other, value_added, output = ceads_arrays(P=2, K=2, seed=3)
+    provinces, codes = ["Hebei Province", "江苏省"], ["1", "6"]
+    fd_names = ["Rural household consumption", "Urban household consumption", "Government consumption",
+                "Gross fixed capital formation", "Changes in inventories"]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "IRIO 2017"
+    ws.append(["China MRIO 2017, 单位：亿元"])
+    ws.append(["", ""])
+    ws.append(["region", None, *[p if k == 0 else None for p in provinces for k in range(2)],
+               *[p if k == 0 else None for p in provinces for k in range(5)]])
+    ws.append(["", "code", *codes * 2, *fd_names * 2, "Export", "Import", "Other", "Total output"])
+    for r in range(4):
+        p, k = divmod(r, 2)
+        ws.append([provinces[p] if k == 0 else None, codes[k], *Z[r], *FD[r], exports[r], imports[r], other[r],
+                   output[r]])
+    for label, values in zip(["Compensation of employees", "Net taxes on production", "Depreciation",
+                              "Operating surplus", "Total value added", "Total input"],
+                             [*value_added, value_added.sum(0), output], strict=True):
+        ws.append([label, None, *values])
+    path = tmp_path / "other_layout.xlsx"
+    wb.save(path)
+    table = read_ceads_mrio(path)
+    assert table.provinces == ["河北", "江苏"] and table.sectors == ["01", "06"] and table.units.startswith("亿元")
+    np.testing.assert_array_equal(table.Z, Z * 1e4)
+    np.testing.assert_array_equal(table.FD, FD * 1e4)
+    np.testing.assert_array_equal(table.output, output * 1e4)
+    np.testing.assert_array_equal(table.value_added, value_added * 1e4)
+
+
+def test_ceads_balance_residuals_are_reported(tmp_path):
+    Z, FD, exports, imports, other, value_added, output = ceads_arrays()
+    path = tmp_path / "ceads.xlsx"
+    write_ceads_mrio(path, ["河北", "江苏"], ["01", "02", "06"], ["农业", "煤炭", "食品"], Z, FD, exports, imports,
+                     other + np.r_[0.01, np.zeros(5)], value_added, output, title="单位：万元")
+    table = read_ceads_mrio(path)
+    assert table.residuals["row_balance"] == pytest.approx(0.01 / output.max())
+    with pytest.raises(InputError, match=r"ceads\.xlsx: field 'row balance'"):
+        read_ceads_mrio(path, balance_rtol=1e-6)

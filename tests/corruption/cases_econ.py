@@ -16,6 +16,7 @@ from harpy import HarFileObj, HeaderArrayObj
 
 from corruption.harness import Case
 from exportpm.demo.spec import world_spec
+from exportpm.io.ceads import read_ceads_mrio
 from exportpm.io.customs import read_customs
 from exportpm.io.gtap import HEADER_SETS, read_gtap_basedata, read_gtap_sets
 from exportpm.io.tabular import detect_encoding
@@ -27,6 +28,7 @@ HS6 = "customs/hs6_gtap_concordance.csv"
 AGRICULTURE = "yearbook/agriculture_output_2017.csv"
 CATTLE = "yearbook/cattle_2017.csv"
 WOOD = "yearbook/wood_furniture_2017.csv"
+CEADS = "ceads/china_provincial_mrio_2017.xlsx"
 EXCLUDED = ["processing trade with imported materials", "equipment imported for processing trade",
             "bonded-zone warehousing and re-exported goods"]  # the config's default excluded_trade_modes
 BASEDATA = "gtap/basedata.har"
@@ -478,4 +480,96 @@ def _yearbook_cases() -> list[Case]:
     return cases
 
 
-CASES = [*_gtap_cases(), *_customs_cases(), *_yearbook_cases()]
+# --------------------------------------------------------------------------------------------------- CEADs
+
+def edit_xlsx(mutate: Callable) -> Callable[[Path], None]:
+    """Edit the CEADs workbook with openpyxl: ``mutate(workbook, sheet)``."""
+    def corrupt(world: Path) -> None:
+        from openpyxl import load_workbook
+
+        path = world / CEADS
+        workbook = load_workbook(path)
+        mutate(workbook, workbook["Table_2017"])
+        workbook.save(path)
+    return corrupt
+
+
+def _row_of(sheet, label: str) -> int:
+    return next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == label)
+
+
+def _set_cell(row: int, column: int, value):
+    def mutate(workbook, sheet):
+        sheet.cell(row, column).value = value
+    return mutate
+
+
+def _clear_row(row: int, from_column: int = 1):
+    def mutate(workbook, sheet):
+        for c in range(from_column, sheet.max_column + 1):
+            sheet.cell(row, c).value = None
+    return mutate
+
+
+def _swap_rows(a: int, b: int):
+    def mutate(workbook, sheet):
+        for c in range(1, sheet.max_column + 1):
+            sheet.cell(a, c).value, sheet.cell(b, c).value = sheet.cell(b, c).value, sheet.cell(a, c).value
+    return mutate
+
+
+def _shift_row(row: int):
+    def mutate(workbook, sheet):
+        for c in range(sheet.max_column - 1, 3, -1):
+            sheet.cell(row, c + 1).value = sheet.cell(row, c).value
+        sheet.cell(row, 4).value = 0.0
+    return mutate
+
+
+def _ceads_cases() -> list[Case]:
+    def case(name, corrupt, field):
+        return Case(f"econ/ceads/{name}", CEADS, corrupt, lambda world: read_ceads_mrio(world / CEADS), field)
+
+    def delete_va(label):
+        return edit_xlsx(lambda wb, ws: ws.delete_rows(_row_of(ws, label)))
+
+    return [
+        case("value_added_row_missing", delete_va("营业盈余"), "value-added rows"),
+        case("labour_row_missing", delete_va("劳动者报酬"), "value-added rows"),
+        case("total_input_row_missing", delete_va("总投入"), "value-added rows"),
+        case("value_added_row_duplicated", edit_xlsx(lambda wb, ws: ws.append(
+            [c.value for c in ws[_row_of(ws, "生产税净额")]])), "row"),
+        case("blank_intermediate_cell", edit_xlsx(_set_cell(6, 6, None)), "cell F6"),
+        case("text_final_demand_cell", edit_xlsx(_set_cell(7, 40, "n.a.")), "cell AN7"),
+        case("inf_export_cell", edit_xlsx(lambda wb, ws: _set_cell(5, ws.max_column - 3, "inf")(wb, ws)), "cell"),
+        case("blank_value_added_cell", edit_xlsx(lambda wb, ws: _set_cell(_row_of(ws, "固定资产折旧"), 8, None)(
+            wb, ws)), "cell H"),
+        case("negative_total_output", edit_xlsx(lambda wb, ws: _set_cell(5, ws.max_column, -1.0)(wb, ws)),
+             "total output"),
+        case("total_output_tenfold", edit_xlsx(lambda wb, ws: _set_cell(
+            9, ws.max_column, ws.cell(9, ws.max_column).value * 10)(wb, ws)), "row balance"),
+        case("row_values_shifted_one_column", edit_xlsx(_shift_row(8)), "total output"),
+        case("province_sector_rows_swapped", edit_xlsx(_swap_rows(6, 7)), "row 6"),
+        case("province_sector_row_duplicated", edit_xlsx(lambda wb, ws: ws.insert_rows(8)
+                                                         or [ws.cell(8, c).__setattr__("value", ws.cell(9, c).value)
+                                                             for c in range(1, ws.max_column + 1)]), "row"),
+        case("stray_total_row", edit_xlsx(lambda wb, ws: ws.insert_rows(_row_of(ws, "劳动者报酬"))
+                                          or _set_cell(_row_of(ws, "劳动者报酬") - 1, 2, "合计")(wb, ws)), "row"),
+        case("province_header_row_cleared", edit_xlsx(_clear_row(2)), "province row"),
+        case("sector_code_row_cleared", edit_xlsx(_clear_row(4)), "header rows"),
+        case("sector_code_changed_in_one_block", edit_xlsx(_set_cell(4, 3 + 11 + 2, "99")), "column block"),
+        case("final_demand_header_unknown", edit_xlsx(lambda wb, ws: [ws.cell(r, 3 + 33 + 3).__setattr__(
+            "value", "净流出") for r in (3, 4)]), "final-demand columns"),
+        case("total_output_header_missing", edit_xlsx(lambda wb, ws: [ws.cell(r, ws.max_column).__setattr__(
+            "value", None) for r in (3, 4)]), "TOTAL"),
+        case("unit_not_stated", edit_xlsx(_set_cell(1, 1, "2017年中国31省区市区域间投入产出表")), "unit"),
+        case("second_sheet_and_renamed", edit_xlsx(lambda wb, ws: (setattr(ws, "title", "Sheet1"),
+                                                                   wb.create_sheet("notes"))), "sheet"),
+        case("header_rows_only", edit_xlsx(lambda wb, ws: ws.delete_rows(5, ws.max_row)), "rows"),
+        case("truncated_download", truncate(CEADS, 0.5), "<file>"),
+        case("empty_file", replace_bytes(CEADS, b""), "<file>"),
+        case("csv_saved_as_xlsx", replace_bytes(CEADS, "地区,部门,代码\n河北,农业,01\n".encode("gb18030")), "<file>"),
+    ]
+
+
+CASES = [*_gtap_cases(), *_customs_cases(), *_yearbook_cases(), *_ceads_cases()]

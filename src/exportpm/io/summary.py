@@ -42,7 +42,8 @@ def summarise_ceads(path: str) -> dict:
 
     table = read_ceads_mrio(path)
     return _row("ceads_mrio", path, len(table.rows), table.output.sum(), "10^4 CNY (total output)",
-                f"{len(table.provinces)} provinces x {len(table.sectors)} sectors; {table.title}")
+                f"{len(table.provinces)} provinces x {len(table.sectors)} sectors; unit {table.units}; row balance "
+                f"residual {table.residuals['row_balance']:.1e}; {table.title}")
 
 
 def summarise_csv(key: str, path: str, value_column: str, unit: str) -> dict:

@@ -35,8 +35,9 @@ ITEMS = ("total", "grains", "agricultural_services", *AGRICULTURE_ITEMS)
 MAX_100M_CNY = 2e5
 MAX_BEEF_10K_T = 1e4
 BEEF_PRICE_RANGE = (5.0, 500.0)  # CNY per kg (2017 retail about 60-70)
-# Suffixes of official Chinese province names (广东省, 北京市, 广西壮族自治区, ...), dropped before matching.
-PROVINCE_SUFFIXES = r"(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区)$"
+# Suffixes of official province names (广东省, 北京市, 广西壮族自治区, Hebei Province, ...), dropped before matching.
+PROVINCE_SUFFIXES = (r"(?i)(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区"
+                     r"|\s+province|\s+municipality|\s+autonomous region)$")
 ALIASES = {
     "province": ("地区", "省份", "省(区、市)", "region"),
     "item": ("项目", "指标"),
