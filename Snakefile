@@ -26,6 +26,7 @@ include: "workflow/rules/exposure.smk"
 include: "workflow/rules/spa.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/evaluation.smk"
+include: "workflow/rules/uncertainty.smk"
 include: "workflow/rules/comparison.smk"
 
 

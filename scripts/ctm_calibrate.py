@@ -1,11 +1,17 @@
-"""Fit the surrogate's mixing-height scale so the Base matches a national population-weighted PM2.5 target."""
+"""Fit the surrogate's mixing-height scale to the monitoring stations (no normalised mean bias) or to a fixed
+national population-weighted PM2.5 target (rule ctm_calibrate)."""
 
 import json
 import logging
 
-from exportpm.ctm.met import default_met, read_statemet
-from exportpm.ctm.run import calibrate_mixing_height, surrogate_sources
+import numpy as np
+
+from exportpm.ctm import crop, interior
+from exportpm.ctm.background import read_background
+from exportpm.ctm.met import month_met
+from exportpm.ctm.run import calibrate_mixing_height, calibrate_to_stations, surrogate_sources
 from exportpm.ctm.surrogate import SurrogateParameters
+from exportpm.evaluation import evaluate, read_stations
 from exportpm.exposure import population_on_grid
 from exportpm.grid import LonLatGrid
 from exportpm.io.atomic import atomic_output
@@ -20,16 +26,29 @@ log = logging.getLogger("ctm_calibrate")
 def main(smk) -> None:
     configure_logging(smk.log[0])
     ctm_grid = LonLatGrid(**smk.params.grid)
+    buffer = smk.params.buffer
+    product_grid = interior(ctm_grid, buffer)
+    background = read_background(smk.input.background, product_grid)
     grid, months, emissions = read_scenario_emissions(smk.input.base_emissions)
     sources = {m: surrogate_sources(emissions[i], grid, m, smk.params.year, ctm_grid) for i, m in enumerate(months)}
-    met = {m: read_statemet(smk.params.statemet[m], ctm_grid) if m in smk.params.statemet
-           else default_met(ctm_grid, m) for m in months}
-    provinces, polygons = read_boundaries(smk.input.boundaries)
-    pop_grid, people = read_population(smk.input.population)
-    population = population_on_grid(people, pop_grid, ctm_grid, provinces, polygons)
-    result = calibrate_mixing_height(months, sources, met, SurrogateParameters(), smk.params.background,
-                                     population.national, smk.params.target, ctm_grid)
+    met = {m: month_met(ctm_grid, m, smk.params.statemet) for m in months}
+    params = SurrogateParameters()
+    if smk.params.objective == "stations":
+        stations, everywhere = read_stations(smk.input.stations), np.ones((product_grid.nlat, product_grid.nlon))
+
+        def station_statistics(fields):
+            return evaluate(stations, fields, product_grid, everywhere, 0.0)[0].iloc[0].to_dict()
+
+        result = calibrate_to_stations(months, sources, met, params, background, station_statistics, ctm_grid, buffer)
+    else:
+        provinces, polygons = read_boundaries(smk.input.boundaries)
+        pop_grid, people = read_population(smk.input.population)
+        population = population_on_grid(people, pop_grid, ctm_grid, provinces, polygons)
+        weight = crop(population.national.reshape(ctm_grid.nlat, ctm_grid.nlon), buffer).ravel()
+        result = calibrate_mixing_height(months, sources, met,
+                                         params, background, weight, smk.params.target, ctm_grid, buffer)
     result["met_source"] = sorted({m.source for m in met.values()})
+    log.info("calibration: %s", result)
     with atomic_output(smk.output.calibration) as tmp:
         tmp.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 

@@ -1,7 +1,5 @@
 """Base PM2.5 against monitoring stations (rule evaluate_ctm): n, r, NMB, NME, RMSE and a scatter plot."""
 
-import json
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -9,6 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from exportpm.ctm import COMPONENTS
+from exportpm.ctm.background import read_background
 from exportpm.ctm.product import read_pm25
 from exportpm.evaluation import evaluate, read_stations
 from exportpm.io import write_parquet_atomic
@@ -19,11 +18,12 @@ from exportpm.regrid import regrid_extensive
 
 def main(smk) -> None:
     configure_logging(smk.log[0])
-    background = json.loads(open(smk.input.calibration, encoding="utf-8").read())["background_ugm3"]
     monthly, grid = {}, None
     for path in smk.input.base:
         grid, components, _ = read_pm25(path)
-        monthly[int(path.rsplit("/", 1)[1][:2])] = sum(components[c] for c in COMPONENTS) + background
+        monthly[int(path.rsplit("/", 1)[1][:2])] = sum(components[c] for c in COMPONENTS)
+    background = read_background(smk.input.background, grid)
+    monthly = {month: total + background for month, total in monthly.items()}
     pop_grid, people = read_population(smk.input.population)
     density = regrid_extensive(people, pop_grid, grid) / (grid.cell_area_m2() / 1e6)
     stats, table = evaluate(read_stations(smk.input.stations), monthly, grid, density, smk.params.density_threshold)

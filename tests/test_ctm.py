@@ -8,7 +8,14 @@ import pytest
 from exportpm.ctm import COMPONENTS
 from exportpm.ctm.chemistry import kp_nh4no3, partition, ppb_per_umol_m3
 from exportpm.ctm.met import MonthlyMet, default_met
-from exportpm.ctm.surrogate import SurrogateParameters, budget, run_month, solve_family, transport_operator
+from exportpm.ctm.surrogate import (
+    SurrogateParameters,
+    budget,
+    run_month,
+    run_month_scenarios,
+    solve_family,
+    transport_operator,
+)
 from exportpm.grid import LonLatGrid
 from exportpm.regrid import regrid_extensive
 
@@ -97,3 +104,25 @@ def test_conservative_regrid_keeps_totals():
     values[120:140, 150:200] = np.random.default_rng(1).random((20, 50))  # inside the target domain
     out = regrid_extensive(values, src, dst)
     assert out.sum() == pytest.approx(values.sum(), rel=1e-12)
+
+
+def test_every_scenario_as_a_right_hand_side_equals_one_run_per_scenario():
+    """run_month_scenarios (operators factorised once) gives each scenario what its own run gives."""
+    met = default_met(GRID, 1)
+    params = SurrogateParameters()
+    scenarios = {"a": sources(GRID, SO2=3e5, NOx=4e5, NH3=2e5, BC=1e4, OC=2e4, PM25_other=5e4),
+                 "b": sources(GRID, SO2=1e5, NOx=4e5, NH3=3e5, BC=0.0, OC=2e4, PM25_other=1e4)}
+    together = run_month_scenarios(GRID, met, scenarios, 1, params)
+    for name, emissions in scenarios.items():
+        alone = run_month(GRID, met, emissions, 1, params)
+        for component in COMPONENTS:
+            np.testing.assert_allclose(together[name][component], alone[component], rtol=1e-12, atol=1e-18)
+
+
+def test_primary_sulfate_is_3_1_percent_of_so2_by_mass():
+    """Without SO2 oxidation, sulfate is 3.1 % of the SO2 mass transported as a particle, i.e. equal to the BC
+    field of a BC source of 0.031 x the SO2 emission (same particle operator), not x 96/64."""
+    params = SurrogateParameters(so2_lifetime_hours={m: 1e30 for m in (1, 4, 7, 10)})
+    out = run_month(GRID, default_met(GRID, 4), sources(GRID, SO2=1e6, BC=0.031e6), 4, params)
+    np.testing.assert_allclose(out["SO4"], out["BC"], rtol=1e-9, atol=1e-18)
+    assert out["SO4"].max() > 0

@@ -57,3 +57,31 @@ def test_share_constrained_interpolation_agrees_at_the_gains_years():
     np.testing.assert_allclose(interpolate_years(a, b, 2015, 2020, 2015), a)
     np.testing.assert_allclose(interpolate_years(a, b, 2015, 2020, 2020), b)
     np.testing.assert_allclose(a, [[0.25, 0.75, 1.0]])
+
+
+def test_export_multipliers_in_place_equal_the_textbook_formulas():
+    """export_multipliers (A in Z's memory, Z part from A and a Neumann series, then the LU in place) against
+    mrio_error_sd on Z, the dense inverse and F x, for two provinces of a three-region system."""
+    from exportpm.uncertainty import export_multipliers, neumann_output
+
+    rng = np.random.default_rng(5)
+    N, regions = 2, 3
+    n = N * regions
+    Z = rng.uniform(1.0, 10.0, (n, n))
+    y = rng.uniform(20.0, 60.0, n)
+    x = Z.sum(1) + y + rng.uniform(10.0, 30.0, n)              # domestic final demand besides the exports y
+    F = rng.uniform(0.0, 1.0, (2, n))
+    rows_P = np.arange(N * 2)                                    # provinces: the first two regions
+    L = np.linalg.inv(np.eye(n) - Z / x[None, :])
+    np.testing.assert_allclose(neumann_output(Z / x[None, :], y), L @ y, rtol=1e-13)
+    m = export_multipliers(Z.copy(), x, y, F, rows_P, N, ("a", "b"), ("P1", "P2"), 0.05, 0.02)
+    x_export = L @ y
+    for q in range(2):
+        for r in range(2):
+            block = rows_P[r * N:(r + 1) * N]
+            assert m.export[q, r] == pytest.approx(F[q, block] @ x_export[block], rel=1e-12)
+            assert m.total[q, r] == pytest.approx(F[q, block] @ x[block], rel=1e-12)
+            G = np.zeros(n)
+            G[block] = F[q, block]
+            expected = mrio_error_sd((G @ L)[None], Z, y, x_export, x, 0.05, 0.02)[0]
+            assert m.mrio_sd[q, r] == pytest.approx(expected, rel=1e-10)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -69,7 +70,14 @@ def test_tiny_world_runs_every_rule(tmp_path):
         assert len(list((workdir / f"results/tiny/pm25/{scenario}").glob("*.nc"))) == 4
     table = pd.read_parquet(workdir / "results/tiny/exposure/provincial_pm25.parquet")
     national = table[(table.level == "national") & (table.component == "total")].set_index("scenario")
-    assert national.at["Base", "pw_ugm3"] == pytest.approx(30.0, rel=1e-3)  # calibrated target (config/tiny.yaml)
+    calibration = json.loads((workdir / "results/tiny/ctm/calibration.json").read_text(encoding="utf-8"))
+    assert calibration["objective"] == "stations" and abs(calibration["fit"]["nmb"]) < 1e-5  # no mean bias
+    assert national.at["Base", "pw_ugm3"] > national.at["I_EX", "pw_ugm3"] > 0
+    due = pd.read_parquet(workdir / "results/tiny/exposure/threshold_population.parquet")
+    assert {"due_to_exports", "due_to_east_coast_exports"} <= set(due["case"])
+    shares = pd.read_parquet(workdir / "results/tiny/exposure/region_shares.parquet").set_index(["scenario", "region"])
+    assert shares.loc[("I_EX", "inland"), "share_of_exposure"] + shares.loc[("I_EX", "coastal"),
+                                                                          "share_of_exposure"] == pytest.approx(1.0)
     assert 0 < national.at["I_EX", "share_of_total"] < 1
     assert national.at["I_EXDIR", "pw_ugm3"] <= national.at["I_EX", "pw_ugm3"]
     with xr.open_dataset(workdir / "results/tiny/pm25/Base/01.nc") as ds:

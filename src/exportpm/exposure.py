@@ -64,6 +64,7 @@ def exposure_cdf(concentrations: dict[str, np.ndarray], population: PopulationOn
 
 def people_above(concentrations: dict[str, np.ndarray], population: PopulationOnGrid,
                  thresholds: tuple[float, ...] = (35.0, 5.0)) -> pd.DataFrame:
+    """People (and their share of the national population) living in cells above each threshold, per case."""
     people = population.national
     rows = []
     for name, field in concentrations.items():
@@ -73,14 +74,78 @@ def people_above(concentrations: dict[str, np.ndarray], population: PopulationOn
     return pd.DataFrame(rows, columns=["case", "threshold_ugm3", "people", "population_share"])
 
 
-def provincial_table(annual_base: np.ndarray, differences: dict[str, np.ndarray], background: float,
+# Exposure cases: name -> (scenario whose total PM2.5 the people breathe, label of the difference to Base).
+EXPOSURE_CASES = {"with_exports": ("Base", None), "without_exports": ("I_EX", "due_to_exports"),
+                  "without_east_coast_exports": ("I_EXEAST", "due_to_east_coast_exports")}
+
+
+def exposure_cases(base_total: np.ndarray, differences: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Total PM2.5 fields (ug/m3) of each exposure case: Base, and Base minus the export-related PM2.5
+    (summed components) of I_EX and I_EXEAST where those scenarios ran."""
+    out = {}
+    for case, (scenario, _) in EXPOSURE_CASES.items():
+        if scenario == "Base":
+            out[case] = base_total
+        elif scenario in differences:
+            out[case] = base_total - differences[scenario].sum(axis=0)
+    return out
+
+
+def threshold_population(cases: dict[str, np.ndarray], population: PopulationOnGrid,
+                         thresholds: tuple[float, ...]) -> pd.DataFrame:
+    """People above each threshold per case, plus the people above it *because of* exports: Base minus I_EX
+    (case ``due_to_exports``, the paper's 87.9 and 0.4 million above 35 and 5 ug/m3) and Base minus I_EXEAST
+    (``due_to_east_coast_exports``, the paper's 19.3 and 0.1 million)."""
+    table = people_above(cases, population, thresholds)
+    counts = table.set_index(["case", "threshold_ugm3"])
+    rows = []
+    for case, (_, label) in EXPOSURE_CASES.items():
+        if label is None or case not in cases:
+            continue
+        for limit in thresholds:
+            extra = counts.loc[("with_exports", limit)] - counts.loc[(case, limit)]
+            rows.append((label, limit, float(extra["people"]), float(extra["population_share"])))
+    return pd.concat([table, pd.DataFrame(rows, columns=table.columns)], ignore_index=True)
+
+
+def region_shares(provincial: pd.DataFrame, inland: dict[str, bool], classes: dict[str, str]) -> pd.DataFrame:
+    """Each region's share of China's export-related PM2.5 pollution, per scenario (total of the components).
+
+    * ``share_of_exposure``: sum_{a in R} P_a C_a / sum_a P_a C_a with C_a the population-weighted
+      export-related PM2.5 of province a (Eq. 14) and P_a its people: the region's part of the national
+      population-weighted export-related PM2.5 (the default reading of the paper's "inland ... contribution to
+      the export-related PM2.5 pollution reaches 65.0 %").
+    * ``share_of_provincial_sum``: sum_{a in R} C_a / sum_a C_a, the region's part of the provinces'
+      concentrations added up (the same statement read off the provincial map, Fig. 1a).
+    Regions: ``inland`` (the province table's inland flag), ``coastal`` (the rest) and every region class.
+    """
+    rows = provincial[(provincial["level"] == "province") & (provincial["component"] == "total")
+                      & (provincial["scenario"] != "Base")]
+    out = []
+    for scenario, group in rows.groupby("scenario", sort=True):
+        c = group.set_index("province")["pw_ugm3"]
+        p = group.set_index("province")["population"]
+        members = {"inland": [a for a in c.index if inland.get(a, False)],
+                   "coastal": [a for a in c.index if not inland.get(a, False)]}
+        for a in c.index:
+            members.setdefault(classes.get(a, "unclassified"), []).append(a)
+        exposure, concentration = float((p * c).sum()), float(c.sum())
+        for region, names in members.items():
+            out.append((scenario, region, len(names), float((p[names] * c[names]).sum()) / exposure,
+                        float(c[names].sum()) / concentration))
+    return pd.DataFrame(out, columns=["scenario", "region", "provinces", "share_of_exposure",
+                                      "share_of_provincial_sum"])
+
+
+def provincial_table(annual_base: np.ndarray, differences: dict[str, np.ndarray], background: np.ndarray,
                      population: PopulationOnGrid, classes: dict[str, str], components: tuple[str, ...]
                      ) -> pd.DataFrame:
     """Population-weighted PM2.5 (Eq. 14) by province, region class and nation: Base (components, background,
-    total) and each scenario's export-related PM2.5 (Base - scenario) with its share of the Base total."""
+    total) and each scenario's export-related PM2.5 (Base - scenario) with its share of the Base total.
+    ``background``: the PM2.5 outside the components (ug/m3, a field on the grid of ``annual_base``)."""
     base_total = annual_base.sum(axis=0) + background
     fields = {("Base", c): annual_base[i] for i, c in enumerate(components)}
-    fields[("Base", "background")] = np.full_like(base_total, background)
+    fields[("Base", "background")] = np.broadcast_to(background, base_total.shape)
     fields[("Base", "total")] = base_total
     for scenario, diff in differences.items():
         for i, c in enumerate(components):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -126,34 +127,71 @@ def read_scenario_emissions(path: str | Path) -> tuple[LonLatGrid, list[int], np
         return grid, [int(m) for m in ds["month"].values], ds["emissions"].values
 
 
-def build_scenario(fractions: pd.DataFrame, by_emitter: pd.DataFrame, driver: str | None,
-                   provinces: tuple[str, ...], polygons: list, meic_files: Mapping[tuple[int, str, str], str],
-                   months: list[int]) -> tuple[LonLatGrid, np.ndarray, np.ndarray, pd.DataFrame]:
-    """Scale factors [s, q, lat, lon], scenario emissions [month, q, lat, lon] (t/cell/month, CTM months) and
-    the check table: Base - scenario per province and species (all 12 months) against the footprint."""
+def read_scenario_month(path: str | Path, month: int) -> tuple[LonLatGrid, np.ndarray]:
+    """[species, lat, lon] t per cell of one month of a scenario's emissions (only that month is read)."""
+    with xr.open_dataset(path) as ds:
+        months = [int(m) for m in ds["month"].values]
+        if month not in months:
+            raise ValueError(f"{path}: no month {month} (holds {months})")
+        lat, lon = ds["lat"].values, ds["lon"].values
+        dlat, dlon = float(lat[1] - lat[0]), float(lon[1] - lon[0])
+        grid = LonLatGrid(float(lon[0] - dlon / 2), float(lon[-1] + dlon / 2), float(lat[0] - dlat / 2),
+                          float(lat[-1] + dlat / 2), round(dlon, 6), round(dlat, 6))
+        return grid, ds["emissions"].isel(month=months.index(month)).values
+
+
+@dataclass
+class ScenarioInputs:
+    """What every scenario shares, read once: MEIC by month (t/cell), its annual sum and the sparse
+    province-to-cell weights W[p, cell] of the MEIC grid."""
+
+    grid: LonLatGrid
+    monthly: np.ndarray          # [12 months, MEIC sector, species of SF_SPECIES, lat, lon] t per cell
+    annual: np.ndarray           # [MEIC sector, species, lat, lon] t per cell and year
+    weights: sparse.csr_matrix   # [province, cell]
+    provinces: tuple[str, ...]
+
+
+def scenario_inputs(provinces: tuple[str, ...], polygons: list, meic_files: Mapping[tuple[int, str, str], str]
+                    ) -> ScenarioInputs:
     from exportpm.inventory.meic import province_weights
 
-    grid, annual_parts = monthly_meic(meic_files, list(range(1, 13)))
-    weights = province_weights(grid, polygons)
+    grid, monthly = monthly_meic(meic_files, list(range(1, 13)))
+    return ScenarioInputs(grid, monthly, monthly.sum(axis=0), province_weights(grid, polygons), provinces)
+
+
+def footprint_removal(by_emitter: pd.DataFrame, driver: str | None, provinces: tuple[str, ...]) -> np.ndarray:
+    """[p, species of SF_SPECIES] t/yr that the footprint says the driver causes (MEIC's PM2.5 holds BC, OC
+    and the other primary part)."""
+    expected = np.zeros((len(provinces), len(SF_SPECIES)))
+    if driver is None:
+        return expected
+    rows = by_emitter[by_emitter["driver"].astype(str) == driver]
+    totals = rows.groupby(["emitting_province", "species"], observed=True)["tonnes"].sum()
+    for (province, species), value in totals.items():
+        if province not in provinces:
+            continue
+        p = provinces.index(province)
+        if species in ("BC", "OC", "PM25_other"):
+            expected[p, SF_SPECIES.index("PM25")] += value
+        expected[p, SF_SPECIES.index(species)] += value
+    return expected
+
+
+def build_scenario(inputs: ScenarioInputs, fractions: pd.DataFrame, by_emitter: pd.DataFrame,
+                       driver: str | None, months: list[int]) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    """Scale factors [s, q, lat, lon], scenario emissions [month, q, lat, lon] (t/cell/month, CTM months) and
+    the check table: Base - scenario per province and species (all 12 months) against the footprint."""
+    provinces = inputs.provinces
     f = removed_fractions(fractions, driver, provinces)
-    factors = scale_factors(weights, f, grid)
-    ctm = annual_parts[[m - 1 for m in months]]                       # [month, s, q, lat, lon]
+    factors = scale_factors(inputs.weights, f, inputs.grid)
+    ctm = inputs.monthly[[m - 1 for m in months]]                    # [month, s, q, lat, lon]
     emissions = (ctm * factors[None]).sum(axis=1)
-    removal = province_removal(weights, annual_parts.sum(axis=0), f).sum(axis=1)   # [p, q] t/yr
-    expected = np.zeros_like(removal)
-    if driver is not None:
-        rows = by_emitter[by_emitter["driver"].astype(str) == driver]
-        totals = rows.groupby(["emitting_province", "species"], observed=True)["tonnes"].sum()
-        for (province, species), value in totals.items():
-            if province not in provinces:
-                continue
-            p = provinces.index(province)
-            if species in ("BC", "OC", "PM25_other"):  # MEIC's PM2.5 holds BC, OC and the other primary part
-                expected[p, SF_SPECIES.index("PM25")] += value
-            expected[p, SF_SPECIES.index(species)] += value
+    removal = province_removal(inputs.weights, inputs.annual, f).sum(axis=1)   # [p, q] t/yr
+    expected = footprint_removal(by_emitter, driver, provinces)
     check = pd.DataFrame([(p, q, removal[i, j], expected[i, j],
                            abs(removal[i, j] - expected[i, j]) / max(expected[i, j], 1e-300) if expected[i, j] else
                            abs(removal[i, j]))
                           for i, p in enumerate(provinces) for j, q in enumerate(SF_SPECIES)],
                          columns=["province", "species", "removed_t", "footprint_t", "relative_gap"])
-    return grid, factors, emissions, check
+    return factors, emissions, check

@@ -8,7 +8,9 @@ interpolation of GAINS sector shares.
   propagated to first order (no re-balancing): dE = m dY + m dA L y, with dA = dZ diag(x)^-1, so each
   emitting province's export-related emissions get a normal error with variance
   sigma_z^2 sum_ij (G_ri Z_ij w_j)^2 + sigma_y^2 sum_i (G_ri y_i)^2, w = L y / x and G_r the multipliers of
-  province r (one LU factorisation, reused for every species and province).
+  province r (one LU factorisation, reused for every species and province). Since Z_ij w_j = A_ij (L y)_j,
+  the Z part is computed from A before A is overwritten by its own LU factors, with L y from a Neumann
+  series (x = y + A x): one n x n array in memory, never Z, A and the factors side by side.
 * PM2.5 (surrogate CTM): each component's export-related PM2.5 follows its precursor's national
   export-related emissions linearly (SO4 <- SO2, NIT <- NOx, NH4 <- NH3, BC, POA <- OC, DST <- other PM2.5),
   a first-order response; documented as such.
@@ -16,8 +18,16 @@ interpolation of GAINS sector shares.
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+
+from exportpm.footprint.exports import province_intensity_columns
+from exportpm.footprint.leontief import LeontiefSystem, technical_coefficients
+
+log = logging.getLogger(__name__)
 
 PRECURSOR = {"SO4": "SO2", "NIT": "NOx", "NH4": "NH3", "BC": "BC", "POA": "OC", "DST": "PM25_other"}
 
@@ -34,6 +44,63 @@ def mrio_error_sd(G: np.ndarray, Z: np.ndarray, y: np.ndarray, x_export: np.ndar
     z_part = (Z**2) @ (w**2)                            # sum_j Z_ij^2 w_j^2 per i
     variance = sigma_z**2 * (G**2) @ z_part + sigma_y**2 * (G**2) @ (y**2)
     return np.sqrt(variance)
+
+
+def squared_coefficient_part(A: np.ndarray, x_export: np.ndarray, block: int = 1024) -> np.ndarray:
+    """sum_j A_ij^2 (L y)_j^2 per row i (= sum_j Z_ij^2 w_j^2 with w = L y / x), in row blocks (no n x n temporary)."""
+    weight = x_export**2
+    out = np.empty(A.shape[0])
+    for start in range(0, A.shape[0], block):
+        rows = A[start:start + block]
+        out[start:start + block] = (rows * rows) @ weight
+    return out
+
+
+def neumann_output(A: np.ndarray, y: np.ndarray, rtol: float = 1e-15, max_terms: int = 5000) -> np.ndarray:
+    """x = L y from x_{k+1} = y + A x_k (Eq. 7 as the series I + A + A^2 + ..., converging since the
+    productive A has spectral radius < 1); stops when an update changes no entry by more than rtol max |x|."""
+    x = y.copy()
+    for _ in range(max_terms):
+        new = y + A @ x
+        change = float(np.abs(new - x).max())
+        x = new
+        if change <= rtol * float(np.abs(x).max()):
+            return x
+    raise ValueError(f"Neumann series for L y did not converge in {max_terms} terms (last change {change:.3g})")
+
+
+def mrio_error_sd_from_parts(G: np.ndarray, coefficient_part: np.ndarray, y: np.ndarray, sigma_z: float,
+                             sigma_y: float) -> np.ndarray:
+    """``mrio_error_sd`` with its Z part given as ``squared_coefficient_part(A, L y)``."""
+    return np.sqrt(sigma_z**2 * (G**2) @ coefficient_part + sigma_y**2 * (G**2) @ (y**2))
+
+
+@dataclass
+class ExportMultipliers:
+    """Export-related and total emissions [q, province] and the first-order MRIO error sd of the former."""
+
+    species: tuple[str, ...]
+    provinces: tuple[str, ...]
+    export: np.ndarray
+    total: np.ndarray
+    mrio_sd: np.ndarray
+
+
+def export_multipliers(Z: np.ndarray, x: np.ndarray, y: np.ndarray, F: np.ndarray, rows_P: np.ndarray, N: int,
+                       species: tuple[str, ...], provinces: tuple[str, ...], sigma_z: float, sigma_y: float
+                       ) -> ExportMultipliers:
+    """Export-related emissions F_r L y (Eq. 8 with y the foreign final demand), total emissions F_r x and the
+    first-order sd of the former per species and province. ``Z`` is overwritten (A, then the LU of I - A)."""
+    A = technical_coefficients(Z, x, out=Z)                         # Eq. 6, in place
+    coefficient_part = squared_coefficient_part(A, neumann_output(A, y))
+    system = LeontiefSystem.factorise(A, overwrite=True)            # A becomes the factors
+    x_export = system.solve(y[:, None])[:, 0]                        # Eq. 7
+    G = system.solve_transposed(province_intensity_columns(F, rows_P, N)).T.reshape(len(species), len(provinces),
+                                                                                      x.size)
+    export = (F[:, rows_P] * x_export[rows_P]).reshape(len(species), len(provinces), N).sum(-1)
+    total = (F[:, rows_P] * x[rows_P]).reshape(len(species), len(provinces), N).sum(-1)
+    sd = mrio_error_sd_from_parts(G, coefficient_part, y, sigma_z, sigma_y)
+    return ExportMultipliers(species, provinces, export, total, sd)
 
 
 def monte_carlo(export: np.ndarray, total: np.ndarray, mrio_sd: np.ndarray, sigmas: np.ndarray, samples: int,
@@ -60,6 +127,68 @@ def pm25_samples(export_pm25: dict[str, float], national_export: dict[str, np.nd
         species = PRECURSOR[component]
         total = total + value * national_export[species] / national_export_base[species]
     return np.asarray(total)
+
+
+def emission_rows(m: ExportMultipliers, export_s: np.ndarray, total_s: np.ndarray) -> list[tuple]:
+    """National export-related emissions and their share of all emissions, per species, with intervals."""
+    rows = []
+    for q, s in enumerate(m.species):
+        nat = export_s[:, q].sum(-1)
+        share = nat / total_s[:, q].sum(-1)
+        for name, samples, det in (("export_emissions_t", nat, m.export[q].sum()),
+                                   ("export_share_of_emissions", share, m.export[q].sum() / m.total[q].sum())):
+            rows.append((name, "China", s, *_interval_values(samples, det)))
+    return rows
+
+
+def _interval_values(samples: np.ndarray, deterministic: float) -> tuple[float, ...]:
+    i = intervals(samples, deterministic)
+    return tuple(float(i[k]) for k in ("deterministic", "median", "p2_5", "p97_5"))
+
+
+def pm25_rows(exposure: pd.DataFrame, m: ExportMultipliers, export_s: np.ndarray) -> list[tuple]:
+    """National and provincial export-related PM2.5 (I_EX, population-weighted) with intervals: each component
+    scales with its precursor's sampled national export-related emissions (first order)."""
+    national = exposure[(exposure.level == "national") & (exposure.scenario == "I_EX")].set_index("component")
+    components = {c: float(national.at[c, "pw_ugm3"]) for c in PRECURSOR}
+    nat_base = {s: float(m.export[q].sum()) for q, s in enumerate(m.species)}
+    nat_samples = {s: export_s[:, q].sum(-1) for q, s in enumerate(m.species)}
+    pm = pm25_samples(components, nat_samples, nat_base)
+    base_total = float(exposure[(exposure.level == "national") & (exposure.scenario == "Base")
+                                & (exposure.component == "total")]["pw_ugm3"].iloc[0])
+    deterministic = sum(components.values())
+    rows = [("export_pm25_ugm3", "China", "total", *_interval_values(pm, deterministic)),
+            ("export_share_of_pm25", "China", "total", *_interval_values(pm / base_total, deterministic / base_total))]
+    ratio = pm / deterministic
+    provincial = exposure[(exposure.level == "province") & (exposure.scenario == "I_EX")
+                          & (exposure.component == "total")].set_index("province")["pw_ugm3"]
+    for province, value in provincial.items():
+        rows.append(("export_pm25_ugm3", province, "total", *_interval_values(value * ratio, value)))
+    return rows
+
+
+def monte_carlo_table(m: ExportMultipliers, exposure: pd.DataFrame, emission_95: dict[str, float], samples: int,
+                      seed: int) -> pd.DataFrame:
+    """The Monte Carlo product: quantity, region, species and the deterministic value, median and 95 % interval."""
+    sigmas = np.array([lognormal_sigma(emission_95[s]) for s in m.species])
+    export_s, total_s = monte_carlo(m.export, m.total, m.mrio_sd, sigmas, samples, seed)
+    rows = emission_rows(m, export_s, total_s) + pm25_rows(exposure, m, export_s)
+    return pd.DataFrame(rows, columns=["quantity", "region", "species", "deterministic", "median", "p2_5", "p97_5"])
+
+
+def provincial_intervals_figure(result: pd.DataFrame, samples: int, provenance: str):
+    """Export-related PM2.5 by province with its 95 % interval (a matplotlib figure)."""
+    import matplotlib.pyplot as plt
+
+    plot = result[(result.quantity == "export_pm25_ugm3") & (result.region != "China")].sort_values("deterministic")
+    fig, ax = plt.subplots(figsize=(8, 9))
+    ax.errorbar(plot["deterministic"], range(len(plot)), xerr=[plot["deterministic"] - plot["p2_5"],
+                plot["p97_5"] - plot["deterministic"]], fmt="o", ms=3, capsize=2)
+    ax.set_yticks(range(len(plot)), plot["region"], fontsize=7)
+    ax.set(xlabel="export-related PM2.5 (µg/m³) with 95 % interval", title=f"Monte Carlo, N = {samples}")
+    fig.text(0.01, 0.005, provenance, fontsize=7, color="#a00")
+    fig.tight_layout(rect=(0, 0.02, 1, 1))
+    return fig
 
 
 def interpolation_table(results: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -2,6 +2,31 @@
 STATEMET = {int(k): v for k, v in config["ctm"]["surrogate"]["statemet"].items()}
 CTM_GRID = dict(config["ctm"]["grid"])
 
+
+rule ctm_background:
+    message:
+        "PM2.5 outside the CTM components (SOA, natural dust, sea salt) as a field: {params.settings[source]}"
+    output:
+        background=run_path("results/ctm/background.nc"),
+    params:
+        settings=config["ctm"]["background"],
+        grid=CTM_GRID,
+        buffer=config["ctm"]["buffer_cells"],
+        provenance=PROVENANCE,
+    log:
+        run_path("logs/ctm_background.log"),
+    benchmark:
+        run_path("benchmarks/ctm_background.tsv")
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    conda:
+        "../../envs/numerics.yaml"
+    script:
+        "../../scripts/ctm_background.py"
+
+
 if config["ctm"]["backend"] == "geoschem":
 
     include: "geoschem.smk"

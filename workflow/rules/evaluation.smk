@@ -6,7 +6,7 @@ rule evaluate_ctm:
         "Base PM2.5 against monitoring stations (n, r, NMB, NME, RMSE; dense areas separately)"
     input:
         base=expand(run_path("results/pm25/Base/{month:02d}.nc"), month=CTM_MONTHS),
-        calibration=run_path("results/ctm/calibration.json"),
+        background=rules.ctm_background.output.background,
         stations=raw("stations"),
         population=raw("population"),
     output:
@@ -29,44 +29,3 @@ rule evaluate_ctm:
         "../../envs/plot.yaml"
     script:
         "../../scripts/evaluate_ctm.py"
-
-
-rule uncertainty:
-    message:
-        "Uncertainty: GAINS interpolation variants and the Monte Carlo of emissions and MRIO"
-    input:
-        mrio=rules.ras.output.mrio,
-        intensities=rules.inventory_hybrid.output.intensities,
-        exposure=rules.exposure.output.provincial,
-        meic=meic_files(),
-        gains=gains_files(),
-        agri_nh3=raw("agri_nh3"),
-        boundaries=raw("boundaries"),
-        gains_sectors=config["resources"]["gains_sectors"],
-        agnh3_categories=config["resources"]["agnh3_categories"],
-    output:
-        interpolation=run_path("results/uncertainty/interpolation_sensitivity.parquet"),
-        monte_carlo=run_path("results/uncertainty/monte_carlo.parquet"),
-        figure=report(run_path("results/uncertainty/provincial_intervals.png"), caption="../report/uncertainty.rst",
-                      category="Uncertainty"),
-    params:
-        study_year=config["study_year"],
-        methods=config["uncertainty"]["interpolation_methods"],
-        samples=config["uncertainty"]["samples"],
-        seed=config["uncertainty"]["seed"],
-        sigma_z=config["uncertainty"]["mrio_relative_sd_z"],
-        sigma_y=config["uncertainty"]["mrio_relative_sd_y"],
-        emission_95=config["uncertainty"]["emission_uncertainty_95"],
-        provenance="; ".join(PROVENANCE_NOTES) or "real inputs",
-    log:
-        run_path("logs/uncertainty.log"),
-    benchmark:
-        run_path("benchmarks/uncertainty.tsv")
-    threads: 2
-    resources:
-        mem_mb=8000,
-        runtime=30,
-    conda:
-        "../../envs/plot.yaml"
-    script:
-        "../../scripts/uncertainty.py"

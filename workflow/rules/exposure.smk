@@ -32,7 +32,7 @@ rule exposure:
     input:
         annual=rules.pm25_export.output.annual,
         export_related=rules.pm25_export.output.export_related,
-        calibration=run_path("results/ctm/calibration.json"),
+        background=rules.ctm_background.output.background,
         population=raw("population"),
         boundaries=raw("boundaries"),
         province_classes=config["resources"]["province_classes"],
@@ -40,6 +40,7 @@ rule exposure:
         provincial=run_path("results/exposure/provincial_pm25.parquet"),
         cdf=run_path("results/exposure/exposure_cdf.parquet"),
         thresholds=run_path("results/exposure/threshold_population.parquet"),
+        region_shares=run_path("results/exposure/region_shares.parquet"),
     params:
         thresholds=config["exposure"]["thresholds_ugm3"],
     log:

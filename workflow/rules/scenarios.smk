@@ -12,28 +12,29 @@ wildcard_constraints:
 
 rule scenario_emissions:
     message:
-        "Zero-out scenario {wildcards.scenario}: HEMCO scale factors on the MEIC grid and scenario emissions"
+        "Zero-out scenarios: HEMCO scale factors on the MEIC grid and scenario emissions (MEIC read once)"
     input:
         fractions=rules.export_emissions.output.fractions,
         by_emitter=rules.export_emissions.output.by_emitter,
         meic=meic_files(),
         boundaries=raw("boundaries"),
     output:
-        scale_factors=run_path("results/scenarios/{scenario}/scale_factors.nc"),
-        emissions=run_path("results/scenarios/{scenario}/emissions.nc"),
-        check=run_path("results/scenarios/{scenario}/check.csv"),
+        scale_factors=expand(run_path("results/scenarios/{scenario}/scale_factors.nc"), scenario=SCENARIOS),
+        emissions=expand(run_path("results/scenarios/{scenario}/emissions.nc"), scenario=SCENARIOS),
+        check=expand(run_path("results/scenarios/{scenario}/check.csv"), scenario=SCENARIOS),
     params:
-        driver=lambda wildcards: SCENARIOS[wildcards.scenario],
+        scenarios=list(SCENARIOS),
+        drivers=dict(SCENARIOS),
         months=CTM_MONTHS,
         year=config["study_year"],
         provenance=PROVENANCE,
     log:
-        run_path("logs/scenario_emissions/{scenario}.log"),
+        run_path("logs/scenario_emissions.log"),
     benchmark:
-        run_path("benchmarks/scenario_emissions_{scenario}.tsv")
+        run_path("benchmarks/scenario_emissions.tsv")
     threads: 1
     resources:
-        mem_mb=4000,
+        mem_mb=1500,
         runtime=20,
     conda:
         "../../envs/numerics.yaml"

@@ -1,27 +1,30 @@
-# The built-in surrogate CTM (ctm.backend: surrogate): calibration and one job per scenario-month.
+# The built-in surrogate CTM (ctm.backend: surrogate): calibration and one job per month for every scenario.
 
 rule ctm_calibrate:
     message:
-        "Calibrate the surrogate CTM: Base national population-weighted PM2.5 = target"
+        "Calibrate the surrogate CTM's mixing heights (objective: {params.objective})"
     input:
         base_emissions=run_path("results/scenarios/Base/emissions.nc"),
+        background=rules.ctm_background.output.background,
+        stations=raw("stations"),
         population=raw("population"),
         boundaries=raw("boundaries"),
     output:
         calibration=run_path("results/ctm/calibration.json"),
     params:
+        objective=config["ctm"]["surrogate"]["calibration_objective"],
         target=config["ctm"]["surrogate"]["calibration_target_ugm3"],
-        background=config["ctm"]["surrogate"]["background_ugm3"],
         statemet=STATEMET,
         year=config["study_year"],
         grid=CTM_GRID,
+        buffer=config["ctm"]["buffer_cells"],
     log:
         run_path("logs/ctm_calibrate.log"),
     benchmark:
         run_path("benchmarks/ctm_calibrate.tsv")
-    threads: 2
+    threads: 1
     resources:
-        mem_mb=4000,
+        mem_mb=2000,
         runtime=30,
     conda:
         "../../envs/numerics.yaml"
@@ -29,29 +32,30 @@ rule ctm_calibrate:
         "../../scripts/ctm_calibrate.py"
 
 
-rule ctm_run:
+rule ctm_month:
     message:
-        "Surrogate CTM: scenario {wildcards.scenario}, month {wildcards.month}"
+        "Surrogate CTM: every scenario of month {wildcards.month} (operators factorised once per month)"
     input:
-        emissions=run_path("results/scenarios/{scenario}/emissions.nc"),
+        emissions=expand(run_path("results/scenarios/{scenario}/emissions.nc"), scenario=SCENARIOS),
         calibration=rules.ctm_calibrate.output.calibration,
     output:
-        pm25=run_path("results/pm25/{scenario}/{month}.nc"),
+        pm25=expand(run_path("results/pm25/{scenario}/{{month}}.nc"), scenario=SCENARIOS),
     params:
+        scenarios=list(SCENARIOS),
         statemet=STATEMET,
         year=config["study_year"],
         grid=CTM_GRID,
         buffer=config["ctm"]["buffer_cells"],
         provenance=PROVENANCE,
     log:
-        run_path("logs/ctm_run/{scenario}_{month}.log"),
+        run_path("logs/ctm_month/{month}.log"),
     benchmark:
-        run_path("benchmarks/ctm_run_{scenario}_{month}.tsv")
+        run_path("benchmarks/ctm_month_{month}.tsv")
     threads: 1
     resources:
-        mem_mb=3000,
-        runtime=20,
+        mem_mb=2000,
+        runtime=30,
     conda:
         "../../envs/numerics.yaml"
     script:
-        "../../scripts/ctm_run.py"
+        "../../scripts/ctm_month.py"

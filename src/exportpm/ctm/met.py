@@ -82,3 +82,8 @@ def read_statemet(path: str | Path, grid: LonLatGrid) -> MonthlyMet:
                 raise InputError(path, variable, f"the nested grid {grid.nlat} x {grid.nlon}", f"{fields[name].shape}")
     fields["precipitation"] = fields["precipitation"] * 3600.0
     return MonthlyMet(source=f"GEOS-Chem StateMet {Path(path).name}", **fields)
+
+
+def month_met(grid: LonLatGrid, month: int, statemet: dict[int, str]) -> MonthlyMet:
+    """The month's meteorology: GEOS-Chem StateMet when a file is configured for it, else the defaults."""
+    return read_statemet(statemet[month], grid) if month in statemet else default_met(grid, month)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import calendar
 import logging
+from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
-from scipy.optimize import brentq
 
-from exportpm.ctm import COMPONENTS, NESTED_ASIA
+from exportpm.ctm import COMPONENTS, NESTED_ASIA, crop
 from exportpm.ctm.met import MonthlyMet
 from exportpm.ctm.surrogate import SurrogateParameters, run_month
 from exportpm.grid import LonLatGrid
@@ -29,34 +30,98 @@ def surrogate_sources(emissions_t: np.ndarray, source: LonLatGrid, month: int, y
             "PM25_other": np.clip(by["PM25_other"], 0.0, None)}
 
 
-def total_pm25(components: dict[str, np.ndarray], background: float) -> np.ndarray:
+def total_pm25(components: dict[str, np.ndarray], background: np.ndarray | float) -> np.ndarray:
+    """Total PM2.5 (ug/m3): the modelled components plus the unmodelled background (a field or a number)."""
     return sum(components[c] for c in COMPONENTS) + background
 
 
+def secant_log_log(modelled: Callable[[float], float], goal: float, scale: float = 1.0, rtol: float = 1e-6,
+                   max_evaluations: int = 12, bounds: tuple[float, float] = (0.05, 20.0)) -> tuple[float, list]:
+    """Solve modelled(s) = goal for the mixing-height scale s, where modelled(s) > 0 falls monotonically and
+    nearly like 1/s (concentrations scale with 1 / mixing height: steady-state mass over a deeper layer).
+
+    Secant iteration on log(modelled) against log(s), started with the slope -1: two or three evaluations
+    for the surrogate's nearly linear response, each one full Base run. Returns s and the (s, value) trials."""
+    if goal <= 0:
+        raise ValueError(f"calibration: the modelled part must reach {goal:.4g} ug/m3, which is not positive")
+    lo, hi = np.log(bounds[0]), np.log(bounds[1])
+    trials = [(scale, modelled(scale))]
+    x0, f0 = np.log(scale), np.log(trials[0][1]) - np.log(goal)
+    slope = -1.0
+    for _ in range(max_evaluations - 1):
+        if abs(f0) < rtol:
+            return float(np.exp(x0)), trials
+        x1 = float(np.clip(x0 - f0 / slope, lo, hi))
+        if x1 == x0:
+            raise ValueError(f"calibration: the mixing-height scale leaves [{bounds[0]}, {bounds[1]}] "
+                             f"(trials {trials})")
+        trials.append((float(np.exp(x1)), modelled(float(np.exp(x1)))))
+        f1 = np.log(trials[-1][1]) - np.log(goal)
+        if f1 != f0:
+            slope = min((f1 - f0) / (x1 - x0), -1e-3)     # monotone: keep the slope negative
+        x0, f0 = x1, f1
+    if abs(f0) >= rtol:
+        raise ValueError(f"calibration did not converge in {max_evaluations} Base runs (trials {trials})")
+    return float(np.exp(x0)), trials
+
+
+def base_months(months: list[int], sources: dict[int, dict[str, np.ndarray]], met: dict[int, MonthlyMet],
+                params: SurrogateParameters, scale: float, grid: LonLatGrid) -> dict[int, np.ndarray]:
+    """Month -> sum of the modelled components (ug/m3, (nlat, nlon)) of the Base at mixing-height scale ``scale``."""
+    trial = replace(params, mixing_height_scale=scale)
+    return {m: total_pm25(run_month(grid, met[m], sources[m], m, trial), 0.0) for m in months}
+
+
 def calibrate_mixing_height(months: list[int], sources: dict[int, dict[str, np.ndarray]],
-                            met: dict[int, MonthlyMet], params: SurrogateParameters, background: float,
-                            weight: np.ndarray, target: float, grid: LonLatGrid = NESTED_ASIA) -> dict:
-    """Scale the mixing heights so the 4-month-mean national population-weighted total PM2.5 (components +
-    background) equals ``target`` ug/m3; ``weight`` is the population per CTM cell (flattened)."""
-    if background >= target:
-        raise ValueError(f"calibration: background {background} ug/m3 alone reaches the target {target} ug/m3")
-    calls = []
+                            met: dict[int, MonthlyMet], params: SurrogateParameters, background: np.ndarray,
+                            weight: np.ndarray, target: float, grid: LonLatGrid = NESTED_ASIA, buffer: int = 0
+                            ) -> dict:
+    """Scale the mixing heights so the mean over ``months`` of the national population-weighted total PM2.5
+    (components + background, Eq. 14 nationally) equals ``target`` ug/m3; ``weight`` (population per cell)
+    and ``background`` (unmodelled PM2.5) are on the product grid, ``grid`` without ``buffer`` cells."""
+    bg = float(weight @ background.ravel() / weight.sum())
+    if bg >= target:
+        raise ValueError(f"calibration: background {bg:.3g} ug/m3 alone reaches the target {target} ug/m3")
 
     def national(scale: float) -> float:
-        trial = SurrogateParameters(**{**params.__dict__, "mixing_height_scale": scale})
-        means = np.mean([total_pm25(run_month(grid, met[m], sources[m], m, trial), background).ravel()
-                         for m in months], axis=0)
-        value = float(weight @ means / weight.sum())
-        calls.append((scale, value))
-        log.info("calibration: mixing height x %.4f -> national population-weighted PM2.5 %.3f ug/m3", scale, value)
-        return value - target
+        fields = base_months(months, sources, met, params, scale, grid)
+        value = float(weight @ crop(np.mean(list(fields.values()), axis=0), buffer).ravel() / weight.sum())
+        log.info("calibration: mixing height x %.4f -> national population-weighted PM2.5 %.3f + %.3f ug/m3",
+                 scale, value, bg)
+        return value
 
-    lo, hi = 0.05, 20.0
-    if national(lo) < 0:
-        raise ValueError("calibration: even the shallowest mixing layer stays below the target")
-    if national(hi) > 0:
-        raise ValueError("calibration: even the deepest mixing layer stays above the target")
-    scale = brentq(national, lo, hi, xtol=1e-4, rtol=1e-6)
-    achieved = national(scale) + target
-    return {"mixing_height_scale": scale, "target_ugm3": target, "achieved_ugm3": achieved,
-            "evaluations": len(calls), "background_ugm3": background}
+    scale, trials = secant_log_log(national, target - bg, params.mixing_height_scale)
+    return {"objective": "target", "mixing_height_scale": scale, "target_ugm3": target,
+            "achieved_ugm3": trials[-1][1] + bg, "evaluations": len(trials), "background_pw_ugm3": bg,
+            "trials": trials}
+
+
+def calibrate_to_stations(months: list[int], sources: dict[int, dict[str, np.ndarray]], met: dict[int, MonthlyMet],
+                          params: SurrogateParameters, background: np.ndarray,
+                          station_statistics: Callable[[dict[int, np.ndarray]], dict], grid: LonLatGrid,
+                          buffer: int) -> dict:
+    """Scale the mixing heights so the Base total PM2.5 (components + background) has no normalised mean bias
+    at the monitoring stations: sum(model) = sum(observed) over the station means of the simulated months.
+
+    ``station_statistics(month -> total PM2.5 on the product grid)`` returns the evaluation's statistics of the
+    stations (n, r, nmb, nme, rmse: the rule passes ``evaluation.evaluate``, so calibration and evaluation use
+    one definition); ``background`` is on the product grid (``grid`` without ``buffer`` cells). Returns the scale,
+    the trials and the fit at the solution."""
+    zero = station_statistics({m: background for m in months})   # background alone: sum(bg) / sum(obs) = 1 + nmb
+    bg_ratio = 1.0 + zero["nmb"]
+    if bg_ratio >= 1.0:
+        raise ValueError(f"calibration: the background alone reaches {bg_ratio:.3f} of the observed mean")
+
+    def ratio(scale: float) -> float:
+        fields = base_months(months, sources, met, params, scale, grid)
+        value = station_statistics({m: crop(f, buffer) + background for m, f in fields.items()})["nmb"] + 1.0 - bg_ratio
+        log.info("calibration: mixing height x %.4f -> modelled / observed at stations %.4f (+ background %.4f)",
+                 scale, value, bg_ratio)
+        return value
+
+    scale, trials = secant_log_log(ratio, 1.0 - bg_ratio, params.mixing_height_scale)
+    fit = station_statistics({m: crop(f, buffer) + background
+                              for m, f in base_months(months, sources, met, params, scale, grid).items()})
+    return {"objective": "stations", "mixing_height_scale": scale, "evaluations": len(trials) + 1,
+            "background_share_of_observed": bg_ratio, "trials": trials,
+            "fit": {k: (int(v) if k == "n" else float(v)) for k, v in fit.items() if k != "subset"}}

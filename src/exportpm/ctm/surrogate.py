@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 SCREENING_NOTE = ("SCREENING-MODEL OUTPUT of the exportpm surrogate CTM (steady-state single-layer reduced-form "
                   "model), not GEOS-Chem")
 M_SO2, M_NO2 = 64.07, 46.01
+SOURCE_KEYS = ("SO2", "NOx", "NH3", "BC", "OC", "PM25_other")
 
 
 @dataclass
@@ -133,40 +134,95 @@ def budget(op: Operator, loss_parts: dict[str, np.ndarray], concentration: np.nd
     return out
 
 
-def run_month(grid: LonLatGrid, met: MonthlyMet, emissions_ug_s: dict[str, np.ndarray], month: int,
-              params: SurrogateParameters) -> dict[str, np.ndarray]:
-    """Surface PM2.5 components (ug/m3, (nlat, nlon)) from emissions in ug/s per cell: keys SO2, NOx, NH3, BC,
-    OC, PM25_other (NOx as NO2 mass)."""
-    start = time.perf_counter()
+@dataclass
+class MonthState:
+    """A month's scenario-independent part: transport, loss rates and the factorised SO2, NOx and particle
+    operators (their loss rates depend on meteorology only, never on emissions)."""
+
+    op: Operator
+    removal: dict[str, np.ndarray]   # dry deposition + wet scavenging per family, 1/s
+    k_s: float                       # SO2 -> sulfate, 1/s
+    k_n: float                       # NOx -> nitrate, 1/s
+    lu_so2: object
+    lu_nox: object
+    lu_particle: object
+    temperature: np.ndarray
+
+
+def month_state(grid: LonLatGrid, met: MonthlyMet, month: int, params: SurrogateParameters) -> MonthState:
+    """Transport operator and the three scenario-independent factorisations of one month."""
     op = transport_operator(grid, met, params.eddy_diffusivity_m2_s, params.mixing_height_scale)
-    H = op.mixing_height
     P = met.precipitation.ravel()
     vd = {k: v / 100.0 for k, v in params.dry_deposition_cm_s.items()}
-    wet = params.wet_scavenging_per_mm_h
-
-    def removal(name: str) -> np.ndarray:
-        return vd[name] / H + wet[name] * P
-
-    e = {k: v.ravel() for k, v in emissions_ug_s.items()}
+    removal = {name: vd[name] / op.mixing_height + params.wet_scavenging_per_mm_h[name] * P for name in vd}
     k_s = 1.0 / (3600.0 * params.lifetime_hours(params.so2_lifetime_hours, month))
     k_n = 1.0 / (3600.0 * params.lifetime_hours(params.nox_lifetime_hours, month))
-    so2_emitted = e["SO2"] * (1 - params.primary_sulfate_fraction)
-    c_so2 = solve_family(op, k_s + removal("SO2"), so2_emitted)
-    sulfate_source = (params.primary_sulfate_fraction * e["SO2"] + k_s * c_so2 * op.volume) * M_SO4 / M_SO2
-    particles = solve_family(op, removal("particle"), np.column_stack([
-        sulfate_source, e["BC"], params.poa_to_oc * e["OC"], e["PM25_other"]]))
-    c_nox = solve_family(op, k_n + removal("NOx"), e["NOx"])
-    nitrate_source = k_n * c_nox * op.volume * M_NO3 / M_NO2
-    temperature = met.temperature.ravel()
-    gas_n = np.full(H.size, 0.5)
-    gas_a = np.full(H.size, 0.5)
+    return MonthState(op, removal, k_s, k_n, factorise(op, k_s + removal["SO2"]), factorise(op, k_n + removal["NOx"]),
+                      factorise(op, removal["particle"]), met.temperature.ravel())
+
+
+def factorise(op: Operator, loss_per_s: np.ndarray):
+    """Sparse LU of T + diag(lambda V) (ug/s per ug/m3)."""
+    return splu((op.transport + sparse.diags(loss_per_s * op.volume)).tocsc())
+
+
+def linear_families(state: MonthState, e: dict[str, np.ndarray], params: SurrogateParameters
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Sulfate, BC, POA, dust [cells, 4, k] and the nitrate source [cells, k] (ug/s) for k emission columns
+    (ug/s per cell, arrays [cells, k]). Primary sulfate is 3.1 % of the SO2 mass (emitted as SO4 mass);
+    secondary sulfate is SO2 oxidised at k_S, converted by M_SO4 / M_SO2."""
+    op, f = state.op, params.primary_sulfate_fraction
+    c_so2 = state.lu_so2.solve(np.ascontiguousarray(e["SO2"] * (1 - f)))
+    sulfate_source = f * e["SO2"] + state.k_s * c_so2 * op.volume[:, None] * M_SO4 / M_SO2
+    k = e["SO2"].shape[1]
+    rhs = np.stack([sulfate_source, e["BC"], params.poa_to_oc * e["OC"], e["PM25_other"]], axis=1)  # [cells, 4, k]
+    particles = state.lu_particle.solve(np.ascontiguousarray(rhs.reshape(rhs.shape[0], 4 * k))).reshape(-1, 4, k)
+    c_nox = state.lu_nox.solve(np.ascontiguousarray(e["NOx"]))
+    return particles, state.k_n * c_nox * op.volume[:, None] * M_NO3 / M_NO2
+
+
+def nitrate_ammonium(state: MonthState, sulfate: np.ndarray, nitrate_source: np.ndarray, nh3: np.ndarray,
+                     params: SurrogateParameters) -> dict[str, np.ndarray]:
+    """Total nitrate and ammonia transported with loss rates weighted by their gas fractions, and the NH4NO3
+    partition, iterated ``partition_iterations`` times for one scenario (exact per scenario)."""
+    removal, op = state.removal, state.op
+    gas_n = np.full(sulfate.size, 0.5)
+    gas_a = np.full(sulfate.size, 0.5)
     for _ in range(params.partition_iterations):
-        tno3 = solve_family(op, gas_n * removal("HNO3") + (1 - gas_n) * removal("particle"), nitrate_source)
-        tnh3 = solve_family(op, gas_a * removal("NH3") + (1 - gas_a) * removal("particle"), e["NH3"])
-        split = partition(particles[:, 0], tnh3, tno3, temperature)
+        loss_n = gas_n * removal["HNO3"] + (1 - gas_n) * removal["particle"]
+        loss_a = gas_a * removal["NH3"] + (1 - gas_a) * removal["particle"]
+        tno3 = solve_family(op, loss_n, nitrate_source)
+        tnh3 = solve_family(op, loss_a, nh3)
+        split = partition(sulfate, tnh3, tno3, state.temperature)
         gas_n, gas_a = split["gas_fraction_no3"], split["gas_fraction_nh3"]
+    return split
+
+
+def run_month_scenarios(grid: LonLatGrid, met: MonthlyMet, emissions_ug_s: dict[str, dict[str, np.ndarray]],
+                        month: int, params: SurrogateParameters) -> dict[str, dict[str, np.ndarray]]:
+    """Surface PM2.5 components (ug/m3, (nlat, nlon)) of several scenarios of one month: scenario ->
+    emissions in ug/s per cell (keys SO2, NOx, NH3, BC, OC, PM25_other; NOx as NO2 mass).
+
+    The SO2, NOx and particle operators are factorised once and every scenario is a right-hand side; the
+    ammonium-nitrate iteration (whose loss rates depend on the scenario) runs per scenario."""
+    start = time.perf_counter()
+    state = month_state(grid, met, month, params)
+    names = list(emissions_ug_s)
+    e = {k: np.column_stack([emissions_ug_s[n][k].ravel() for n in names]) for k in SOURCE_KEYS}
+    particles, nitrate_source = linear_families(state, e, params)
     shape = (grid.nlat, grid.nlon)
-    out = {"SO4": particles[:, 0], "NIT": split["NIT"], "NH4": split["NH4"], "BC": particles[:, 1],
-           "POA": particles[:, 2], "DST": particles[:, 3]}
-    log.info("surrogate month %d: %d cells in %.2f s", month, H.size, time.perf_counter() - start)
-    return {k: np.maximum(out[k], 0.0).reshape(shape) for k in COMPONENTS}
+    out = {}
+    for j, name in enumerate(names):
+        split = nitrate_ammonium(state, particles[:, 0, j], nitrate_source[:, j], e["NH3"][:, j], params)
+        fields = {"SO4": particles[:, 0, j], "NIT": split["NIT"], "NH4": split["NH4"], "BC": particles[:, 1, j],
+                  "POA": particles[:, 2, j], "DST": particles[:, 3, j]}
+        out[name] = {k: np.maximum(fields[k], 0.0).reshape(shape) for k in COMPONENTS}
+    log.info("surrogate month %d: %d cells, %d scenarios in %.2f s", month, grid.nlat * grid.nlon, len(names),
+             time.perf_counter() - start)
+    return out
+
+
+def run_month(grid: LonLatGrid, met: MonthlyMet, emissions_ug_s: dict[str, np.ndarray], month: int,
+              params: SurrogateParameters) -> dict[str, np.ndarray]:
+    """Surface PM2.5 components (ug/m3, (nlat, nlon)) of one scenario-month (see ``run_month_scenarios``)."""
+    return run_month_scenarios(grid, met, {"scenario": emissions_ug_s}, month, params)["scenario"]
