@@ -20,6 +20,7 @@ from exportpm.io.gtap import (
     read_gtap_sets,
     read_har_headers,
     write_gtap_release,
+    write_gtap_sets,
 )
 from exportpm.io.yearbook import read_agriculture_output, read_cattle, read_wood_furniture
 from exportpm.mrio.gtap import global_mrio
@@ -374,3 +375,17 @@ def test_ceads_balance_residuals_are_reported(tmp_path):
     assert table.residuals["row_balance"] == pytest.approx(0.01 / output.max())
     with pytest.raises(InputError, match=r"ceads\.xlsx: field 'row balance'"):
         read_ceads_mrio(path, balance_rtol=1e-6)
+
+
+def test_tiny_release_with_reordered_sets_gives_the_permuted_mrio(tiny_world, tmp_path):
+    """The demo's own release files; sets.har rewritten with regions and sectors in reverse order."""
+    base = read_gtap_basedata(tiny_world / "gtap/basedata.har", tiny_world / "gtap/sets.har")
+    sets = {name: tuple(reversed(v)) if name in ("REG", "COMM", "ACTS") else v for name, v in base.sets.items()}
+    reversed_sets = tmp_path / "sets.har"
+    write_gtap_sets(reversed_sets, sets, "test")
+    gtap = read_gtap_basedata(tiny_world / "gtap/basedata.har", reversed_sets)
+    assert gtap.regions == tuple(reversed(base.regions)) and gtap.sectors == tuple(reversed(base.sectors))
+    x, x_base = global_mrio(gtap).x, global_mrio(base).x
+    R, N = len(base.regions), len(base.sectors)
+    np.testing.assert_allclose(x, x_base.reshape(R, N)[::-1, ::-1].ravel(), rtol=1e-12)
+    assert gtap.world_output == pytest.approx(base.world_output, rel=1e-12)
