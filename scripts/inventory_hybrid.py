@@ -34,7 +34,8 @@ def main(smk) -> None:
     F = np.zeros((len(INVENTORY_SPECIES), x.size))
     rows = np.concatenate([np.arange(i * N, (i + 1) * N) for i, flag in enumerate(is_province) if flag])
     F[:, rows] = F_provinces.reshape(len(INVENTORY_SPECIES), -1)
-    write_intensities(F, INVENTORY_SPECIES, regions, sectors, smk.output.intensities, meta)
+    write_intensities(F, INVENTORY_SPECIES, regions, sectors, smk.output.intensities,
+                      {**meta, "units": "t per US$ million of output (Eq. 9)"})
 
 
 if __name__ == "__main__":

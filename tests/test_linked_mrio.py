@@ -69,12 +69,17 @@ def test_agricultural_split_adds_back_per_province(tiny_chain, tiny_world):
     ag_out = provincial.x.reshape(3, N)[:, idx]
     table = shares[shares["ceads_sector"] == "01"]["output_10k_cny"].to_numpy() / (6.7518 * 100)
     np.testing.assert_allclose(ag_out.sum(1), table, rtol=1e-12)
-    # Eq. 1 with 'cereal grains nec = grains - rice - wheat'
+    # Eq. 1 with 'cereal grains nec = grains - rice - wheat' and O_g the yearbook total; the unallocated rest
+    # (agricultural services) by GTAP China's shares
     yb = read_agriculture_output(tiny_world / "yearbook/agriculture_output_2017.csv")
     parts = np.column_stack([yb["rice"], yb["wheat"], yb["grains"] - yb["rice"] - yb["wheat"],
                              yb["cattle_sheep_goats_horses"], yb["forestry"]])
-    np.testing.assert_allclose(ag_out / ag_out.sum(1, keepdims=True), parts / parts.sum(1, keepdims=True),
-                               rtol=1e-10)
+    total = yb["total"].to_numpy()[:, None]
+    world = tiny_chain["world"]
+    china = world.x[world.index("chn")][[world.sectors.index(s) for s in ag]]
+    expected = parts / total + (1 - parts.sum(1, keepdims=True) / total) * china / china.sum()
+    assert (1 - parts.sum(1) / total[:, 0] > 0.01).all()                # the yearbook total is larger
+    np.testing.assert_allclose(ag_out / ag_out.sum(1, keepdims=True), expected, rtol=1e-10)
 
 
 def test_customs_blocks_match_provincial_trade_totals(tiny_chain):
@@ -217,3 +222,37 @@ def test_gras_with_held_cells_is_biproportional_on_the_rest():
         if free[i, j] and free[i, k] and free[l_, j] and free[l_, k]:
             assert ratio[i, j] - ratio[i, k] - ratio[l_, j] + ratio[l_, k] == pytest.approx(0.0, abs=1e-9)
     assert 0 < held.free_change
+
+
+def test_eq1_uses_the_yearbook_total_and_reports_the_rest():
+    """Eq. 1 with O_g the yearbook's total agricultural output: each mapped product keeps O_s / O_g, the
+    unallocated remainder goes by GTAP China's shares; the 'mapped' option divides by the products' sum."""
+    from exportpm.mrio.provincial import YearbookData, split_shares
+
+    sectors = ("pdr", "wht", "gro")
+    concordance = pd.DataFrame({"ceads_code": ["01"] * 3, "gtap_code": list(sectors),
+                                "split_rule": ["yearbook_agriculture"] * 3})
+    agriculture = pd.DataFrame({"grains": [10.0], "rice": [2.0], "wheat": [3.0], "total": [20.0]}, index=["CN-AA"])
+    data = YearbookData(agriculture, pd.DataFrame(columns=["production_10k_t", "price_cny_per_kg"]), pd.Series())
+    china = np.array([1.0, 1.0, 2.0])                                     # GTAP China shares 1/4, 1/4, 1/2
+    S = split_shares(concordance, ["01"], sectors, ("CN-AA",), china, data, np.array([[100.0]]))
+    unallocated = 1 - 10 / 20
+    np.testing.assert_allclose(S[0, 0], np.array([2, 3, 5]) / 20 + unallocated * np.array([0.25, 0.25, 0.5]))
+    S = split_shares(concordance, ["01"], sectors, ("CN-AA",), china, data, np.array([[100.0]]),
+                     agriculture_total="mapped")
+    np.testing.assert_allclose(S[0, 0], [0.2, 0.3, 0.5])
+
+
+def test_bovine_share_above_the_cap_fails_naming_the_province():
+    from exportpm.mrio.provincial import YearbookData, split_shares
+
+    sectors = ("cmt", "ofd")
+    concordance = pd.DataFrame({"ceads_code": ["06", "06"], "gtap_code": list(sectors),
+                                "split_rule": ["yearbook_bovine_meat"] * 2})
+    cattle = pd.DataFrame({"production_10k_t": [3.0], "price_cny_per_kg": [50.0]}, index=["CN-AA"])
+    data = YearbookData(pd.DataFrame(), cattle, pd.Series())
+    args = (concordance, ["06"], sectors, ("CN-AA",), np.array([1.0, 1.0]), data, np.array([[100.0]]))
+    with pytest.raises(InputError, match="CN-AA"):
+        split_shares(*args)                                              # 3 x 50 x 1e3 = 150 000 > 95 % of 100
+    S = split_shares(*args, bovine_cap="warn")
+    np.testing.assert_allclose(S[0, 0], [0.95, 0.05])

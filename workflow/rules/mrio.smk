@@ -42,6 +42,8 @@ rule provincial_expand:
     params:
         china=config["mrio"]["china_region"],
         cny_per_usd=config["mrio"]["cny_per_usd"],
+        agriculture_total=config["mrio"]["agriculture_total"],
+        bovine_cap=config["mrio"]["bovine_cap"],
     log:
         run_path("logs/provincial_expand.log"),
     benchmark:

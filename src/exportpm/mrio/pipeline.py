@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 
 def provincial_from_files(ceads: str | Path, agriculture: str | Path, cattle: str | Path,
                           wood_furniture: str | Path, concordance: str | Path, sectors: tuple[str, ...],
-                          china_output: np.ndarray, cny_per_usd: float) -> tuple[ProvincialMRIO, pd.DataFrame]:
+                          china_output: np.ndarray, cny_per_usd: float, agriculture_total: str = "yearbook",
+                          bovine_cap: str = "error") -> tuple[ProvincialMRIO, pd.DataFrame]:
     """Expanded provincial MRIO (US$ million) and the table of split shares per province and sector."""
     table = read_ceads_mrio(ceads)
     provinces = tuple(province_codes(pd.Series(table.provinces), ceads, "header row 2"))
@@ -31,7 +32,7 @@ def provincial_from_files(ceads: str | Path, agriculture: str | Path, cattle: st
     concordance_table = read_table(concordance, required=["ceads_code", "gtap_code", "split_rule"])
     output = table.output.reshape(len(provinces), len(table.sectors))
     S = split_shares(concordance_table, table.sectors, sectors, provinces, china_output, yearbooks, output,
-                     source=str(concordance))
+                     source=str(concordance), agriculture_total=agriculture_total, bovine_cap=bovine_cap)
     mrio = expand_provincial(table, provinces, sectors, S, cny_per_usd)
     rows = [(province, code, output[p, k], ";".join(sectors[g] for g in np.flatnonzero(S[p, k])),
              float(S[p, k].sum())) for p, province in enumerate(provinces) for k, code in enumerate(table.sectors)]

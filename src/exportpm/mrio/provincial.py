@@ -4,10 +4,14 @@ Every CEADs sector k is split into its GTAP sectors g by provincial output share
 * ``one_to_one``: the whole sector (several CEADs sectors may feed one GTAP sector);
 * ``gtap_china_output``: GTAP China's output shares among the GTAP sectors of k;
 * ``yearbook_agriculture`` (Eq. 1): V_s = V_g O_s / O_g with yearbook output by product, where
-  cereal grains nec = grains - rice - wheat, and O_g the sum over the GTAP agricultural sectors present (the
-  MRIO's agriculture sector is allocated completely; agricultural services follow the products);
+  cereal grains nec = grains - rice - wheat, and O_g the yearbook's total agricultural output (default,
+  ``agriculture_total="yearbook"``); the share of the total no mapped product takes (agricultural services,
+  unlisted products) is reported and split by GTAP China's shares, so the MRIO's agriculture is allocated
+  completely. With ``agriculture_total="mapped"``, O_g is the sum of the mapped products;
 * ``yearbook_bovine_meat``: bovine meat output = provincial beef price x production (national
-  production-weighted average price where a province reports none); the rest of food by GTAP China shares;
+  production-weighted average price where a province reports none); the rest of food by GTAP China shares.
+  Bovine meat above 95 % of a province's food sector means bad yearbook data: an InputError naming the
+  province (default, ``bovine_cap="error"``) or, with ``bovine_cap="warn"``, a warning and the 95 % cap;
 * ``yearbook_furniture``: the furniture share of wood processing + furniture goes to manufactures nec.
 Rows split by the supplying province's shares, columns by the using province's shares (the sub-sectors share
 their parent's input structure), so row and column balances are preserved exactly.
@@ -58,7 +62,8 @@ class YearbookData:
 
 def split_shares(concordance: pd.DataFrame, ceads_sectors: list[str], gtap_sectors: tuple[str, ...],
                  provinces: tuple[str, ...], china_output: np.ndarray, yearbooks: YearbookData,
-                 ceads_output: np.ndarray, source: str = "concordance") -> np.ndarray:
+                 ceads_output: np.ndarray, source: str = "concordance", agriculture_total: str = "yearbook",
+                 bovine_cap: str = "error") -> np.ndarray:
     """S[p, k, g]: share of CEADs sector k's output in province p that belongs to GTAP sector g.
 
     ``china_output`` is GTAP China's output by GTAP sector; ``ceads_output`` is (P, K) in 10^4 CNY.
@@ -81,21 +86,29 @@ def split_shares(concordance: pd.DataFrame, ceads_sectors: list[str], gtap_secto
         if rule == "one_to_one" and len(targets) != 1:
             raise InputError(source, "split_rule", f"a single GTAP sector for one_to_one sector {code}")
         if rule == "yearbook_agriculture":
-            S[:, k, :] = _agriculture_shares(yearbooks.agriculture, provinces, gtap_sectors, targets, base)
+            S[:, k, :] = _agriculture_shares(yearbooks.agriculture, provinces, gtap_sectors, targets, base,
+                                             agriculture_total)
         elif rule == "yearbook_bovine_meat":
-            S[:, k, :] = _bovine_shares(yearbooks.cattle, provinces, gtap_sectors, targets, base, ceads_output[:, k])
+            S[:, k, :] = _bovine_shares(yearbooks.cattle, provinces, gtap_sectors, targets, base, ceads_output[:, k],
+                                        bovine_cap)
         elif rule == "yearbook_furniture":
             S[:, k, :] = _furniture_shares(yearbooks.furniture_share, provinces, gtap_sectors, targets)
     return S
 
 
-def _agriculture_shares(table: pd.DataFrame, provinces, gtap_sectors, targets, fallback) -> np.ndarray:
+def _agriculture_shares(table: pd.DataFrame, provinces, gtap_sectors, targets, fallback,
+                        agriculture_total: str = "yearbook") -> np.ndarray:
+    """Eq. 1 shares O_s / O_g of the agricultural GTAP sectors per province (see the module docstring)."""
+    if agriculture_total not in ("yearbook", "mapped"):
+        raise ValueError(f"agriculture_total must be 'yearbook' or 'mapped', not {agriculture_total!r}")
     out = np.zeros((len(provinces), len(gtap_sectors)))
     item_of = {g: item for item, g in AGRICULTURE_ITEMS.items()}
     for p, province in enumerate(provinces):
         values = np.zeros(len(targets))
+        total = np.nan
         if province in table.index:
             row = table.loc[province]
+            total = float(row.get("total", np.nan))
             for t, g in enumerate(targets):
                 code = gtap_sectors[g]
                 if code == "gro":
@@ -105,12 +118,32 @@ def _agriculture_shares(table: pd.DataFrame, provinces, gtap_sectors, targets, f
         values = np.clip(values, 0.0, None)
         if values.sum() <= 0:
             log.warning("yearbook: no agricultural output by product for %s; GTAP China shares used", province)
-            values = fallback
-        out[p, targets] = values / values.sum()
+            out[p, targets] = fallback
+            continue
+        out[p, targets] = _eq1_shares(values, total, fallback, province, agriculture_total)
     return out
 
 
-def _bovine_shares(cattle: pd.DataFrame, provinces, gtap_sectors, targets, base, sector_output) -> np.ndarray:
+def _eq1_shares(values: np.ndarray, total: float, fallback: np.ndarray, province: str, agriculture_total: str
+                ) -> np.ndarray:
+    """O_s / O_g with O_g the yearbook total (the unallocated remainder split by ``fallback``), or the sum."""
+    if agriculture_total == "mapped":
+        return values / values.sum()
+    if not np.isfinite(total) or total <= 0:
+        log.warning("yearbook: %s has no total agricultural output; O_g = the sum of its mapped products", province)
+        return values / values.sum()
+    unallocated = 1.0 - values.sum() / total
+    if unallocated < -1e-9:
+        log.warning("yearbook: %s's mapped agricultural products exceed its total by %.1f %%; O_g = their sum",
+                    province, -100 * unallocated)
+        return values / values.sum()
+    log.info("yearbook (Eq. 1): %s: %.2f %% of total agricultural output in no mapped product, split by GTAP "
+             "China shares", province, 100 * max(unallocated, 0.0))
+    return values / total + max(unallocated, 0.0) * fallback
+
+
+def _bovine_shares(cattle: pd.DataFrame, provinces, gtap_sectors, targets, base, sector_output,
+                   bovine_cap: str = "error") -> np.ndarray:
     out = np.zeros((len(provinces), len(gtap_sectors)))
     if "cmt" not in [gtap_sectors[g] for g in targets]:
         out[:, targets] = base
@@ -133,7 +166,12 @@ def _bovine_shares(cattle: pd.DataFrame, provinces, gtap_sectors, targets, base,
         value = cattle.at[province, "production_10k_t"] * price * 1e3  # 10^4 t x CNY/kg -> 10^4 CNY
         share = value / sector_output[p]
         if share > 0.95:
-            log.warning("yearbook: bovine meat would be %.0f %% of food in %s; capped at 95 %%", 100 * share, province)
+            if bovine_cap != "warn":
+                raise InputError("yearbook cattle table", "production_10k_t x price_cny_per_kg",
+                                 f"bovine meat output at most 95 % of {province}'s food sector (check the yearbook; "
+                                 "mrio.bovine_cap: warn caps it at 95 % instead)", f"{province}: {100 * share:.0f} %")
+            log.warning("YEARBOOK DATA SUSPECT: bovine meat would be %.0f %% of food in %s; capped at 95 %%",
+                        100 * share, province)
             share = 0.95
         out[p, cmt] = share
         out[p, rest] = (1 - share) * rest_base
