@@ -78,98 +78,172 @@ def province_intensity_columns(F: np.ndarray, rows_P: np.ndarray, N: int) -> np.
     return out
 
 
-def _row_index(regions, is_province, N) -> tuple[np.ndarray, np.ndarray]:
-    P = np.concatenate([np.arange(i * N, (i + 1) * N) for i, f in enumerate(is_province) if f])
-    Fr = np.concatenate([np.arange(i * N, (i + 1) * N) for i, f in enumerate(is_province) if not f])
-    return P, Fr
+@dataclass
+class Layout:
+    """Where the provinces, foreign regions and foreign final-demand columns are in the linked table."""
+
+    N: int
+    D: int
+    provinces: tuple[str, ...]
+    foreign: tuple[str, ...]
+    rows_P: np.ndarray  # noqa: N815  (the paper's P and F blocks)
+    rows_F: np.ndarray  # noqa: N815
+    foreign_cols: np.ndarray       # (e, d) region-major over the foreign regions
+    groups: tuple[str, ...]
+    group_of_col: np.ndarray       # consumer group position of each foreign final-demand column
+
+    @classmethod
+    def build(cls, inp: ExportInputs) -> Layout:
+        N, D = len(inp.sectors), len(inp.categories)
+        provinces = tuple(r for r, f in zip(inp.regions, inp.is_province, strict=True) if f)
+        foreign = tuple(r for r, f in zip(inp.regions, inp.is_province, strict=True) if not f)
+        rows = np.arange(len(inp.regions) * N).reshape(len(inp.regions), N)
+        fd_region = np.repeat(np.array(inp.regions), D)
+        foreign_cols = np.flatnonzero(np.isin(fd_region, foreign))
+        groups = tuple(dict.fromkeys(inp.consumer_groups[r] for r in foreign))
+        group_of_col = np.array([groups.index(inp.consumer_groups[fd_region[c]]) for c in foreign_cols])
+        return cls(N, D, provinces, foreign, rows[inp.is_province].ravel(), rows[~inp.is_province].ravel(),
+                   foreign_cols, groups, group_of_col)
+
+    @property
+    def Pn(self) -> int:  # noqa: N802
+        return len(self.provinces)
+
+    @property
+    def Fn(self) -> int:  # noqa: N802
+        return len(self.foreign)
+
+
+def export_volumes(Z: np.ndarray, Y: np.ndarray, lay: Layout) -> np.ndarray:
+    """[s, e, channel] US$ million: final exports sum_{i,d} Y[s i, e d] and intermediate sum_{i,j} Z[s i, e j]."""
+    Z_PF = take_block(Z, lay.rows_P, lay.rows_F)
+    return np.stack([Y[np.ix_(lay.rows_P, lay.foreign_cols)].reshape(lay.Pn, lay.N, lay.Fn, lay.D).sum(axis=(1, 3)),
+                     Z_PF.reshape(lay.Pn, lay.N, lay.Fn, lay.N).sum(axis=(1, 3))], axis=-1)
+
+
+def emission_multipliers(blocks: ProvinceRows, F: np.ndarray, lay: Layout, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """G[q, r, :] = F_{q,r} L (Eq. 8, every column of L) and Gd = F_{q,r} (I - A_PP)^-1 on the provinces' own
+    system (for the intermediate channel's exporting province); both [q, r, rows]."""
+    Q = F.shape[0]
+    intensity_columns = province_intensity_columns(F, lay.rows_P, lay.N)[lay.rows_P]     # p x (q, r)
+    G = blocks.weighted_rows(intensity_columns.T).reshape(Q, lay.Pn, n)
+    Gd = scipy.linalg.lu_solve(blocks.domestic, intensity_columns, trans=1, check_finite=False)
+    return G, Gd.T.reshape(Q, lay.Pn, lay.rows_P.size)
+
+
+def final_channel(G: np.ndarray, Y: np.ndarray, lay: Layout) -> np.ndarray:
+    """E_fin[q, r, s, e, d] = F_r L[r, s] Y^e_d[s] (Eq. 10; s = r is Eq. 11, s != r Eq. 12)."""
+    Q = G.shape[0]
+    Y_PF = Y[np.ix_(lay.rows_P, lay.foreign_cols)].reshape(lay.Pn, lay.N, lay.Fn, lay.D)
+    return np.einsum("qrsi,siec->qrsec", G[:, :, lay.rows_P].reshape(Q, lay.Pn, lay.Pn, lay.N), Y_PF, optimize=True)
+
+
+def foreign_products_demand(Y: np.ndarray, lay: Layout) -> np.ndarray:
+    """(n x foreign columns): foreign final demand for foreign products only (the intermediate channel's Y)."""
+    out = np.zeros((Y.shape[0], lay.foreign_cols.size))
+    out[lay.rows_F] = Y[np.ix_(lay.rows_F, lay.foreign_cols)]
+    return out
+
+
+def intermediate_channel(blocks: ProvinceRows, Gd: np.ndarray, Y_F_only: np.ndarray, lay: Layout
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """E_int[q, r, s, e, d] = F_r (I - A_PP)^-1[r, s] (A_PF L_FF Y^e_d)[s] (exact block decomposition of
+    F_r L_PF Y_F), and the intermediate exports A_PF L_FF Y_F (p x foreign columns)."""
+    Q = Gd.shape[0]
+    ex_int = blocks.intermediate_exports_through_foreign_inverse(Y_F_only[lay.rows_F])
+    intermediate = np.einsum("qrsi,siec->qrsec", Gd.reshape(Q, lay.Pn, lay.Pn, lay.N),
+                             ex_int.reshape(lay.Pn, lay.N, lay.Fn, lay.D), optimize=True)
+    return intermediate, ex_int
+
+
+def group_indicator(lay: Layout) -> np.ndarray:
+    """(foreign columns x groups) 0/1: which consumer group each foreign final-demand column belongs to."""
+    out = np.zeros((lay.foreign_cols.size, len(lay.groups)))
+    out[np.arange(lay.foreign_cols.size), lay.group_of_col] = 1.0
+    return out
+
+
+def sector_group_outputs(blocks: ProvinceRows, Y: np.ndarray, lay: Layout, n_regions: int) -> np.ndarray:
+    """L[P, :] y_(k, g) (p x (sectors x groups)): province outputs driven by group g's final demand for products
+    of sector k, whatever their origin (Fig. 3's consuming sectors)."""
+    sector_of_row = np.tile(np.arange(lay.N), n_regions)
+    Y_foreign = Y[:, lay.foreign_cols]
+    by_group = group_indicator(lay)
+    G_ = len(lay.groups)
+    sector_group = np.zeros((Y.shape[0], lay.N * G_))
+    for k in range(lay.N):
+        rows_k = sector_of_row == k
+        sector_group[rows_k, k * G_:(k + 1) * G_] = Y_foreign[rows_k] @ by_group
+    return blocks.times(sector_group)
+
+
+def exporter_outputs(blocks: ProvinceRows, Y: np.ndarray, ex_int: np.ndarray, lay: Layout
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Province outputs (p x exporting province s) driven by s's final exports, L_PP y^s (Eq. 11 when the emitting
+    province is s), and by s's intermediate exports, (I - A_PP)^-1 [A_PF L_FF Y_F]_s."""
+    N = lay.N
+    province_exports = np.zeros((lay.rows_P.size, lay.Pn))
+    for s in range(lay.Pn):
+        rows = lay.rows_P[s * N:(s + 1) * N]
+        province_exports[s * N:(s + 1) * N, s] = Y[np.ix_(rows, lay.foreign_cols)].sum(1)
+    final = blocks.provinces_times(province_exports)
+    by_province = ex_int.sum(axis=1)[:, None] * np.repeat(np.eye(lay.Pn), N, axis=0)   # column s: s's rows
+    return final, scipy.linalg.lu_solve(blocks.domestic, by_province, check_finite=False)
+
+
+def scenario_drivers(f_P: np.ndarray, x_group: np.ndarray, x_final: np.ndarray, x_int: np.ndarray, lay: Layout,
+                     east: np.ndarray, rtol: float) -> tuple[np.ndarray, tuple[str, ...]]:
+    """[q, r, sector, driver] t for the zero-out scenarios: all exports (I_EX), the East Coast's exports over both
+    channels (I_EXEAST), direct exports F_r L Y^{re} (Eq. 11, I_EXDIR), and each consumer group (I_EXREGION)."""
+    Pn, N, G_ = lay.Pn, lay.N, len(lay.groups)
+    by_exporter = f_P[..., None] * (x_final + x_int).reshape(Pn, N, Pn)[None]
+    by_group = f_P[..., None] * x_group.reshape(Pn, N, G_)[None]
+    _close(by_exporter.sum(-1), by_group.sum(-1), rtol, "drivers: exports of all provinces = of all groups")
+    # Direct (Eq. 11): r's own final products consumed abroad; the intermediate channel is indirect (Eq. 12).
+    direct = f_P * np.einsum("rjr->rj", x_final.reshape(Pn, N, Pn))[None]
+    drivers = np.concatenate([by_group.sum(-1, keepdims=True), by_exporter[..., east].sum(-1, keepdims=True),
+                              direct[..., None], by_group], axis=-1)
+    return drivers, ("all_exports", "east_coast_exports", "direct_exports", *(f"group:{g}" for g in lay.groups))
 
 
 def export_emissions(inp: ExportInputs, check_rtol: float = 1e-9) -> ExportResult:
-    """All export-related emission tables from one LU factorisation (see module docstring)."""
+    """All export-related emission tables from one block factorisation of I - A (see the module docstring)."""
     clock = {}
     start = time.perf_counter()
-    N, D = len(inp.sectors), len(inp.categories)
-    n = inp.x.size
-    provinces = tuple(r for r, f in zip(inp.regions, inp.is_province, strict=True) if f)
-    foreign = tuple(r for r, f in zip(inp.regions, inp.is_province, strict=True) if not f)
-    Pn, Fn, Q = len(provinces), len(foreign), len(inp.species)
-    rows_P, rows_F = _row_index(inp.regions, inp.is_province, N)
-    fd_region = np.repeat(np.array(inp.regions), D)
-    foreign_cols = np.flatnonzero(np.isin(fd_region, foreign))         # (e, d) region-major over foreign
-    groups = tuple(dict.fromkeys(inp.consumer_groups[r] for r in foreign))
-    if (inp.F[:, rows_F] != 0).any():
+    lay = Layout.build(inp)
+    n, Q, N = inp.x.size, len(inp.species), lay.N
+    if (inp.F[:, lay.rows_F] != 0).any():
         raise ValueError("intensities must be zero outside the provinces")
     emissions = inp.F * inp.x[None, :]
-
-    Z_PF = take_block(inp.Z, rows_P, rows_F)
-    export_volume = np.stack([
-        inp.Y[np.ix_(rows_P, foreign_cols)].reshape(Pn, N, Fn, D).sum(axis=(1, 3)),
-        Z_PF.reshape(Pn, N, Fn, N).sum(axis=(1, 3))], axis=-1)
-    del Z_PF
-    blocks = ProvinceRows.from_flows(inp.Z, inp.x, rows_P, rows_F)
+    export_volume = export_volumes(inp.Z, inp.Y, lay)
+    blocks = ProvinceRows.from_flows(inp.Z, inp.x, lay.rows_P, lay.rows_F)
     inp.Z = None  # its memory held the factors; now freed
     clock["factorise"] = time.perf_counter() - start
 
-    # Multipliers by species and emitting province: G[q, r, :] = F_{q,r} L (Eq. 8).
     t = time.perf_counter()
-    f_P = inp.F[:, rows_P].reshape(Q, Pn, N)
-    intensity_columns = province_intensity_columns(inp.F, rows_P, N)[rows_P]     # p x (q, r)
-    G = blocks.weighted_rows(intensity_columns.T).reshape(Q, Pn, n)
-    # Domestic multipliers on the provinces' own system, for the intermediate channel's exporting province.
-    Gd = scipy.linalg.lu_solve(blocks.domestic, intensity_columns, trans=1, check_finite=False)
-    Gd = Gd.T.reshape(Q, Pn, rows_P.size)
+    G, Gd = emission_multipliers(blocks, inp.F, lay, n)                           # Eq. 8
     clock["multipliers"] = time.perf_counter() - t
-
     t = time.perf_counter()
     Y = inp.Y
-    all_demand = G @ Y                                                  # [q, r, all fd columns]
-    Y_PF = Y[np.ix_(rows_P, foreign_cols)].reshape(Pn, N, Fn, D)         # [s, i, e, d]
-    fin = np.einsum("qrsi,siec->qrsec", G[:, :, rows_P].reshape(Q, Pn, Pn, N), Y_PF, optimize=True)
-    Y_F_only = np.zeros((n, foreign_cols.size))                          # foreign products' final demand
-    Y_F_only[rows_F] = Y[np.ix_(rows_F, foreign_cols)]
-    group_of_col = np.array([groups.index(inp.consumer_groups[fd_region[c]]) for c in foreign_cols])
-    by_group = np.zeros((foreign_cols.size, len(groups)))
-    by_group[np.arange(foreign_cols.size), group_of_col] = 1.0
-    sector_of_row = np.tile(np.arange(N), len(inp.regions))
-    Y_foreign = Y[:, foreign_cols]
-    # y[(k, g)]: all final demand of group g for products of sector k, whatever their origin.
-    sector_group = np.zeros((n, N * len(groups)))
-    for k in range(N):
-        rows_k = sector_of_row == k
-        sector_group[rows_k, k * len(groups):(k + 1) * len(groups)] = Y_foreign[rows_k] @ by_group
-    x_sector_group = blocks.times(sector_group)                         # province outputs driven by (k, g)
-    province_exports = np.zeros((rows_P.size, Pn))                       # final exports of each province s
-    for s in range(Pn):
-        province_exports[s * N:(s + 1) * N, s] = Y[np.ix_(rows_P[s * N:(s + 1) * N], foreign_cols)].sum(1)
-    x_province_exports = blocks.provinces_times(province_exports)
-    # Each group's demand is the sum of its sector columns.
-    x_group = x_sector_group.reshape(-1, N, len(groups)).sum(axis=1)
+    all_demand = G @ Y                                                            # [q, r, all fd columns]
+    fin = final_channel(G, Y, lay)                                                # Eq. 10-12
+    Y_F_only = foreign_products_demand(Y, lay)
+    x_sector_group = sector_group_outputs(blocks, Y, lay, len(inp.regions))
     clock["outputs"] = time.perf_counter() - t
     t = time.perf_counter()
-
-    # Intermediate channel by exporting province (exact block decomposition).
-    ex_int = blocks.intermediate_exports_through_foreign_inverse(Y_F_only[rows_F])  # A_PF L_FF Y_F
-    intermediate = np.einsum("qrsi,siec->qrsec", Gd.reshape(Q, Pn, Pn, N),
-                             ex_int.reshape(Pn, N, Fn, D), optimize=True)
-    by_consumer = np.stack([fin, intermediate], axis=-1)                # [q, r, s, e, d, channel]
-
-    by_sector = f_P[:, :, :, None, None] * x_sector_group.reshape(Pn, N, N, len(groups))[None]
-    # Drivers per emitting province-sector: exports of each province s (both channels), each group.
-    ex_int_by_province = ex_int.sum(axis=1)[:, None] * np.repeat(np.eye(Pn), N, axis=0)  # column s: s's rows
-    domestic_int = scipy.linalg.lu_solve(blocks.domestic, ex_int_by_province, check_finite=False)
-    by_exporter = f_P[..., None] * (x_province_exports + domestic_int).reshape(Pn, N, Pn)[None]
-    by_group_em = f_P[..., None] * x_group.reshape(Pn, N, len(groups))[None]
-    east = np.array([p in inp.east_coast for p in provinces])
-    _close(by_exporter.sum(-1), by_group_em.sum(-1), check_rtol, "drivers: exports of all provinces = of all groups")
-    # Direct (Eq. 11): F_r L Y^{re}, r's own final products consumed abroad; the intermediate channel is indirect.
-    direct = f_P * np.einsum("rjr->rj", x_province_exports.reshape(Pn, N, Pn))[None]
-    drivers = np.concatenate([by_group_em.sum(-1, keepdims=True), by_exporter[..., east].sum(-1, keepdims=True),
-                              direct[..., None], by_group_em], axis=-1)
-    driver_names = ("all_exports", "east_coast_exports", "direct_exports", *(f"group:{g}" for g in groups))
+    intermediate, ex_int = intermediate_channel(blocks, Gd, Y_F_only, lay)
+    x_final, x_int = exporter_outputs(blocks, Y, ex_int, lay)
+    by_consumer = np.stack([fin, intermediate], axis=-1)                          # [q, r, s, e, d, channel]
+    f_P = inp.F[:, lay.rows_P].reshape(Q, lay.Pn, N)
+    by_sector = f_P[:, :, :, None, None] * x_sector_group.reshape(lay.Pn, N, N, len(lay.groups))[None]
+    x_group = x_sector_group.reshape(-1, N, len(lay.groups)).sum(axis=1)          # each group: its sectors' sum
+    east = np.array([p in inp.east_coast for p in lay.provinces])
+    drivers, driver_names = scenario_drivers(f_P, x_group, x_final, x_int, lay, east, check_rtol)
     clock["aggregation"] = time.perf_counter() - t
     result = ExportResult(by_consumer, by_sector, drivers, driver_names, all_demand,
-                          emissions[:, rows_P].reshape(Q, Pn, N), export_volume, provinces, foreign, groups, clock)
-    check_invariants(result, G, Y, Y_F_only, rows_P, foreign_cols, check_rtol)
+                          emissions[:, lay.rows_P].reshape(Q, lay.Pn, N), export_volume, lay.provinces, lay.foreign,
+                          lay.groups, clock)
+    check_invariants(result, G, Y, Y_F_only, lay.rows_P, lay.foreign_cols, check_rtol)
     log.info("export-related emissions in %.1f s (%s)", time.perf_counter() - start,
              ", ".join(f"{k} {v:.1f} s" for k, v in clock.items()))
     return result

@@ -184,25 +184,3 @@ def _factorise_in_place(M: np.ndarray, what: str) -> tuple[np.ndarray, np.ndarra
     if not np.isfinite(diagonal).all() or (np.abs(diagonal) < 1e-14).any():
         raise np.linalg.LinAlgError(f"{what} is singular: some sector's inputs reach or exceed its output")
     return lu, pivots
-
-
-def consumption_accounts(Z: np.ndarray, x: np.ndarray, Y: np.ndarray, S: np.ndarray, regions: int
-                         ) -> dict[str, np.ndarray]:
-    """Footprints in pymrio's layout (an independent-oracle interface for tests).
-
-    Z (n x n), x (n), Y (n x regions) final demand per consuming region, S (q x n) stressor intensities.
-    Returns D_cba (q x n: footprint of all regions' final demand for each product (region, sector)... laid out
-    per consuming region and sector as pymrio does), D_pba (q x n) and D_exp (q x n).
-    """
-    n = x.size
-    N = n // regions
-    system = LeontiefSystem.factorise(technical_coefficients(Z, x))
-    multipliers = system.solve_transposed(S.T).T                     # M = S L (q x n)
-    D_cba = np.zeros((S.shape[0], regions * N))
-    for c in range(regions):
-        D_cba[:, c * N:(c + 1) * N] = (multipliers * Y[:, c][None, :]).reshape(S.shape[0], regions, N).sum(1)
-    output = system.solve(Y)                                          # x per consuming region (n x regions)
-    region_of_row = np.repeat(np.arange(regions), N)
-    foreign = output.copy()
-    foreign[region_of_row[:, None] == np.arange(regions)[None, :]] = 0.0
-    return {"D_cba": D_cba, "D_pba": S * output.sum(1)[None, :], "D_exp": S * foreign.sum(1)[None, :]}
