@@ -31,9 +31,9 @@ def products() -> Products:
                            "sector": ["i_s", "ely", "i_s"], "value": [1.0, 3.0, 0.5]})
     layer_shares = pd.DataFrame({
         "measure": ["national_share_driven_by_other_provinces", "province_interprovincial_share_driven_by_east_coast",
-                    "province_interprovincial_share_by_driver"],
-        "method": ["layers", "mapping", "mapping"], "region": ["China", HN, HN], "counterpart": ["", "", GD],
-        "layer": ["PL1", "PL1", "PL1"], "share": [0.625, 0.8, 0.4]})
+                    "province_interprovincial_share_by_driver", "national_indirect_share"],
+        "method": ["layers", "mapping", "mapping", "layers"], "region": ["China", HN, HN, "China"],
+        "counterpart": ["", "", GD, ""], "layer": ["PL1", "PL1", "PL1", "PL1"], "share": [0.625, 0.8, 0.4, 0.2]})
     top_paths = pd.DataFrame({"final_demand_node": [f"{GD}/ele", f"{GD}/ele", f"{HN}/ome"],
                               "emitting_node": [f"{HN}/i_s", f"{HN}/ely", f"{GD}/i_s"], "ape": [3e8, 1e8, 5e7]})
     rows = []
@@ -63,7 +63,8 @@ def test_each_definition_by_hand():
     assert value["S1"] == pytest.approx(np.nan, nan_ok=True)                  # no PM25_other in these products
     assert value["S3"] == pytest.approx(75.0)                                 # i_s share of SO2
     assert value["F-USA-Guangdong"] == pytest.approx(25.0)
-    assert value["L-other-PL1"] == pytest.approx(62.5)
+    assert value["L-otherprov-PL1"] == pytest.approx(62.5)
+    assert value["L-other-PL1"] == pytest.approx(20.0)                         # 1 - own final / all at PL1
     assert value["L1"] == pytest.approx(100.0) and value["L5"] == pytest.approx(75.0)
     assert value["I1"] == pytest.approx(80.0) and value["I2"] == pytest.approx(50.0)
     assert value["P1"] == 2 and value["P2"] == pytest.approx(0.4)
@@ -76,3 +77,16 @@ def test_markdown_lists_every_row():
     table = paper_comparison(products())
     text = comparison_markdown(table, "# header")
     assert text.count("\n| ") == len(table) + 1 and "n/a" in text
+
+
+def test_the_ctm_stages_own_differences_and_inland_share_are_read():
+    p = products()
+    p.thresholds = pd.concat([p.thresholds, pd.DataFrame({
+        "case": ["due_to_exports", "due_to_east_coast_exports"], "threshold_ugm3": [35.0, 35.0],
+        "people": [12e6, 3e6], "population_share": [0.075, 0.01875]})], ignore_index=True)
+    p.region_shares = pd.DataFrame({"scenario": ["I_EX"], "region": ["inland"], "provinces": [1],
+                                    "share_of_exposure": [0.65], "share_of_provincial_sum": [0.6]})
+    value = paper_comparison(p).set_index("id")["pipeline"]
+    assert value["E3"] == pytest.approx(12.0) and value["E4"] == pytest.approx(7.5)
+    assert value["E7"] == pytest.approx(3.0)
+    assert value["R2"] == pytest.approx(65.0) and value["R3"] == pytest.approx(20.0 / 65.0)

@@ -205,6 +205,8 @@ def test_layer_summary_by_hand():
     out = layer_summary(layers, flows, east_coast={"A"}, inland={"B", "C"})
     out = out.set_index(["measure", "method", "region", "counterpart", "layer"])["share"]
     assert out[("national_share_driven_by_other_provinces", "layers", "China", "", "PL1")] == pytest.approx(10 / 15)
+    # indirect at PL1: all (3 + 12 + 0) minus own final products (none here: no final_exports_of rows)
+    assert out[("national_indirect_share", "layers", "China", "", "PL1")] == pytest.approx(1.0)
     # inland B hosts 3 (A's exports) + 5 (C's) interprovincially: 3/8 driven by the East Coast
     assert out[("inland_interprovincial_share_driven_by_east_coast", "layers", "inland", "", "PL1")] \
         == pytest.approx(3 / 8)

@@ -36,6 +36,7 @@ class Products:
     codes: dict[str, str]                      # English province name -> ISO 3166-2
     classes: dict[str, str]                    # ISO 3166-2 -> region class
     inland: set[str]
+    region_shares: pd.DataFrame | None = None  # exposure: regions' shares of export-related PM2.5 (CTM stage)
     east_coast_class: str = "East Coast"
     method: str = "mapping"                    # spa.interprovincial_method
     notes: dict[str, str] = field(default_factory=dict)
@@ -131,10 +132,28 @@ NO_EXPORT_CASES = ("without_exports", "I_EX")
 NO_EAST_CASES = ("without_east_coast_exports", "I_EXEAST")
 
 
+DUE = {NO_EXPORT_CASES: "due_to_exports", NO_EAST_CASES: "due_to_east_coast_exports"}
+
+
 def _people_due(p: Products, cases: tuple[str, ...], threshold: float, share: bool = False) -> float:
-    base, base_share = _people(p, BASE_CASES, threshold)
-    other, other_share = _people(p, cases, threshold)
-    return 100.0 * (base_share - other_share) if share else (base - other) / 1e6
+    """N_>t(Base) - N_>t(scenario): the CTM stage's own difference rows when present, else formed here."""
+    try:
+        extra, extra_share = _people(p, (DUE[cases],), threshold)
+    except MissingError:
+        base, base_share = _people(p, BASE_CASES, threshold)
+        other, other_share = _people(p, cases, threshold)
+        extra, extra_share = base - other, base_share - other_share
+    return 100.0 * extra_share if share else extra / 1e6
+
+
+def _inland_share(p: Products, scenario: str = "I_EX") -> float:
+    """The inland share of export-related PM2.5: the CTM stage's region_shares (share_of_exposure) when present,
+    else sum_inland C_a P_a / sum_a C_a P_a from the provincial table (the same definition)."""
+    if p.region_shares is not None:
+        rows = p.region_shares[(p.region_shares["scenario"] == scenario) & (p.region_shares["region"] == "inland")]
+        if not rows.empty:
+            return 100.0 * float(rows["share_of_exposure"].iloc[0])
+    return _pct(_burden(p, scenario, p.inland), _burden(p, scenario, set(p.classes)))
 
 
 def _share_below(p: Products, threshold: float) -> float:
@@ -221,7 +240,7 @@ def _layer_share(p: Products, measure: str, region: str, layer: str, counterpart
     t = p.layer_shares
     rows = t[(t["measure"] == measure) & (t["region"] == region) & (t["layer"] == layer)
              & (t["counterpart"] == counterpart)]
-    rows = rows[rows["method"] == (method or ("layers" if measure in ("province_layer_share",
+    rows = rows[rows["method"] == (method or ("layers" if measure in ("province_layer_share", "national_indirect_share",
                                                                        "national_share_driven_by_other_provinces")
                                               else p.method))]
     if rows.empty or not np.isfinite(rows["share"].iloc[0]):
@@ -276,6 +295,7 @@ Row = tuple[str, str, float, str, str, str, Callable[[Products], float]]
 
 EXPOSURE = "results/<run>/exposure/provincial_pm25.parquet: pw_ugm3 (level, province, scenario, component=total)"
 THRESH = "results/<run>/exposure/threshold_population.parquet: people, population_share (case, threshold_ugm3)"
+REGIONS = "results/<run>/exposure/region_shares.parquet: share_of_exposure (scenario I_EX, region inland)"
 BY_SECTOR = "results/<run>/footprint/export_emissions_by_sector.parquet: tonnes / ape"
 BY_CONSUMER = "results/<run>/footprint/export_emissions_by_province_consumer.parquet: ape / tonnes"
 VOLUME = "results/<run>/footprint/export_volume.parquet: musd"
@@ -317,12 +337,10 @@ def _statements() -> list[Row]:
          "inland provinces' final + intermediate exports / all (US$)", VOLUME,
          lambda p: _volume_share(p, provinces=p.inland)),
         ("R2", "Inland share of export-related PM2.5 pollution", 65.0, "%",
-         "sum_inland C_a(Base - I_EX) P_a / sum_all C_a(Base - I_EX) P_a (population-weighted burden)", EXPOSURE,
-         lambda p: _pct(_burden(p, "I_EX", p.inland), _burden(p, "I_EX", set(p.classes)))),
+         "sum_inland C_a(Base - I_EX) P_a / sum_all C_a(Base - I_EX) P_a (population-weighted burden)", REGIONS,
+         _inland_share),
         ("R3", "Inland volume share / inland pollution share ('only third', Discussion)", 19.8 / 65.0, "ratio",
-         "R1 / R2", f"{VOLUME}; {EXPOSURE}",
-         lambda p: _volume_share(p, provinces=p.inland) / _pct(_burden(p, "I_EX", p.inland),
-                                                               _burden(p, "I_EX", set(p.classes)))),
+         "R1 / R2", f"{VOLUME}; {REGIONS}", lambda p: _volume_share(p, provinces=p.inland) / _inland_share(p)),
         ("D1", "Share of export-related PM2.5 from indirect exports (Fig. 1c)", 75.4, "%",
          "C_China(I_EXDIR - I_EX) / C_China(Base - I_EX); I_EXDIR removes F_r L Y^{re} (Eq. 11)", EXPOSURE,
          lambda p: _pct(_pw(p, "indirect", "national", "China"), _pw(p, "I_EX", "national", "China"))),
@@ -408,7 +426,12 @@ def _statements() -> list[Row]:
                          p, s, CAPITAL if c else ("household", "government"))))
     for layer, value in (("PL1", 62.5), ("PL2", 46.8), ("PL3", 39.2)):
         rows.append((f"L-other-{layer}", f"Share of {layer} export-related emissions driven by other regions' exports",
-                     value, "%", "sum_{r != s} E_t[r, s] / sum_{r, s} E_t[r, s], both channels, APE (Eq. 16)", SHARES,
+                     value, "%", "1 - sum_r F_r A^t Y^{re} / sum F A^t y: indirect at the layer (other provinces' "
+                     "and foreign further exports), both channels, APE (Eq. 16)", SHARES,
+                     lambda p, t=layer: _layer_share(p, "national_indirect_share", "China", t)))
+        rows.append((f"L-otherprov-{layer}", f"... read as other *provinces'* exports only, {layer}", value, "%",
+                     "sum_{r != s} E_t[r, s] / sum_{r, s} E_t[r, s], s the exporting province (alternative reading)",
+                     SHARES,
                      lambda p, t=layer: _layer_share(p, "national_share_driven_by_other_provinces", "China", t)))
     rows += [
         ("L1", "Ferrous metals' share of local direct export-related emissions at PL1", 0.1, "%",

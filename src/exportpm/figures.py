@@ -238,8 +238,8 @@ def figure4(flows: pd.DataFrame, nodes: pd.DataFrame, layers: pd.DataFrame, by_c
     data = figure4_data(flows, nodes, layers, by_consumer, classes, merged)
     order, columns = data["order"], data["columns"]
     total = float(data["production"].sum())
-    palette = plt.get_cmap("tab20")
-    colour = {g: (FOREIGN_COLOUR if g == GROUP_FOREIGN else palette(i % 20)) for i, g in enumerate(order)}
+    palette = [*plt.get_cmap("tab20").colors, *plt.get_cmap("tab20b").colors]
+    colour = {g: (FOREIGN_COLOUR if g == GROUP_FOREIGN else palette[i % len(palette)]) for i, g in enumerate(order)}
     fig, ax = plt.subplots(figsize=(14, 8))
     width, gap = 0.22, 1.0
     scale = 1.0 / total

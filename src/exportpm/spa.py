@@ -314,6 +314,7 @@ def spa_tables(inp: SpaInputs, depth: int = 3, n_paths: int = 20, max_path_depth
     """
     index = Index.build(inp)
     drivers = export_drivers(index, inp.Y)
+    inp.Y = None                                                                  # not needed any more
     before = products_with_coefficients(inp.A, drivers, index, depth)                         # Eq. 16-17 operands
     blocks = ProvinceRows.from_coefficients(inp.A, index.p_rows, index.f_rows)
     inp.A = None
@@ -429,8 +430,11 @@ def layer_summary(layers: pd.DataFrame, flows: pd.DataFrame, east_coast: set[str
     """Shares by production layer (APE; Results, "Pollution flow along the interprovincial supply chains").
 
     * ``province_layer_share``: a province's export-related emissions at each layer (all exports).
-    * ``national_share_driven_by_other_provinces``: of all export-related emissions at a layer (both channels),
-      the share driven by other provinces' exports (emitting province != exporting province).
+    * ``national_indirect_share``: of all export-related emissions at a layer (both channels), the share not
+      driven by the emitting province's own final products consumed abroad (Eq. 12 per layer: other provinces'
+      exports and intermediates for foreign further exports, the paper's "other regions' exports").
+    * ``national_share_driven_by_other_provinces``: the same with other *provinces'* exports only (emitting
+      province != exporting province; the alternative reading).
     * interprovincial shares (see ``_interprovincial_shares``) by two methods: ``layers`` (emissions at layer t in
       host r driven by province s's exports, s != r) and ``mapping`` (Eq. 17 flows from supplier province k at
       PLt to buyer province j != k at PL(t-1), labelled by the supplier's layer).
@@ -451,6 +455,12 @@ def layer_summary(layers: pd.DataFrame, flows: pd.DataFrame, east_coast: set[str
         other = group.loc[group["driver"] != group["host"], "value"].sum()
         rows.append(("national_share_driven_by_other_provinces", "layers", "China", "", layer,
                      float(other / total) if total else np.nan))
+    # Indirect at each layer (Eq. 12 per layer): all but F_r A^t Y^{re}, r's own final products consumed abroad.
+    own_final = ape[ape["driver"].astype(str) == "final_exports_of:" + ape["emitting_province"].astype(str)]
+    direct = own_final.groupby("layer")["value"].sum()
+    for layer, total in ape[ape["driver"] == "all_exports"].groupby("layer")["value"].sum().items():
+        rows.append(("national_indirect_share", "layers", "China", "", layer,
+                     float(1 - direct.get(layer, 0.0) / total) if total else np.nan))
     rows += _interprovincial_shares(by_exporter[by_exporter["host"] != by_exporter["driver"]], east_coast, inland,
                                     "layers")
     mapped = flows[(flows["supplier"] != FOREIGN) & (flows["buyer"] != FOREIGN) & (flows["supplier"] != flows["buyer"])]

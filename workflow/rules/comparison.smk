@@ -13,6 +13,7 @@ rule paper_comparison:
         top_paths=rules.spa.output.top_paths,
         provincial=rules.exposure.output.provincial,
         thresholds=rules.exposure.output.thresholds,
+        region_shares=rules.exposure.output.region_shares,
         provinces="resources/provinces31.csv",
         province_classes=config["resources"]["province_classes"],
     output:
