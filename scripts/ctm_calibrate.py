@@ -11,12 +11,13 @@ from exportpm.ctm.background import read_background
 from exportpm.ctm.met import month_met
 from exportpm.ctm.run import calibrate_mixing_height, calibrate_to_stations, surrogate_sources
 from exportpm.ctm.surrogate import SurrogateParameters
-from exportpm.evaluation import evaluate, read_stations
+from exportpm.evaluation import evaluate
 from exportpm.exposure import population_on_grid
 from exportpm.grid import LonLatGrid
 from exportpm.io.atomic import atomic_output
 from exportpm.io.boundaries import read_boundaries
 from exportpm.io.population import read_population
+from exportpm.io.stations import evaluation_frame, station_means
 from exportpm.logs import configure_logging
 from exportpm.scenarios import read_scenario_emissions
 
@@ -34,7 +35,8 @@ def main(smk) -> None:
     met = {m: month_met(ctm_grid, m, smk.params.statemet) for m in months}
     params = SurrogateParameters()
     if smk.params.objective == "stations":
-        stations, everywhere = read_stations(smk.input.stations), np.ones((product_grid.nlat, product_grid.nlon))
+        stations = evaluation_frame(station_means(list(smk.input.station_archive), smk.input.stations, smk.params.year))
+        everywhere = np.ones((product_grid.nlat, product_grid.nlon))
 
         def station_statistics(fields):
             return evaluate(stations, fields, product_grid, everywhere, 0.0)[0].iloc[0].to_dict()
@@ -42,7 +44,7 @@ def main(smk) -> None:
         result = calibrate_to_stations(months, sources, met, params, background, station_statistics, ctm_grid, buffer)
     else:
         provinces, polygons = read_boundaries(smk.input.boundaries)
-        pop_grid, people = read_population(smk.input.population)
+        pop_grid, people = read_population(smk.input.population, smk.params.population_units, provinces)
         population = population_on_grid(people, pop_grid, ctm_grid, provinces, polygons)
         weight = crop(population.national.reshape(ctm_grid.nlat, ctm_grid.nlon), buffer).ravel()
         result = calibrate_mixing_height(months, sources, met,

@@ -6,27 +6,26 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-from exportpm.ctm import COMPONENTS
 from exportpm.ctm.background import read_background
-from exportpm.ctm.product import read_pm25
-from exportpm.evaluation import evaluate, read_stations
+from exportpm.evaluation import base_fields, evaluate
 from exportpm.io import write_parquet_atomic
+from exportpm.io.boundaries import read_boundaries
 from exportpm.io.population import read_population
+from exportpm.io.stations import evaluation_frame, station_means
 from exportpm.logs import configure_logging
 from exportpm.regrid import regrid_extensive
 
 
 def main(smk) -> None:
     configure_logging(smk.log[0])
-    monthly, grid = {}, None
-    for path in smk.input.base:
-        grid, components, _ = read_pm25(path)
-        monthly[int(path.rsplit("/", 1)[1][:2])] = sum(components[c] for c in COMPONENTS)
+    grid, monthly = base_fields(list(smk.input.base), smk.params.months)
     background = read_background(smk.input.background, grid)
     monthly = {month: total + background for month, total in monthly.items()}
-    pop_grid, people = read_population(smk.input.population)
+    provinces, _ = read_boundaries(smk.input.boundaries)
+    pop_grid, people = read_population(smk.input.population, smk.params.population_units, provinces)
     density = regrid_extensive(people, pop_grid, grid) / (grid.cell_area_m2() / 1e6)
-    stats, table = evaluate(read_stations(smk.input.stations), monthly, grid, density, smk.params.density_threshold)
+    means = station_means(list(smk.input.station_archive), smk.input.stations, smk.params.year)
+    stats, table = evaluate(evaluation_frame(means), monthly, grid, density, smk.params.density_threshold)
     meta = {"comment": smk.params.provenance}
     write_parquet_atomic(stats, smk.output.stats, meta)
     write_parquet_atomic(table, smk.output.stations, meta)

@@ -30,7 +30,7 @@ def main(smk) -> None:
     _, differences, _ = read_fields(smk.input.export_related)
     background = read_background(smk.input.background, grid)
     provinces, polygons = read_boundaries(smk.input.boundaries)
-    pop_grid, people = read_population(smk.input.population)
+    pop_grid, people = read_population(smk.input.population, smk.params.population_units, provinces)
     population = population_on_grid(people, pop_grid, grid, provinces, polygons)
     classes = read_table(smk.input.province_classes, required=["iso3166_2", "region_class", "inland"])
     class_of = dict(zip(classes["iso3166_2"], classes["region_class"], strict=True))

@@ -6,11 +6,9 @@ import hashlib
 import json
 
 import harpy
-import netCDF4
 import numpy as np
 import pandas as pd
 import pytest
-import xarray as xr
 
 from exportpm.conventions import MEIC_SPECIES as SPECIES
 from exportpm.demo.economy import solve_global
@@ -135,18 +133,15 @@ def test_customs_records_and_concordances(tiny_world):
     assert customs["trade_mode"].isin(excluded).any() and (~customs["trade_mode"].isin(excluded)).any()
 
 
-def test_meic_files_read_back_by_netcdf4(tiny_world):
-    path = tiny_world / "meic/2017_01_industry_SO2.nc"
-    with netCDF4.Dataset(path) as nc:
-        assert nc.data_model == "NETCDF3_CLASSIC"
-        nc.set_auto_maskandscale(False)
-        nlon, nlat = nc["dimension"][:]
-        assert list(nc["x_range"][:]) == [70.0, 150.0] and list(nc["y_range"][:]) == [10.0, 60.0]
-        z = nc["z"][:].reshape(nlat, nlon)
-        nodata = nc["z"].nodata_value
-        assert "SYNTHETIC" in nc.title
+def test_meic_files_are_esri_ascii_grids_in_the_tiny_world(tiny_world):
+    path = tiny_world / "meic/2017_01_industry_SO2.asc"
+    lines = path.read_text(encoding="ascii").splitlines()
+    header = dict(line.split() for line in lines[:6])
+    assert (header["ncols"], header["nrows"], header["xllcorner"], header["yllcorner"]) == ("80", "50", "70.0", "10.0")
+    z = np.array([[float(v) for v in line.split()] for line in lines[6:]])
+    nodata = float(header["NODATA_value"])
     valid = z[z != nodata]
-    assert (valid >= 0).all() and valid.sum() > 0
+    assert z.shape == (50, 80) and (valid >= 0).all() and valid.sum() > 0
     # rows run north to south: the northernmost rows (55-60N) hold no Chinese province in the tiny world
     assert (z[:2] == nodata).all()
 
@@ -155,7 +150,7 @@ def test_meic_totals_follow_gains_within_a_few_percent(tiny_world):
     from exportpm.io.meic import read_meic_grid
 
     spec = world_spec("tiny")
-    meic_t = sum(read_meic_grid(tiny_world / f"meic/2017_{m:02d}_power_SO2.nc")[1].sum() for m in range(1, 13))
+    meic_t = sum(read_meic_grid(tiny_world / f"meic/2017_{m:02d}_power_SO2.asc")[1].sum() for m in range(1, 13))
     g15 = pd.read_csv(tiny_world / "gains/gains_2015_SO2.csv", skiprows=6)
     g20 = pd.read_csv(tiny_world / "gains/gains_2020_SO2.csv", skiprows=6)
     power = resource("gains_sectors").query("meic_sector == 'power'")["gains_sector"]
@@ -165,10 +160,12 @@ def test_meic_totals_follow_gains_within_a_few_percent(tiny_world):
 
 
 def test_population_sums_to_provincial_totals(tiny_world):
-    with xr.open_dataset(tiny_world / "population/population_2017.nc") as ds:
-        total = float(ds["population"].sum())
-        assert ds["population"].attrs["units"] == "persons per grid cell"
-        assert "SYNTHETIC" in ds.attrs["comment"]
+    import rasterio
+
+    with rasterio.open(tiny_world / "population/population_2017.tif") as src:
+        total = float(src.read(1).sum())
+        assert src.tags()["units"] == "persons per grid cell" and src.crs.to_epsg() == 4326
+        assert "SYNTHETIC" in src.tags()["description"]
     expected = world_spec("tiny").provinces["population"].sum()
     assert total == pytest.approx(expected, rel=1e-9)
 
@@ -198,7 +195,7 @@ def test_generator_is_deterministic(tmp_path, part, tiny_world, tiny_files):
 def test_every_species_has_files(tiny_files):
     names = " ".join(tiny_files["emissions"])
     for species in SPECIES:
-        assert f"_{species}.nc" in names
+        assert f"_{species}.asc" in names
     assert SYNTHETIC_NOTE.startswith("SYNTHETIC")
 
 

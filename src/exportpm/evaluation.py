@@ -1,29 +1,40 @@
-"""Model evaluation against monitoring stations (the paper: 1,470 stations, r and normalised mean bias)."""
+"""Model evaluation against monitoring stations (the paper: 1,470 stations, r and normalised mean bias).
+
+Station means come from the platform's daily archive with the GB 3095-2012 validity rules
+(:func:`exportpm.io.stations.station_means`); this module pairs them with the modelled Base PM2.5.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from exportpm.ctm import COMPONENTS
+from exportpm.ctm.product import read_pm25
 from exportpm.errors import InputError
 from exportpm.grid import LonLatGrid
-from exportpm.resources import read_table
-
-REQUIRED = ["station_id", "lon", "lat", "month", "pm25_ugm3"]
 
 
-def read_stations(path: str | Path) -> pd.DataFrame:
-    """Station observations: station_id, lon, lat, month (1-12; 0 = annual mean), pm25_ugm3."""
-    frame = read_table(path, required=REQUIRED)
-    for column in ("lon", "lat", "pm25_ugm3", "month"):
-        frame[column] = pd.to_numeric(frame[column], errors="coerce")
-        if frame[column].isna().any():
-            raise InputError(path, column, "numbers in every row")
-    if (frame["pm25_ugm3"] < 0).any():
-        raise InputError(path, "pm25_ugm3", "non-negative concentrations")
-    return frame
+def base_fields(paths: Sequence[str | Path], months: Sequence[int], background_ugm3: float | np.ndarray = 0.0
+                ) -> tuple[LonLatGrid, dict[int, np.ndarray]]:
+    """Month -> modelled PM2.5 (sum of components + ``background_ugm3``, ug/m3) from the Base products.
+
+    ``paths`` and ``months`` go together in order (the rule lists the products of the configured months), so no
+    month is taken from a file name. Every product must share one grid.
+    """
+    if len(paths) != len(months) or len(set(months)) != len(months):
+        raise ValueError(f"one Base product per month: {len(paths)} files for months {list(months)}")
+    grid, fields = None, {}
+    for path, month in zip(paths, months, strict=True):
+        file_grid, components, _ = read_pm25(path)
+        if grid is not None and file_grid != grid:
+            raise InputError(path, "lat/lon", f"the grid of the other Base months {grid}", f"{file_grid}")
+        grid = file_grid
+        fields[int(month)] = sum(components[c] for c in COMPONENTS) + background_ugm3
+    return grid, fields
 
 
 def statistics(model: np.ndarray, observed: np.ndarray) -> dict[str, float]:

@@ -31,9 +31,9 @@ RAW_FILES = {
     "customs": "customs/customs_2017.csv",
     "hs6_concordance": "customs/hs6_gtap_concordance.csv",
     "agri_nh3": "agri_nh3/agri_nh3_2017.csv",
-    "population": "population/population_2017.nc",
+    "population": "population/population_2017.tif",
     "boundaries": "boundaries/provinces.geojson",
-    "stations": "stations/stations_2017.csv",
+    "stations": "stations/station_list.csv",
 }
 
 # Provenance written into every product's attributes (one definition): what the inputs and the CTM are.
@@ -44,7 +44,7 @@ PROVENANCE_NOTES = [
 ]
 
 if config["inputs"] == "real":
-    missing = sorted(set(RAW_FILES) | {"meic_dir", "gains_dir"} - set(config["data"]))
+    missing = sorted(set(RAW_FILES) | {"meic_dir", "gains_dir", "stations_dir"} - set(config["data"]))
     if missing:
         raise ValueError(f"config: inputs is 'real' but data: lacks {', '.join(missing)}")
 
@@ -58,9 +58,18 @@ def raw(key):
 
 def meic_files():
     """The 12 x 5 x 7 monthly MEIC files of the study year."""
-    folder = f"{DEMO_DIR}/meic" if config["inputs"] == "demo" else config["data"]["meic_dir"]
-    year = config["study_year"]
-    return [f"{folder}/{year}_{m:02d}_{s}_{q}.nc" for m in range(1, 13) for s in MEIC_SECTORS for q in SPECIES]
+    if config["inputs"] == "demo":
+        return [f for f in demo_outputs("emissions") if "/meic/" in f and f.endswith((".asc", ".nc"))]
+    folder, year = config["data"]["meic_dir"], config["study_year"]
+    stems = [f"{folder}/{year}_{m:02d}_{s}_{q}" for m in range(1, 13) for s in MEIC_SECTORS for q in SPECIES]
+    return [f"{stem}.asc" if Path(f"{stem}.asc").exists() else f"{stem}.nc" for stem in stems]  # .asc or netCDF
+
+
+def station_archive():
+    """The daily station files china_sites_YYYYMMDD.csv of the study year (real mode: those present)."""
+    if config["inputs"] == "demo":
+        return [f for f in demo_outputs("stations") if "/china_sites_" in f]
+    return sorted(str(p) for p in Path(config["data"]["stations_dir"]).glob(f"china_sites_{config['study_year']}*.csv"))
 
 
 def gains_files():

@@ -8,7 +8,9 @@ rule evaluate_ctm:
         base=expand(run_path("results/pm25/Base/{month:02d}.nc"), month=CTM_MONTHS),
         background=rules.ctm_background.output.background,
         stations=raw("stations"),
+        station_archive=station_archive(),
         population=raw("population"),
+        boundaries=raw("boundaries"),
     output:
         stats=run_path("results/evaluation/ctm_vs_stations.parquet"),
         stations=run_path("results/evaluation/station_pairs.parquet"),
@@ -16,6 +18,9 @@ rule evaluate_ctm:
                       category="Evaluation"),
     params:
         density_threshold=config["evaluation"]["density_threshold_km2"],
+        months=CTM_MONTHS,
+        year=config["study_year"],
+        population_units=config["data"].get("population_units", "auto"),
         provenance="; ".join(PROVENANCE_NOTES) or "real inputs",
     log:
         run_path("logs/evaluate_ctm.log"),

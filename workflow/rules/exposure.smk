@@ -43,6 +43,7 @@ rule exposure:
         region_shares=run_path("results/exposure/region_shares.parquet"),
     params:
         thresholds=config["exposure"]["thresholds_ugm3"],
+        population_units=config["data"].get("population_units", "auto"),
     log:
         run_path("logs/exposure.log"),
     benchmark:

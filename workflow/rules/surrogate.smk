@@ -7,6 +7,7 @@ rule ctm_calibrate:
         base_emissions=run_path("results/scenarios/Base/emissions.nc"),
         background=rules.ctm_background.output.background,
         stations=raw("stations"),
+        station_archive=station_archive(),
         population=raw("population"),
         boundaries=raw("boundaries"),
     output:
@@ -18,6 +19,7 @@ rule ctm_calibrate:
         year=config["study_year"],
         grid=CTM_GRID,
         buffer=config["ctm"]["buffer_cells"],
+        population_units=config["data"].get("population_units", "auto"),
     log:
         run_path("logs/ctm_calibrate.log"),
     benchmark:

@@ -101,16 +101,7 @@ def population_grid(spec: WorldSpec, polygons: list) -> tuple[LonLatGrid, np.nda
 
 
 def write_population(path: str | Path, grid: LonLatGrid, people: np.ndarray, year: int) -> None:
-    """COARDS netCDF: ``population(lat, lon)`` in persons per cell."""
-    import xarray as xr
+    """GeoTIFF (EPSG:4326, float64, ``units`` tag): persons per cell, as WorldPop / LandScan distribute them."""
+    from exportpm.io.population import write_population_geotiff
 
-    ds = xr.Dataset(
-        {"population": (("lat", "lon"), people.astype(np.float64),
-                        {"units": "persons per grid cell", "long_name": f"resident population {year}"})},
-        coords={"lat": ("lat", grid.lat, {"units": "degrees_north"}),
-                "lon": ("lon", grid.lon, {"units": "degrees_east"})},
-        attrs={"title": f"Gridded population {year}", "comment": SYNTHETIC_NOTE,
-               "grid_spacing_degrees": grid.dlon},
-    )
-    with atomic_output(path) as tmp:
-        ds.to_netcdf(tmp, format="NETCDF4")
+    write_population_geotiff(path, grid, people, "counts", f"resident population {year}. {SYNTHETIC_NOTE}")

@@ -29,13 +29,14 @@ from exportpm.demo.geography import (
 )
 from exportpm.demo.provincial import AG_SECTORS, FD_CATEGORIES, ProvincialEconomy, build_provincial
 from exportpm.demo.spec import ENDOWMENTS, SYNTHETIC_NOTE, WorldSpec, world_spec
+from exportpm.demo.stations import station_files, write_stations
 from exportpm.demo.trade import customs_records, hs_concordance
 from exportpm.grid import area_fractions
 from exportpm.io.atomic import atomic_output, write_csv_atomic
 from exportpm.io.ceads import write_ceads_mrio
 from exportpm.io.customs import platform_export, write_platform_export
 from exportpm.io.gtap import gtap_identity_residuals, write_gtap_release
-from exportpm.io.meic import meic_filename, write_meic_grid
+from exportpm.io.meic import meic_filename, write_meic_asc, write_meic_grid
 from exportpm.logs import timed
 from exportpm.resources import resource
 
@@ -49,21 +50,24 @@ YEARBOOK_ITEMS = {  # yearbook item -> GTAP agricultural sectors it covers
     "wool_silk_cocoons": ["wol"], "forestry": ["frs"], "fishery": ["fsh"],
 }
 MAX_CUSTOMS_ROWS = {"tiny": 3000, "full": 240_000}
+MEIC_FORMAT = {"tiny": "asc", "full": "nc"}  # both distributed MEIC layouts are always exercised
 
 
 def part_files(size: str) -> dict[str, list[str]]:
     """Relative paths of the files each part writes (Snakemake outputs)."""
     spec = world_spec(size)
-    meic = [f"meic/{meic_filename(spec.year, m, s, q)}" for m in range(1, 13) for s in MEIC_SECTORS for q in SPECIES]
+    ext = MEIC_FORMAT[size]
+    meic = [f"meic/{meic_filename(spec.year, m, s, q, ext)}" for m in range(1, 13) for s in MEIC_SECTORS
+            for q in SPECIES]
     gains = [f"gains/gains_{y}_{q}.csv" for y in (2015, 2020) for q in SPECIES]
     return {
         "gtap": ["gtap/basedata.har", "gtap/sets.har", "gtap/default.prm", "gtap/baserate.har"],
         "provincial": ["ceads/china_provincial_mrio_2017.xlsx", "yearbook/agriculture_output_2017.csv",
                        "yearbook/cattle_2017.csv", "yearbook/wood_furniture_2017.csv"],
         "customs": ["customs/customs_2017.csv", "customs/hs6_gtap_concordance.csv"],
-        "geography": ["boundaries/provinces.geojson", "population/population_2017.nc"],
-        "emissions": [*meic, *gains, "agri_nh3/agri_nh3_2017.csv"],
-        "stations": ["stations/stations_2017.csv"],
+        "geography": ["boundaries/provinces.geojson", "population/population_2017.tif"],
+        "emissions": [*meic, "meic/README.txt", *gains, "agri_nh3/agri_nh3_2017.csv"],
+        "stations": station_files(spec.year),
     }
 
 
@@ -187,7 +191,7 @@ def write_geography(spec: WorldSpec, outdir: Path) -> None:
     with timed(log, f"population grid at {spec.population_spacing} degree"):
         grid, people = population_grid(spec, polygons)
     log.info("population: %.4e persons on %d x %d cells", people.sum(), grid.nlat, grid.nlon)
-    write_population(outdir / "population/population_2017.nc", grid, people, spec.year)
+    write_population(outdir / "population/population_2017.tif", grid, people, spec.year)
 
 
 def write_emissions(spec: WorldSpec, economy: ProvincialEconomy, outdir: Path) -> None:
@@ -207,9 +211,13 @@ def write_emissions(spec: WorldSpec, economy: ProvincialEconomy, outdir: Path) -
                 for month in range(1, 13):
                     totals = annual * inventories.monthly_profile[:, s, q, month - 1]
                     values = distribute(totals, fractions, weights[sector]).reshape(grid.nlat, grid.nlon)
-                    write_meic_grid(outdir / "meic" / meic_filename(spec.year, month, sector, species), grid,
-                                    values, outside.reshape(grid.nlat, grid.nlon),
-                                    f"MEIC {spec.year}-{month:02d} {sector} {species}. {SYNTHETIC_NOTE}")
+                    ext = MEIC_FORMAT[spec.size]
+                    writer = write_meic_asc if ext == "asc" else write_meic_grid
+                    writer(outdir / "meic" / meic_filename(spec.year, month, sector, species, ext), grid,
+                           values, outside.reshape(grid.nlat, grid.nlon),
+                           f"MEIC {spec.year}-{month:02d} {sector} {species}. {SYNTHETIC_NOTE}")
+    with atomic_output(outdir / "meic/README.txt") as tmp:  # an ESRI ASCII grid has no room for provenance
+        tmp.write_text(f"{SYNTHETIC_NOTE}\nMEIC-layout monthly grids, t per cell per month.\n", encoding="utf-8")
     write_gains(spec, inventories, outdir / "gains")
     write_csv_atomic(inventories.agri_nh3, outdir / "agri_nh3/agri_nh3_2017.csv",
                      [SYNTHETIC_NOTE, "Provincial agricultural NH3 emissions 2017 by the 14 product categories "
@@ -239,36 +247,3 @@ def write_gains(spec: WorldSpec, inventories, folder: Path) -> None:
                     handle.write("Units: activity PJ; impl_ef kt/PJ; emiss kt\n")
                     handle.write("\n")
                     frame.to_csv(handle, index=False, float_format="%.6g", lineterminator="\n")
-
-
-STATION_COUNT = {"tiny": 40, "full": 1470}
-SEASON = {1: 1.45, 4: 0.95, 7: 0.6, 10: 1.0}
-
-
-def write_stations(spec: WorldSpec, outdir: Path) -> None:
-    """Synthetic monitoring stations where people live, with monthly PM2.5 from the demo's own 'truth'.
-
-    The truth is a smooth field of settlement and industry density with a northern winter excess; station
-    values are that truth times independent lognormal noise (sigma 0.25). It shares nothing with the CTM.
-    """
-    rng = spec.rng("stations")
-    polygons, _ = province_polygons(spec)
-    grid, people = population_grid(spec, polygons)
-    weight = people.ravel() / people.sum()
-    cells = rng.choice(weight.size, size=min(STATION_COUNT[spec.size], int((weight > 0).sum())), replace=False,
-                       p=weight)
-    j, i = np.unravel_index(cells, people.shape)
-    lon = grid.lon[i] + rng.uniform(-0.5, 0.5, cells.size) * grid.dlon
-    lat = grid.lat[j] + rng.uniform(-0.5, 0.5, cells.size) * grid.dlat
-    density = (settlement_weight(spec, grid) + 0.5 * industry_weight(spec, grid)).reshape(people.shape)[j, i]
-    truth = 12.0 + 55.0 * density / np.percentile(density, 95)
-    rows = []
-    for k in range(cells.size):
-        for month, factor in SEASON.items():
-            north = 1.0 + 0.4 * (month == 1) * np.clip((lat[k] - 30.0) / 10.0, 0.0, 1.0)
-            value = truth[k] * factor * north * rng.lognormal(0.0, 0.25)
-            rows.append((f"S{k + 1:04d}", round(lon[k], 4), round(lat[k], 4), month, round(value, 2)))
-    write_csv_atomic(pd.DataFrame(rows, columns=["station_id", "lon", "lat", "month", "pm25_ugm3"]),
-                     outdir / "stations/stations_2017.csv",
-                     [SYNTHETIC_NOTE, "Monthly-mean PM2.5 (ug/m3) at monitoring stations, layout of the national "
-                      "urban air-quality platform's exports; month 0 would be an annual mean."])

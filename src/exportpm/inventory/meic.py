@@ -19,6 +19,7 @@ from exportpm.grid import LonLatGrid, area_fractions
 from exportpm.io.meic import read_meic_grid
 
 log = logging.getLogger(__name__)
+MAX_OUTSIDE_SHARE = 0.10  # of a file's emissions in cells no province touches: more means a flipped or shifted grid
 
 
 @dataclass
@@ -36,10 +37,20 @@ def province_weights(grid: LonLatGrid, polygons: list) -> sparse.csr_matrix:
     return sparse.csr_matrix(fractions.multiply(scale[None, :]))
 
 
+def check_inside(path: str, values: np.ndarray, covered: np.ndarray) -> None:
+    """At most :data:`MAX_OUTSIDE_SHARE` of a file's emissions may lie where no province is (else a flipped grid)."""
+    total = values.sum()
+    outside = values[~covered].sum()
+    if total > 0 and outside > MAX_OUTSIDE_SHARE * total:
+        raise InputError(path, "z", f"emissions inside the province boundaries (at most {MAX_OUTSIDE_SHARE:.0%} "
+                         "outside; rows north to south, longitude first)", f"{outside / total:.1%} outside every "
+                         "province (grid flipped or shifted?)")
+
+
 def meic_provincial_totals(files: Mapping[tuple[int, str, str], str], sectors: tuple[str, ...],
                            species: tuple[str, ...], polygons: list) -> MeicProvincial:
     """``files`` maps (month, sector, species) to paths; all months are summed to the annual total."""
-    grid = weights = None
+    grid = weights = covered = None
     totals = np.zeros((len(polygons), len(sectors), len(species)))
     unassigned = np.zeros((len(sectors), len(species)))
     for s, sector in enumerate(sectors):
@@ -52,16 +63,17 @@ def meic_provincial_totals(files: Mapping[tuple[int, str, str], str], sectors: t
                 if grid is None:
                     grid = file_grid
                     weights = province_weights(grid, polygons)
+                    covered = np.asarray(weights.sum(axis=0)).ravel() > 0
                     log.info("MEIC grid %d x %d at %g degree; province weights for %d provinces", grid.nlon,
                              grid.nlat, grid.dlon, len(polygons))
                 elif file_grid != grid:
                     raise InputError(path, "x_range/y_range/spacing", f"the grid of the other MEIC files {grid}")
+                check_inside(path, values.ravel(), covered)
                 annual = values.ravel() if annual is None else annual + values.ravel()
                 _ = month
             if annual is None:
                 raise InputError(f"MEIC {sector} {name}", "<file>", "12 monthly files")
             totals[:, s, q] = weights @ annual
-            covered = np.asarray(weights.sum(axis=0)).ravel() > 0
             unassigned[s, q] = annual[~covered].sum()
     total = totals.sum() + unassigned.sum()
     log.info("MEIC: %.4g t in provinces, %.4g t (%.3f %%) outside every province", totals.sum(), unassigned.sum(),

@@ -17,10 +17,10 @@ from exportpm.inventory.hybrid import HybridInventory, build_inventory, inventor
 from exportpm.inventory.meic import meic_provincial_totals
 from exportpm.io.boundaries import read_boundaries
 from exportpm.io.emission_inputs import interpolate_years, read_agri_nh3, read_gains
+from exportpm.io.meic import MEIC_NAME
 from exportpm.resources import read_table
 
 log = logging.getLogger(__name__)
-MEIC_NAME = re.compile(r"(?P<year>\d{4})_(?P<month>\d{2})_(?P<sector>[a-z]+)_(?P<species>\w+)\.nc$")
 GAINS_NAME = re.compile(r"gains_(?P<year>\d{4})_(?P<species>\w+)\.csv$")
 
 
@@ -41,7 +41,7 @@ def meic_file_map(paths: Sequence[str | Path], year: int) -> dict[tuple[int, str
     for path in paths:
         match = MEIC_NAME.search(Path(path).name)
         if not match or int(match["year"]) != year:
-            raise InputError(path, "file name", f"{year}_MM_<sector>_<species>.nc")
+            raise InputError(path, "file name", f"{year}_MM_<sector>_<species>.asc or .nc")
         out[(int(match["month"]), match["sector"], match["species"])] = str(path)
     return out
 

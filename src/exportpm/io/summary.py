@@ -8,11 +8,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import xarray as xr
 
 from exportpm.errors import InputError
 from exportpm.io.gtap import read_gtap_basedata, read_har_headers
 from exportpm.io.meic import read_meic_grid
+from exportpm.io.population import population_note, read_population
 from exportpm.resources import read_table
 
 log = logging.getLogger(__name__)
@@ -71,8 +71,10 @@ def summarise_meic(paths: list[str]) -> dict:
     for path in paths:
         _, values = read_meic_grid(path)
         total += values.sum()
+    readme = Path(paths[0]).parent / "README.txt"  # provenance beside grids that carry no metadata (.asc)
+    extra = " ".join(readme.read_text(encoding="utf-8").split())[:240] if readme.is_file() else ""
     return _row("meic", paths[0], len(paths), total, "t (all months, sectors, species)",
-                f"{len(paths)} monthly files; first {Path(paths[0]).name}")
+                f"{len(paths)} monthly files; first {Path(paths[0]).name}. {extra}".strip())
 
 
 def summarise_gains(paths: list[str]) -> dict:
@@ -88,11 +90,8 @@ def summarise_gains(paths: list[str]) -> dict:
 
 
 def summarise_population(path: str) -> dict:
-    with xr.open_dataset(path) as ds:
-        if "population" not in ds:
-            raise InputError(path, "population", "a variable population(lat, lon)")
-        people = ds["population"].values
-        note = ds.attrs.get("comment", "")
+    _, people = read_population(path)
+    note = f"{people.shape[0]} x {people.shape[1]} cells. {population_note(path)}"[:240]
     return _row("population", path, people.size, float(people.sum()), "persons", note)
 
 
