@@ -9,7 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import netCDF4
 import numpy as np
 import pandas as pd
 import pytest
@@ -121,11 +120,11 @@ def test_tiny_world_runs_every_rule(tmp_path):
     assert {"customs_blocks", "link", "ras", "inventory_hybrid", "export_emissions", "exposure"} <= planned
     assert not planned & {"gtap_parse", "provincial_expand", "demo_customs"}
     snakemake(workdir, "--configfile", "config/tiny.yaml", "--touch")  # accept the change without rerunning
-    meic = workdir / "results/tiny/demo_world/meic/2017_07_industry_SO2.nc"
-    with netCDF4.Dataset(meic, "a") as nc:  # a revised MEIC release: new values
-        nc.set_auto_maskandscale(False)
-        z = nc["z"][:]
-        nc["z"][:] = np.where(z > 0, z * 1.01, z)
+    meic = workdir / "results/tiny/demo_world/meic/2017_07_industry_SO2.asc"  # the tiny world's ESRI ASCII grids
+    lines = meic.read_text(encoding="ascii").splitlines()  # a revised MEIC release: new values
+    z = np.array([[float(v) for v in line.split()] for line in lines[6:]])
+    z = np.where(z > 0, z * 1.01, z)
+    meic.write_text("\n".join(lines[:6] + [" ".join(f"{v:.17g}" for v in row) for row in z]) + "\n", encoding="ascii")
     planned = planned_rules(workdir)
     assert "inventory_hybrid" in planned and "scenario_emissions" in planned
     assert not planned & {"gtap_parse", "provincial_expand", "customs_blocks", "link", "ras"}

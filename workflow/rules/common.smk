@@ -59,7 +59,8 @@ def raw(key):
 def meic_files():
     """The 12 x 5 x 7 monthly MEIC files of the study year."""
     if config["inputs"] == "demo":
-        return [f for f in demo_outputs("emissions") if "/meic/" in f and f.endswith((".asc", ".nc"))]
+        files = demo_outputs("emissions")
+        return [f for f in files if Path(f).parent.name == "meic" and Path(f).suffix in (".asc", ".nc")]
     folder, year = config["data"]["meic_dir"], config["study_year"]
     stems = [f"{folder}/{year}_{m:02d}_{s}_{q}" for m in range(1, 13) for s in MEIC_SECTORS for q in SPECIES]
     return [f"{stem}.asc" if Path(f"{stem}.asc").exists() else f"{stem}.nc" for stem in stems]  # .asc or netCDF
@@ -68,8 +69,9 @@ def meic_files():
 def station_archive():
     """The daily station files china_sites_YYYYMMDD.csv of the study year (real mode: those present)."""
     if config["inputs"] == "demo":
-        return [f for f in demo_outputs("stations") if "/china_sites_" in f]
-    return sorted(str(p) for p in Path(config["data"]["stations_dir"]).glob(f"china_sites_{config['study_year']}*.csv"))
+        return [f for f in demo_outputs("stations") if Path(f).name.startswith("china_sites_")]
+    folder, year = Path(config["data"]["stations_dir"]), config["study_year"]
+    return sorted(str(p) for p in folder.glob(f"china_sites_{year}*.csv"))
 
 
 def gains_files():
