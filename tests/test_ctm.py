@@ -126,3 +126,15 @@ def test_primary_sulfate_is_3_1_percent_of_so2_by_mass():
     out = run_month(GRID, default_met(GRID, 4), sources(GRID, SO2=1e6, BC=0.031e6), 4, params)
     np.testing.assert_allclose(out["SO4"], out["BC"], rtol=1e-9, atol=1e-18)
     assert out["SO4"].max() > 0
+
+
+def test_default_met_ventilates_the_coast_and_stagnates_the_north_china_plain():
+    grid = LonLatGrid(110.0, 125.0, 30.0, 40.0, 0.5, 0.5)
+    met = default_met(grid, 1)
+
+    def at(field, lon, lat):
+        return field[int((lat - 30.0) / 0.5), int((lon - 110.0) / 0.5)]
+
+    sea, plain = (123.5, 33.5), (115.5, 37.0)        # Yellow Sea; the North China Plain
+    assert at(met.mixing_height, *sea) > 1.9 * at(met.mixing_height, 119.0, 33.5)
+    assert abs(at(met.u, *sea)) > abs(at(met.u, *plain)) + 3.0

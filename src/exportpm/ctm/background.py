@@ -14,7 +14,7 @@ Totals are components + background (ug/m3). Three sources, chosen by config ``ct
   ========================  ===============================  ========
   class                     box                              ug/m3
   ========================  ===============================  ========
-  Tibetan plateau           78-103 E, 27-36.5 N              1.5
+  Tibetan plateau           78-103 E, 27-36.5 N              3.0
   Tarim / Taklimakan        75-92 E, 36.5-42 N               30.0
   Junggar, Hexi corridor    80-103 E, 36.5-46 N              12.0
   Gobi, W Inner Mongolia    103-112 E, 37-44 N               8.0
@@ -43,7 +43,7 @@ from exportpm.io.atomic import atomic_output
 
 # (class, lon_min, lon_max, lat_min, lat_max, ug/m3): first match wins.
 CLIMATOLOGY = (
-    ("Tibetan plateau", 78.0, 103.0, 27.0, 36.5, 1.5),
+    ("Tibetan plateau", 78.0, 103.0, 27.0, 36.5, 3.0),
     ("Tarim / Taklimakan", 75.0, 92.0, 36.5, 42.0, 30.0),
     ("Junggar, Hexi corridor", 80.0, 103.0, 36.5, 46.0, 12.0),
     ("Gobi, W Inner Mongolia", 103.0, 112.0, 37.0, 44.0, 8.0),

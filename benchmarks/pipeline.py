@@ -1,0 +1,115 @@
+"""The whole DAG in a scratch folder: wall time, the per-rule table from Snakemake's benchmark records, and the
+wall time in units of one dense LU factorisation measured in the same run.
+
+Run from the repository:  .venv/bin/python benchmarks/pipeline.py [--configfile config/config.yaml] [--cores 2]
+                                                                   [--scratch DIR] [--keep] [--lu-size 12350]
+The workflow (Snakefile, workflow/, config/, scripts/, envs/, profiles/, resources/) is copied to the scratch
+folder and run there with ``--forceall`` (demo inputs are generated too), so nothing in the checkout is touched.
+Per rule: jobs, the longest job's wall time, job-seconds (the sum of its jobs' wall times) and the peak
+resident memory of its largest job (``max_rss`` of ``results/<run>/benchmarks/*.tsv``). Then the total, the
+pipeline's wall time, one ``scipy.linalg.lu_factor`` of an n x n random matrix (n = 12,350, the full demo's
+linked MRIO) and their ratio. The load average before and after is printed: the 2-core machine may be shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import scipy.linalg
+
+from exportpm.benchmarking import machine_description
+
+REPO = Path(__file__).resolve().parents[1]
+WORKFLOW_FILES = ("Snakefile", "workflow", "config", "scripts", "envs", "profiles", "resources")
+
+
+def copy_workflow(target: Path) -> None:
+    for name in WORKFLOW_FILES:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        elif source.exists():
+            shutil.copy(source, target / name)
+
+
+def rule_names(workdir: Path, configfile: str) -> list[str]:
+    listed = subprocess.run([sys.executable, "-m", "snakemake", "--configfile", configfile, "--list-rules"],
+                            cwd=workdir, capture_output=True, text=True, check=True)
+    return sorted({line.strip() for line in listed.stdout.splitlines() if re.fullmatch(r"\w+", line.strip())},
+                  key=len, reverse=True)
+
+
+def benchmark_records(workdir: Path, rules: list[str]) -> dict[str, list[dict[str, float]]]:
+    """Rule -> one record per job (s: wall seconds, max_rss: MB) from every benchmark TSV under results/."""
+    out: dict[str, list[dict[str, float]]] = {}
+    for path in sorted(workdir.glob("results/*/benchmarks/**/*.tsv")):
+        stem = path.stem
+        rule = next((r for r in rules if stem == r or stem.startswith(r + "_")), stem)
+        with open(path, encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle, delimiter="\t"))
+        for row in rows[-1:]:
+            rss = row.get("max_rss", "NA")
+            out.setdefault(rule, []).append({"s": float(row["s"]), "max_rss": float(rss) if rss != "NA" else np.nan})
+    return out
+
+
+def lu_seconds(n: int, seed: int = 0) -> float:
+    matrix = np.random.default_rng(seed).standard_normal((n, n))
+    start = time.perf_counter()
+    scipy.linalg.lu_factor(matrix, overwrite_a=True, check_finite=False)
+    return time.perf_counter() - start
+
+
+def print_table(records: dict[str, list[dict[str, float]]]) -> None:
+    print(f"{'rule':<24}{'jobs':>6}{'max wall s':>12}{'job-s':>10}{'peak MB':>10}")
+    total_jobs, total_s, peak = 0, 0.0, 0.0
+    for rule, jobs in sorted(records.items(), key=lambda kv: -sum(j["s"] for j in kv[1])):
+        wall = max(j["s"] for j in jobs)
+        seconds = sum(j["s"] for j in jobs)
+        rss = float(np.nanmax([j["max_rss"] for j in jobs])) if jobs else np.nan
+        total_jobs, total_s, peak = total_jobs + len(jobs), total_s + seconds, max(peak, rss)
+        print(f"{rule:<24}{len(jobs):>6}{wall:>12.1f}{seconds:>10.1f}{rss:>10.0f}")
+    print(f"{'total':<24}{total_jobs:>6}{'':>12}{total_s:>10.1f}{peak:>10.0f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--configfile", default="config/config.yaml")
+    parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--scratch", default=None, help="folder to run in (default: a new temporary folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    parser.add_argument("--lu-size", type=int, default=12350)
+    args = parser.parse_args()
+    scratch = Path(args.scratch or tempfile.mkdtemp(prefix="exportpm-pipeline-"))
+    scratch.mkdir(parents=True, exist_ok=True)
+    copy_workflow(scratch)
+    print(machine_description())
+    print(f"scratch {scratch}; config {args.configfile}; cores {args.cores}; load average before "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    start = time.perf_counter()
+    run = subprocess.run([sys.executable, "-m", "snakemake", "--cores", str(args.cores), "--configfile",
+                          args.configfile, "--forceall"], cwd=scratch, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if run.returncode != 0:
+        sys.exit(f"snakemake failed ({run.returncode}):\n{run.stderr[-4000:]}")
+    load_after = os.getloadavg()
+    print_table(benchmark_records(scratch, rule_names(scratch, args.configfile)))
+    lu = lu_seconds(args.lu_size)
+    print(f"pipeline wall {wall:.1f} s; one lu_factor of {args.lu_size} x {args.lu_size}: {lu:.2f} s; "
+          f"pipeline / LU = {wall / lu:.1f}; load average after {' '.join(f'{x:.2f}' for x in load_after)}")
+    if not args.keep and args.scratch is None:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
