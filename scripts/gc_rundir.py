@@ -7,6 +7,7 @@ from pathlib import Path
 from exportpm.ctm.gc_plan import Plan
 from exportpm.ctm.geoschem import (
     create_run_directory,
+    detect_version,
     edit_hemco_config,
     edit_history,
     restart_file,
@@ -27,7 +28,9 @@ def main(smk) -> None:
                  / "GEOSChem.BoundaryConditions.$YYYY$MM$DD_$HH$MNz.nc4")
     edit_hemco_config(run_dir, str(Path(smk.input.scale_factors).resolve()), str(Path(smk.input.meic_hemco).resolve()),
                       settings, boundary_conditions=bc)
-    edit_history(run_dir, boundary_conditions=domain == "global")
+    version = detect_version(run_dir, settings.version)
+    edit_history(run_dir, boundary_conditions=domain == "global", version=version,
+                 shortest_segment_hours=smk.params.shortest_segment_hours)
     start, _ = Plan.parse(smk.params.first_segment)
     initial = smk.params.settings["initial_restart"].get(domain, "")
     if domain == "global":
@@ -37,7 +40,8 @@ def main(smk) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(initial, target)
     with atomic_output(smk.output.info) as tmp:
-        tmp.write_text(json.dumps({"run_dir": str(run_dir), "domain": domain, "scenario": smk.wildcards.scenario},
+        tmp.write_text(json.dumps({"run_dir": str(run_dir), "domain": domain, "scenario": smk.wildcards.scenario,
+                                   "geoschem_version": str(version)},
                                   indent=2) + "\n")
 
 

@@ -1,13 +1,18 @@
 """GEOS-Chem backend: run directories, configuration edits, segment chaining and retry, output reader.
 
-GEOS-Chem itself is not available here: a stand-in executable (tests/fixtures/fake_gcclassic.py) writes files
-in GEOS-Chem 14.0.1's layout, and a stand-in createRunDir.sh answers like the real menus.
+The unit tests use stand-ins (tests/fixtures): ``fake_createRunDir.sh`` answers like the real 14.0.1 menus and,
+like it, sources ``~/.geoschem/config``; ``gc_template/`` has the features of the real 14.0.1 fullchem files
+that broke the pipeline (CEDSv2 switch with a comment, loose YAML indentation, integer MASKS boxes, monthly
+Restart, Metrics); ``fake_gcclassic.py`` refuses what real GEOS-Chem / HEMCO refuse. The tests marked
+``geoschem_real`` run the real GEOS-Chem Classic and HEMCO standalone (see scripts/gc_check.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
+import subprocess
 import sys
 
 import numpy as np
@@ -15,49 +20,67 @@ import pytest
 import xarray as xr
 from conftest import REPO
 
-from exportpm.ctm import NESTED_ASIA
+from exportpm.ctm import COMPONENTS, NESTED_ASIA
 from exportpm.ctm.geoschem import (
     GeosChemSettings,
     create_run_directory,
+    detect_version,
     edit_hemco_config,
     edit_history,
     global_segments,
     month_segments,
+    parse_version,
+    read_day,
     read_month,
+    read_simulation_key,
     restart_file,
     run_segment,
     set_dates,
 )
+from exportpm.errors import ConfigError, InputError
 from exportpm.scenarios import write_scale_factors
 
 FIXTURES = REPO / "tests/fixtures"
+sys.path.insert(0, str(FIXTURES))
+import fake_gcclassic  # noqa: E402  (the stand-in's own checks, tested to refuse what HEMCO refuses)
+
+
+def wrapper(path, target):
+    path.write_text(f"#!/usr/bin/env bash\nexec {sys.executable} {target} \"$@\"\n")
+    path.chmod(0o755)
+    return path
 
 
 @pytest.fixture
 def settings(tmp_path):
-    exe = tmp_path / "gcclassic"
-    exe.write_text(f"#!/usr/bin/env bash\nexec {sys.executable} {FIXTURES / 'fake_gcclassic.py'} \"$@\"\n")
-    exe.chmod(0o755)
+    exe = wrapper(tmp_path / "gcclassic", FIXTURES / "fake_gcclassic.py")
     return GeosChemSettings(executable=str(exe), data_root=str(tmp_path / "ExtData"),
                             createrundir=str(FIXTURES / "fake_createRunDir.sh"))
 
 
 @pytest.fixture
 def scale_file(tmp_path):
+    from exportpm.grid import LonLatGrid
     from exportpm.inventory import MEIC_SECTORS
     from exportpm.scenarios import SF_SPECIES
 
     factors = np.full((len(MEIC_SECTORS), len(SF_SPECIES), 4, 4), 0.9)
     path = tmp_path / "scale_factors.nc"
-    from exportpm.grid import LonLatGrid
-
     write_scale_factors(path, LonLatGrid(70, 150, 10, 60, 20, 12.5), factors, 2017, {"scenario": "test"})
     return path
+
+
+def prepared(tmp_path, settings, scale_file, name="run", segment_hours=24 * 8):
+    run = create_run_directory("nested", tmp_path / name, settings)
+    edit_hemco_config(run, str(scale_file), "/data/MEIC_HEMCO", settings)
+    edit_history(run, shortest_segment_hours=segment_hours)
+    return run
 
 
 def test_run_directories_from_createrundir_answered_on_stdin(tmp_path, settings):
     nested = create_run_directory("nested", tmp_path / "runs/Base_nested", settings)
     assert (nested / "createRunDir.answers").read_text().split() == ["1", "1", "2", "4", "2", "2"]
+    assert read_simulation_key(nested, "root_data_dir") == settings.data_root
     glob = create_run_directory("global", tmp_path / "runs/Base_global", settings)
     assert "resolution: 2.0x2.5" in (glob / "geoschem_config.yml").read_text()
     copy = create_run_directory("nested", tmp_path / "runs/copy", GeosChemSettings(
@@ -65,39 +88,110 @@ def test_run_directories_from_createrundir_answered_on_stdin(tmp_path, settings)
     assert (copy / "HEMCO_Config.rc").exists()
 
 
-def test_config_edits(tmp_path, settings, scale_file):
+def test_users_geoschem_config_cannot_override_the_data_root(tmp_path, settings, monkeypatch):
+    """createRunDir.sh sources ~/.geoschem/config after the environment: a private HOME keeps it out, and a
+    root_data_dir other than the configured one (here forced by a wrapper) fails naming both values."""
+    home = tmp_path / "home"
+    (home / ".geoschem").mkdir(parents=True)
+    (home / ".geoschem/config").write_text("export GC_DATA_ROOT=/users/own/ExtData\n")
+    monkeypatch.setenv("HOME", str(home))
     run = create_run_directory("nested", tmp_path / "run", settings)
-    set_dates(run, dt.datetime(2017, 1, 8), dt.datetime(2017, 1, 16))
-    text = (run / "geoschem_config.yml").read_text()
-    assert "start_date: [20170108, 0]" in text and "end_date: [20170116, 0]" in text
-    assert "species_database_file: './species_database.yml'" in text  # quotes kept
-    assert "# Allowed values: root all" in text                       # comments kept
+    assert read_simulation_key(run, "root_data_dir") == settings.data_root
+    forced = tmp_path / "bin/createRunDir.sh"
+    forced.parent.mkdir()
+    forced.write_text(f"#!/usr/bin/env bash\nexport GC_DATA_ROOT=/users/own/ExtData\n"
+                      f"exec {FIXTURES / 'fake_createRunDir.sh'}\n")
+    forced.chmod(0o755)
+    settings.createrundir = str(forced)
+    with pytest.raises(ConfigError, match=r"/users/own/ExtData.*" + str(settings.data_root)):
+        create_run_directory("nested", tmp_path / "run2", settings)
+
+
+def test_set_dates_edits_only_the_date_lines_of_a_loose_yaml_file(tmp_path, settings):
+    run = create_run_directory("nested", tmp_path / "run", settings)
+    before = (run / "geoschem_config.yml").read_text().splitlines()
+    set_dates(run, dt.datetime(2017, 1, 8), dt.datetime(2017, 1, 16, 12))
+    after = (run / "geoschem_config.yml").read_text().splitlines()
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    assert changed == [("  start_date: [20190701, 000000]", "  start_date: [20170108, 000000]"),
+                       ("  end_date: [20190801, 000000]", "  end_date: [20170116, 120000]")]
+    assert "     output_menu:             # 1234567890123456789012345678901" in after   # loose indentation kept
+    (run / "geoschem_config.yml").write_text("\n".join(line for line in after if "end_date" not in line))
+    with pytest.raises(InputError, match=r"simulation\.end_date"):
+        set_dates(run, dt.datetime(2017, 1, 8), dt.datetime(2017, 1, 16))
+    (run / "geoschem_config.yml").write_text("grid:\n  resolution: 0.25x0.3125\n")
+    with pytest.raises(InputError, match="simulation"):
+        set_dates(run, dt.datetime(2017, 1, 8), dt.datetime(2017, 1, 16))
+
+
+def test_hemco_edit_follows_the_real_file_and_hemco_accepts_it(tmp_path, settings, scale_file):
+    run = create_run_directory("nested", tmp_path / "run", settings)
     edit_hemco_config(run, str(scale_file), "/data/MEIC_HEMCO", settings,
                       boundary_conditions="/bc/GEOSChem.BoundaryConditions.$YYYY$MM$DD_$HH$MNz.nc4")
     edit_hemco_config(run, str(scale_file), "/data/MEIC_HEMCO", settings)  # idempotent
     hemco = (run / "HEMCO_Config.rc").read_text()
-    assert hemco.count("--> MEIC_CHINA") == 1 and hemco.count("(((MEIC_CHINA") == 1
-    assert hemco.index("--> CEDS") < hemco.index("--> MEIC_CHINA")
-    base = hemco[hemco.index("BEGIN SECTION BASE EMISSIONS"):hemco.index("END SECTION BASE EMISSIONS")]
-    assert "MEIC_INDUSTRY_NO " in base and "kg/m2/s NO " in base and base.rstrip().count("\n0 MEIC_") == 5 * 10
-    scales = hemco[hemco.index("BEGIN SECTION SCALE FACTORS"):hemco.index("END SECTION SCALE FACTORS")]
-    for factor in ("0.652", "0.031", "0.969", "0.2", "0.8", "0.5"):
-        assert f" {factor} - - - xy 1 1" in scales
-    assert f"SF_power_SO2 {scale_file} SF_power_SO2" in scales
-    mask = next(line for line in scales.splitlines() if "MEIC_CHINA_MASK" in line)
-    lon1, lat1, lon2, lat2 = (float(v) for v in mask.split()[2].split("/"))
-    assert 70 < lon1 < lon2 < 140 and 15 < lat1 < lat2 < 55  # inside the nested domain
+    assert fake_gcclassic.check_hemco(hemco) is None
+    lines = hemco.splitlines()
+    ceds = lines.index("    --> CEDSv2                 :       true     # 1750-2019")
+    assert lines[ceds + 1].startswith("    --> MEIC_CHINA             :       true")
+    assert hemco.count("--> MEIC_CHINA") == 1 and hemco.count("(((MEIC_CHINA") == 3
+    parts = fake_gcclassic.sections(hemco)
+    base = [c for c in parts["BASE EMISSIONS"] if c[1].startswith("MEIC_")]
+    assert len(base) == 5 * 10 and {c[8] for c in base} == {"NO", "SO2", "SO4", "CO", "NH3", "BCPI", "BCPO",
+                                                          "OCPI", "OCPO", "DST1"}
+    so2 = next(c for c in base if c[1] == "MEIC_POWER_SO2")
+    so4 = next(c for c in base if c[1] == "MEIC_POWER_SO4")
+    factors = {c[0]: c[2] for c in parts["SCALE FACTORS"]}
+    assert [factors.get(i) for i in so2[9].split("/")[1:-1]] == []            # SO2 unscaled, as CEDS
+    assert [factors[i] for i in so4[9].split("/")[1:-1]] == ["0.031"]         # SO4 = 3.1 % of SO2
+    mask = next(c for c in parts["MASKS"] if c[1] == "MEIC_CHINA_MASK")
+    assert mask[-1] == "73/18/135/54" and mask[2].endswith("China_mask.generic.1x1.nc")
+    assert all(c[9].split("/")[-1] == mask[0] and int(c[11]) > 2 for c in base)   # above AFCID's dust
     assert "--> GC_BCs                 :       true" in hemco
     assert "* BC_  /bc/GEOSChem.BoundaryConditions" in hemco
-    edit_history(run)
+    assert f"SF_power_SO2 {scale_file} SF_power_SO2" in hemco
+
+
+def test_hemco_edit_refuses_what_hemco_refuses(tmp_path, settings, scale_file):
+    run = create_run_directory("nested", tmp_path / "run", settings)
+    for bad in ([73.5, 18, 135, 54], [60, 18, 135, 54]):
+        settings.china_mask = tuple(bad)
+        with pytest.raises(ConfigError, match="china_mask"):
+            edit_hemco_config(run, str(scale_file), "/data", settings)
+    settings.china_mask = (73, 18, 135, 54)
+    path = run / "HEMCO_Config.rc"
+    original = path.read_text()
+    path.write_text(original.replace("--> CEDSv2 ", "--> EDGARv43"))
+    with pytest.raises(InputError, match="CEDS"):
+        edit_hemco_config(run, str(scale_file), "/data", settings)
+    path.write_text(original.replace("### END SECTION MASKS ###", ""))
+    with pytest.raises(InputError, match="END SECTION MASKS"):
+        edit_hemco_config(run, str(scale_file), "/data", settings)
+    # the stand-in refuses the old mistakes, as HEMCO 3.5 does
+    sf = original.replace("### END SECTION SCALE FACTORS", "3999 BOX 73/18/135/54 - 2000/1/1/0 C xy 1 1 73/18/135/54\n"
+                                                           "### END SECTION SCALE FACTORS")
+    assert "Bad integer" in fake_gcclassic.check_hemco(sf)
+    floats = original.replace("70/10/150/60", "70.0/10.0/150.0/60.0")
+    assert "Bad integer" in fake_gcclassic.check_hemco(floats)
+
+
+def test_history_keeps_metrics_writes_restart_at_end_and_names_fields_by_version(tmp_path, settings):
+    run = create_run_directory("nested", tmp_path / "run", settings)
     history = (run / "HISTORY.rc").read_text()
-    listing = history[history.index("COLLECTIONS:"):history.index("::")]
-    for name in ("'AerosolMass'", "'SpeciesConc'", "'StateMet'", "'Restart'"):
-        assert name in listing
-    assert "'Budget'" not in listing
-    assert "SpeciesConc.frequency:" in history and "00000001 000000" in history
-    assert "'SpeciesConc_DST1" in history and "Met_AIRDEN" in history
+    budget = "  Budget.frequency:          00000100 000000\n  Budget.fields: 'X', 'GIGCchem',\n::\n"
+    (run / "HISTORY.rc").write_text(history.replace("             'SpeciesConc',",
+                                                    "             'SpeciesConc',\n             'Budget',") + budget)
+    edit_history(run, shortest_segment_hours=24 * 7)
+    history = (run / "HISTORY.rc").read_text()
+    enabled = fake_gcclassic.history(history)
+    assert set(enabled) == {"Restart", "Metrics", "AerosolMass", "SpeciesConc", "StateMet"}   # Budget: monthly
+    assert enabled["Restart"][0] == "'End'" and enabled["Metrics"][0] == "'End'"
+    assert enabled["SpeciesConc"][1] == ["SpeciesConc_DST1", "SpeciesConc_DST2", "SpeciesConc_OCPI",
+                                         "SpeciesConc_OCPO"]
+    assert enabled["AerosolMass"][1][-1] == "PM25" and "Met_PMID" in enabled["StateMet"][1]
     assert_history_blocks_are_well_formed(history)
+    edit_history(run, version=parse_version("14.1.0", "test"))
+    assert fake_gcclassic.history((run / "HISTORY.rc").read_text())["SpeciesConc"][1][0] == "SpeciesConcVV_DST1"
 
 
 def assert_history_blocks_are_well_formed(history: str) -> None:
@@ -115,10 +209,60 @@ def assert_history_blocks_are_well_formed(history: str) -> None:
     assert not history.rstrip().splitlines()[-1].strip().endswith(",") and history.rstrip().endswith("::")
 
 
-def test_segments_chain_and_failed_segment_retries_from_its_restart(tmp_path, settings, scale_file):
+def test_version_detection_and_refusal(tmp_path, settings):
     run = create_run_directory("nested", tmp_path / "run", settings)
-    edit_hemco_config(run, str(scale_file), "/data/MEIC_HEMCO", settings)
-    edit_history(run)
+    assert str(detect_version(run)) == "14.0.1" and detect_version(run).species_prefix == "SpeciesConc_"
+    assert detect_version(run, "14.5.2").species_prefix == "SpeciesConcVV_"
+    for unknown in ("13.4.1", "15.0.0", "14.6.0"):
+        with pytest.raises(InputError, match=r"14\.0\.x to 14\.5\.x"):
+            detect_version(run, unknown)
+    with pytest.raises(InputError, match="CodeDir"):
+        detect_version(tmp_path)
+
+
+def test_stand_in_refuses_a_monthly_restart_in_a_short_segment(tmp_path, settings, scale_file):
+    run = create_run_directory("nested", tmp_path / "run", settings)
+    edit_hemco_config(run, str(scale_file), "/data", settings)
+    restart_file(run, dt.datetime(2017, 1, 1)).write_bytes(b"x")
+    with pytest.raises(RuntimeError, match="failed"):     # template as written: Restart monthly
+        run_segment(run, dt.datetime(2017, 1, 1), dt.datetime(2017, 1, 8), settings)
+    assert "No diagnostic output will be created" in (run / "GC.log").read_text()
+    edit_history(run, shortest_segment_hours=24 * 7)
+    assert run_segment(run, dt.datetime(2017, 1, 1), dt.datetime(2017, 1, 8), settings).exists()
+
+
+def test_executable_is_a_validated_path_run_without_a_shell(tmp_path, settings, scale_file):
+    run = prepared(tmp_path, settings, scale_file)
+    restart_file(run, dt.datetime(2017, 1, 1)).write_bytes(b"x")
+    marker = tmp_path / "INJECTED"
+    settings.executable = f"{tmp_path / 'gcclassic'}$(touch {marker})"
+    with pytest.raises(ConfigError, match=r"ctm\.geoschem\.executable"):
+        run_segment(run, dt.datetime(2017, 1, 1), dt.datetime(2017, 1, 8), settings)
+    settings.executable = f"{tmp_path / 'gcclassic'}; touch {marker}"
+    with pytest.raises(ConfigError, match=r"ctm\.geoschem\.executable"):
+        run_segment(run, dt.datetime(2017, 1, 1), dt.datetime(2017, 1, 8), settings)
+    assert not marker.exists()
+    spaced = tmp_path / "GEOS Chem build/bin"
+    spaced.mkdir(parents=True)
+    settings.executable = str(wrapper(spaced / "gcclassic", FIXTURES / "fake_gcclassic.py"))
+    assert run_segment(run, dt.datetime(2017, 1, 1), dt.datetime(2017, 1, 8), settings).exists()
+
+
+def test_stack_limit_is_raised_for_gcclassic(tmp_path, settings, scale_file):
+    run = prepared(tmp_path, settings, scale_file)
+    restart_file(run, dt.datetime(2017, 1, 1)).write_bytes(b"x")
+    probe = tmp_path / "probe"
+    probe.write_text(f"#!/usr/bin/env bash\nulimit -s > {tmp_path / 'stack.txt'}\nexec {sys.executable} "
+                     f"{FIXTURES / 'fake_gcclassic.py'}\n")
+    probe.chmod(0o755)
+    settings.executable = str(probe)
+    run_segment(run, dt.datetime(2017, 1, 1), dt.datetime(2017, 1, 8), settings)
+    hard = subprocess.run(["bash", "-c", "ulimit -Hs"], capture_output=True, text=True).stdout.strip()
+    assert (tmp_path / "stack.txt").read_text().strip() == hard
+
+
+def test_segments_chain_and_failed_segment_retries_from_its_restart(tmp_path, settings, scale_file):
+    run = prepared(tmp_path, settings, scale_file, segment_hours=24 * 10)
     pieces = month_segments(2017, 1, segments=2, spinup_days=10)
     assert pieces[0] == (dt.datetime(2016, 12, 22), dt.datetime(2017, 1, 1))
     assert pieces[-1][1] == dt.datetime(2017, 2, 1) and len(pieces) == 3
@@ -142,19 +286,51 @@ def test_global_segments_cover_spinup_and_months():
     assert all(a[1] == b[0] for a, b in itertools.pairwise(pieces))
 
 
-def test_reader_gives_the_surrogate_product(tmp_path, settings, scale_file):
-    run = create_run_directory("nested", tmp_path / "run", settings)
-    edit_hemco_config(run, str(scale_file), "/data/MEIC_HEMCO", settings)
+def month_run(tmp_path, settings, scale_file, name, no_soa_salt=False):
+    run = prepared(tmp_path, settings, scale_file, name)
+    if no_soa_salt:
+        (run / "NO_SOA_SALT").touch()
     restart_file(run, dt.datetime(2017, 1, 1)).write_bytes(b"x")
     run_segment(run, dt.datetime(2017, 1, 1), dt.datetime(2017, 2, 1), settings)
-    grid, fields = read_month(run / "OutputDir", 2017, 1, NESTED_ASIA, buffer=3)
+    return run
+
+
+def test_reader_components_add_up_to_geoschem_pm25(tmp_path, settings, scale_file):
+    """With SOA, sea salt and HMS at zero, the six components the reader returns (growth factors, 30 % of
+    DST2, standard conditions as aerosol_mod.F90 counts them) add up to the PM25 field of the same files."""
+    run = month_run(tmp_path, settings, scale_file, "clean", no_soa_salt=True)
+    grid, fields = read_month(run / "OutputDir", 2017, 1, NESTED_ASIA, buffer=3, version=detect_version(run))
     assert (grid.nlat, grid.nlon) == (161 - 6, 225 - 6) and grid.lon0 == pytest.approx(70.78125)
-    assert set(fields) == {"SO4", "NIT", "NH4", "BC", "POA", "DST"}
+    total = sum(fields[c] for c in COMPONENTS)
+    np.testing.assert_allclose(total, fields["PM25"], rtol=1e-6)
+    assert np.abs(fields["OTHER"]).max() < 1e-6 * fields["PM25"].max()
+    day = read_day(run / "OutputDir", dt.date(2017, 1, 5), growth=1.24)
     with xr.open_dataset(run / "OutputDir/GEOSChem.AerosolMass.20170105_0000z.nc4") as ds:
-        assert ds["AerMassSO4"].dims == ("time", "lev", "lat", "lon") and ds["AerMassSO4"].attrs["units"] == "ug m-3"
-    assert fields["SO4"].max() > 0 and np.isfinite(fields["DST"]).all()
-    # DST = (DST1 + 0.3 DST2) x AIRDEN x MW ratio, from both SpeciesConc_ and SpeciesConcVV_ days
+        so4 = ds["AerMassSO4"].values[0, 0]
+    with xr.open_dataset(run / "OutputDir/GEOSChem.StateMet.20170105_0000z.nc4") as ds:
+        stp = 1013.25 / ds["Met_PMID"].values[0, 0] * ds["Met_T"].values[0, 0] / 298.0
+    np.testing.assert_allclose(day["SO4"], 1.1 * so4 * stp, rtol=1e-12)
+    full = month_run(tmp_path, settings, scale_file, "full")
+    _, with_soa = read_month(full / "OutputDir", 2017, 1, NESTED_ASIA, buffer=3)
+    np.testing.assert_allclose(sum(with_soa[c] for c in COMPONENTS) + with_soa["OTHER"], with_soa["PM25"],
+                               rtol=1e-12)
+    assert with_soa["OTHER"].min() > 0 and np.allclose(with_soa["SO4"], fields["SO4"])
+
+
+def test_reader_follows_the_version_names(tmp_path, settings, scale_file):
+    code = tmp_path / "code141"
+    code.mkdir()
+    (code / "CMakeLists.txt").write_text("project(GCClassic\n  VERSION 14.1.1\n  LANGUAGES Fortran)\n")
+    run = create_run_directory("nested", tmp_path / "run", settings)
+    os.unlink(run / "CodeDir")
+    os.symlink(code, run / "CodeDir")
+    edit_hemco_config(run, str(scale_file), "/data", settings)
+    edit_history(run, shortest_segment_hours=24 * 31)
+    restart_file(run, dt.datetime(2017, 1, 1)).write_bytes(b"x")
+    run_segment(run, dt.datetime(2017, 1, 1), dt.datetime(2017, 2, 1), settings)
     with xr.open_dataset(run / "OutputDir/GEOSChem.SpeciesConc.20170102_0000z.nc4") as ds:
-        assert "SpeciesConc_DST1" in ds
-    with xr.open_dataset(run / "OutputDir/GEOSChem.SpeciesConc.20170103_0000z.nc4") as ds:
-        assert "SpeciesConcVV_DST1" in ds
+        assert "SpeciesConcVV_DST1" in ds and "SpeciesConc_DST1" not in ds
+    _, fields = read_month(run / "OutputDir", 2017, 1, NESTED_ASIA, buffer=3, version=detect_version(run))
+    assert np.isfinite(fields["DST"]).all() and fields["DST"].min() > 0
+    with pytest.raises(InputError, match="SpeciesConc_DST1"):
+        read_month(run / "OutputDir", 2017, 1, NESTED_ASIA, buffer=3, version=parse_version("14.0.1", "test"))

@@ -58,6 +58,7 @@ rule gc_rundir:
         settings=GC,
         first_segment=lambda wildcards: GC_PLAN.label(GC_PLAN.pieces(wildcards.domain)[0]),
         global_dir=lambda wildcards: f"{GC_DIR}/{wildcards.scenario}/global/rundir",
+        shortest_segment_hours=lambda wildcards: GC_PLAN.shortest_hours(wildcards.domain),
     wildcard_constraints:
         domain="nested|global",
     log:
@@ -112,6 +113,7 @@ rule ctm_read:
         year=config["study_year"],
         grid=dict(config["ctm"]["grid"]),
         buffer=config["ctm"]["buffer_cells"],
+        version=GC.get("version", ""),
         provenance=PROVENANCE,
     log:
         run_path("logs/ctm_read/{scenario}_{month}.log"),

@@ -30,6 +30,10 @@ class Plan:
     def pieces(self, domain: str) -> list[tuple[dt.datetime, dt.datetime]]:
         return self.nested() if domain == "nested" else self.global_()
 
+    def shortest_hours(self, domain: str) -> float:
+        """Length of the domain's shortest segment (h): HISTORY collections must write within it."""
+        return min((b - a).total_seconds() / 3600 for a, b in self.pieces(domain))
+
     @staticmethod
     def label(piece: tuple[dt.datetime, dt.datetime]) -> str:
         return f"{piece[0]:{FORMAT}}_{piece[1]:{FORMAT}}"

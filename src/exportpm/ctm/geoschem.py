@@ -1,17 +1,31 @@
-"""GEOS-Chem Classic 14.0.1 backend: run directories, configuration edits, restartable segments, outputs.
+"""GEOS-Chem Classic 14.0.x-14.5.x backend: run directories, configuration edits, restartable segments, outputs.
 
-Everything up to the ``gcclassic`` executable and from its output files on lives here:
+Checked against a real GEOS-Chem Classic 14.0.1 (GEOS-Chem 14.0.1, HEMCO 3.5.0) built from source
+(``make geoschem-check``); everything up to the ``gcclassic`` executable and from its output files on lives here:
 * run directories from a user's GEOS-Chem installation (``createRunDir.sh`` answered on stdin, with
-  ``GC_DATA_ROOT`` and ``GC_USER_REGISTERED=true``) or copied from a template folder;
-* ``geoschem_config.yml`` (dates per segment; ruamel round-trip keeps quotes and comments),
-  ``HEMCO_Config.rc`` (MEIC as a regional inventory above CEDS inside a China mask box, each line scaled by the
-  scenario's scale-factor file, NO2 -> NO 0.652, SO2 -> SO4 3.1 %, BC 20/80 and OC 50/50 hydrophilic /
-  hydrophobic, boundary conditions from the global run), ``HISTORY.rc`` (AerosolMass, SpeciesConc for
-  DST1/DST2, StateMet; daily means, so a month split into segments still averages exactly);
+  ``GC_DATA_ROOT``, ``GC_USER_REGISTERED=true`` and a private HOME, since the script sources
+  ``~/.geoschem/config`` after reading the environment) or copied from a template folder; the written
+  ``root_data_dir`` is checked against the configured data root;
+* ``geoschem_config.yml``: the fullchem file is not strict YAML (GEOS-Chem's own reader accepts keys indented
+  inconsistently under ``extra_diagnostics: legacy_bpch:``), so the keys the pipeline sets (simulation dates)
+  are edited line by line and nothing else is touched;
+* ``HEMCO_Config.rc``: MEIC as a regional inventory above CEDS (switch ``--> MEIC_CHINA`` after the
+  ``--> CEDSv2`` switch), inside the China mask in ``BEGIN SECTION MASKS`` (integer box edges, as HEMCO 3.5
+  reads them), each line scaled by the scenario's scale-factor file; the template's own conventions: NO2 mass
+  -> NO x 0.652 (its ``NO2toNO``), SO2 unscaled plus SO4 = 3.1 % of SO2 (its ``SO2toSO4``), BC 20/80 and OC
+  50/50 hydrophilic / hydrophobic (its ``BC2BCPI``... factors); MEIC's other primary PM2.5 as DST1 at a higher
+  hierarchy than AFCID, so inside the mask MEIC replaces AFCID's dust (whose China part is itself MEIC-based);
+  boundary conditions from the global run;
+* ``HISTORY.rc``: the collections the reader needs (AerosolMass, SpeciesConc, StateMet) as daily surface means,
+  ``Restart`` at ``'End'`` so every segment writes its end restart, every other collection the template enables
+  (``Metrics``...) kept unless its frequency is longer than the shortest segment (then it is disabled, with a
+  warning, since GEOS-Chem would stop);
 * segments: a month is a chain of runs, each starting from the previous one's restart; a segment is done
-  only when GC.log has the success marker and the end-date restart exists;
-* outputs: daily AerosolMass, SpeciesConc (``SpeciesConc_`` or ``SpeciesConcVV_``) and StateMet (Met_AIRDEN)
-  files averaged over the month, buffer cells removed, into the product the surrogate writes.
+  only when GC.log has the success marker and the end-date restart exists; ``gcclassic`` runs as an argument
+  list (no shell), with an unlimited stack set through resource limits;
+* outputs: the PM2.5 components as GEOS-Chem's own ``PM25`` diagnostic counts them (aerosol_mod.F90 of 14.0.1:
+  1.1 x SO4/NIT/NH4, BC, OCPO + ORG_GROWTH x OCPI as OM, DST1 + 0.3 DST2, all at standard conditions
+  1013.25 hPa / 298 K), daily means averaged over the month, buffer cells removed.
 """
 
 from __future__ import annotations
@@ -21,18 +35,19 @@ import itertools
 import logging
 import os
 import re
+import resource
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
-from ruamel.yaml import YAML
 
 from exportpm.ctm import COMPONENTS, crop, interior
-from exportpm.errors import InputError
+from exportpm.errors import ConfigError, InputError
 from exportpm.grid import LonLatGrid
 from exportpm.inventory import MEIC_SECTORS
 
@@ -40,20 +55,73 @@ log = logging.getLogger(__name__)
 SUCCESS_MARKER = "E N D   O F   G E O S -- C H E M"
 AIR_MOLAR_MASS = 28.9644
 DUST_MOLAR_MASS = 29.0   # GEOS-Chem species database, DST1-4
-# MEIC species -> GEOS-Chem species with mass factors (paper/design: NO2 mass -> NO, 3.1 % of SO2 as SO4,
-# BC 20 % hydrophilic / 80 % hydrophobic, OC 50/50, other primary PM2.5 as fine dust).
+SIA_GROWTH = 1.1         # aerosol_mod.F90 (14.0.1): SIA growth forced to 1.1 (partially crystalline)
+DST2_IN_PM25 = 0.30      # aerosol_mod.F90: 30 % of DST2 counts as PM2.5
+STP_HPA, STP_K = 1013.25, 298.0
+# MEIC species -> GEOS-Chem species with mass factors, as the 14.0.1 fullchem HEMCO_Config.rc treats CEDS:
+# NO2 mass -> NO (NO2toNO 6.521739e-1), SO2 unscaled and SO4 = 3.1 % of SO2 added (SO2toSO4 0.031), BC 20/80
+# and OC 50/50 hydrophilic / hydrophobic; other primary PM2.5 as fine dust (AFCID's species, DST1).
 MEIC_TO_GEOSCHEM = {
-    "NOx": [("NO", 0.652)], "SO2": [("SO2", 0.969), ("SO4", 0.031)], "CO": [("CO", 1.0)], "NH3": [("NH3", 1.0)],
+    "NOx": [("NO", 0.6521739)], "SO2": [("SO2", 1.0), ("SO4", 0.031)], "CO": [("CO", 1.0)], "NH3": [("NH3", 1.0)],
     "BC": [("BCPI", 0.2), ("BCPO", 0.8)], "OC": [("OCPI", 0.5), ("OCPO", 0.5)], "PM25_other": [("DST1", 1.0)],
 }
 # createRunDir.sh menus, in order: simulation, full-chemistry option, meteorology, horizontal resolution, domain
 # (asked only at 0.5 and 0.25 degrees), levels; then path, run-directory name and the git question. Checked
-# against GEOS-Chem Classic 14.x's run/GCClassic/createRunDir.sh (MERRA-2 = 1 and GEOS-FP = 2 in every 14.x;
+# against GEOS-Chem Classic 14.0.1's run/GCClassic/createRunDir.sh (MERRA-2 = 1 and GEOS-FP = 2 in every 14.x;
 # a later release may renumber a menu, so config ctm.geoschem.createrundir_answers can override these).
 DEFAULT_ANSWERS = {
     "nested": ["1", "1", "2", "4", "2", "2"],   # full chemistry, standard, GEOS-FP, 0.25x0.3125, Asia, 47 levels
     "global": ["1", "1", "1", "2", "2"],        # full chemistry, standard, MERRA-2, 2.0x2.5, 47 levels
 }
+NESTED_DOMAIN = (70.0, 15.0, 140.0, 55.0)        # createRunDir.sh 0.25x0.3125 Asia: lon 70-140, lat 15-55
+SUPPORTED = "GEOS-Chem Classic 14.0.x to 14.5.x"
+
+
+@dataclass(frozen=True)
+class GCVersion:
+    """A GEOS-Chem Classic release and the file conventions that differ between 14.0 and 14.5."""
+
+    major: int
+    minor: int
+    patch: int
+
+    def __str__(self) -> str:
+        return f"{self.major}.{self.minor}.{self.patch}"
+
+    @property
+    def species_prefix(self) -> str:
+        """SpeciesConc field prefix: ``SpeciesConc_`` in 14.0.x, ``SpeciesConcVV_`` from 14.1.0 on."""
+        return "SpeciesConc_" if self.minor == 0 else "SpeciesConcVV_"
+
+
+def parse_version(text: str, source: str | Path) -> GCVersion:
+    """GCVersion from a version string; a release outside 14.0-14.5 is refused (InputError naming ``source``)."""
+    match = re.search(r"(\d+)\.(\d+)\.(\d+)", str(text))
+    if not match:
+        raise InputError(source, "version", f"a version number x.y.z of {SUPPORTED}", repr(text))
+    version = GCVersion(*(int(g) for g in match.groups()))
+    if version.major != 14 or version.minor > 5:
+        raise InputError(source, "version", f"{SUPPORTED} (file conventions differ in other releases)",
+                         str(version))
+    return version
+
+
+def detect_version(run_dir: Path, configured: str = "") -> GCVersion:
+    """The GEOS-Chem version of a run directory: config ``ctm.geoschem.version`` if set, else the version in
+    ``CodeDir/CMakeLists.txt`` (createRunDir.sh links CodeDir to the GCClassic source tree)."""
+    if configured:
+        return parse_version(configured, "config ctm.geoschem.version")
+    cmake = Path(run_dir) / "CodeDir" / "CMakeLists.txt"
+    try:
+        text = cmake.read_text(encoding="utf-8", errors="replace")
+    except OSError as err:
+        raise InputError(cmake, "CodeDir", "the GCClassic source tree linked as CodeDir, or config "
+                                           "ctm.geoschem.version") from err
+    match = re.search(r"project\s*\(\s*(?:geos-chem-classic|GCClassic)\b[^)]*?VERSION\s+(\S+)", text,
+                      flags=re.S | re.I)
+    if not match:
+        raise InputError(cmake, "project(GCClassic VERSION ...)", "the GCClassic version")
+    return parse_version(match.group(1), cmake)
 
 
 @dataclass
@@ -65,10 +133,13 @@ class GeosChemSettings:
     createrundir: str = ""
     templates: dict[str, str] = field(default_factory=dict)   # domain -> template run directory
     answers: dict[str, list[str]] = field(default_factory=lambda: dict(DEFAULT_ANSWERS))
-    china_mask: tuple[float, float, float, float] = (73.0, 18.0, 135.0, 54.0)
+    china_mask: tuple[float, float, float, float] = (73, 18, 135, 54)
+    china_mask_file: str = "$ROOT/MASKS/v2018-09/China_mask.generic.1x1.nc"
+    china_mask_var: str = "MASK"
     hierarchy: int = 60
     omp_threads: int = 1
     omp_stacksize: str = "500m"
+    version: str = ""
 
 
 def settings_from_config(config: dict) -> GeosChemSettings:
@@ -76,15 +147,46 @@ def settings_from_config(config: dict) -> GeosChemSettings:
     return GeosChemSettings(executable=config["executable"], data_root=config["data_root"],
                             createrundir=config["createrundir"], templates=dict(config["templates"]),
                             answers={**DEFAULT_ANSWERS, **config["createrundir_answers"]},
-                            china_mask=tuple(config["china_mask"]), omp_threads=config["slurm"]["cpus"],
-                            omp_stacksize=config["omp_stacksize"])
+                            china_mask=tuple(config["china_mask"]),
+                            china_mask_file=config.get("china_mask_file", GeosChemSettings.china_mask_file),
+                            china_mask_var=config.get("china_mask_var", GeosChemSettings.china_mask_var),
+                            omp_threads=config["slurm"]["cpus"], omp_stacksize=config["omp_stacksize"],
+                            version=str(config.get("version", "")))
+
+
+def executable_path(executable: str) -> Path:
+    """The gcclassic executable as a validated path: an existing, executable regular file (no shell words)."""
+    path = Path(executable).expanduser()
+    if not path.is_file() or not os.access(path, os.X_OK):
+        raise ConfigError(f"ctm.geoschem.executable: expected the path of an executable file (gcclassic), "
+                          f"found {executable!r}")
+    return path.resolve()
+
+
+def mask_box(settings: GeosChemSettings) -> tuple[int, int, int, int]:
+    """China mask edges lon1, lat1, lon2, lat2 as the integers HEMCO 3.5 reads, inside the nested domain."""
+    values = tuple(settings.china_mask)
+    if len(values) != 4 or any(float(v) != int(float(v)) for v in values):
+        raise ConfigError(f"ctm.geoschem.china_mask: expected 4 whole degrees lon1, lat1, lon2, lat2 (HEMCO 3.5 "
+                          f"reads mask edges as integers), found {list(values)}")
+    lon1, lat1, lon2, lat2 = (int(float(v)) for v in values)
+    d_lon1, d_lat1, d_lon2, d_lat2 = NESTED_DOMAIN
+    if not (d_lon1 <= lon1 < lon2 <= d_lon2 and d_lat1 <= lat1 < lat2 <= d_lat2):
+        raise ConfigError(f"ctm.geoschem.china_mask: expected a box inside the nested domain {NESTED_DOMAIN}, "
+                          f"found {list(values)}")
+    return lon1, lat1, lon2, lat2
 
 
 # ----------------------------------------------------------------------------------------------------------
 # Run directories
 
 def create_run_directory(domain: str, destination: Path, settings: GeosChemSettings) -> Path:
-    """A fresh run directory for ``domain`` (nested | global) at ``destination``."""
+    """A fresh run directory for ``domain`` (nested | global) at ``destination``.
+
+    createRunDir.sh runs with a private, empty HOME: the real script sources ``~/.geoschem/config`` after the
+    environment, so a user's own file would silently replace GC_DATA_ROOT. The written ``root_data_dir`` is
+    then checked against the configured data root.
+    """
     destination = Path(destination)
     if destination.exists():
         shutil.rmtree(destination)
@@ -94,46 +196,80 @@ def create_run_directory(domain: str, destination: Path, settings: GeosChemSetti
         return destination
     if not settings.createrundir:
         raise InputError("config ctm.geoschem", "createrundir", "a createRunDir.sh path or a template per domain")
+    script = Path(settings.createrundir)
+    if not script.is_file():
+        raise ConfigError(f"ctm.geoschem.createrundir: expected GCClassic's run/createRunDir.sh, found {script}")
     destination.parent.mkdir(parents=True, exist_ok=True)
     answers = [*settings.answers[domain], str(destination.parent.resolve()), destination.name, "n"]
-    env = {**os.environ, "GC_DATA_ROOT": settings.data_root, "GC_USER_REGISTERED": "true"}
-    run = subprocess.run([settings.createrundir], input="\n".join(answers) + "\n", text=True, capture_output=True,
-                         cwd=Path(settings.createrundir).parent, env=env, timeout=300)
+    with tempfile.TemporaryDirectory(prefix="exportpm-gchome-") as home:
+        env = {**os.environ, "HOME": home, "GC_DATA_ROOT": settings.data_root, "GC_USER_REGISTERED": "true"}
+        run = subprocess.run([str(script.resolve())], input="\n".join(answers) + "\n", text=True,
+                             capture_output=True, cwd=script.resolve().parent, env=env, timeout=300)
     if run.returncode != 0 or not (destination / "geoschem_config.yml").exists():
         raise RuntimeError(f"createRunDir.sh failed for {domain} ({run.returncode}): {run.stdout[-2000:]}"
                            f"{run.stderr[-2000:]}")
+    written = read_simulation_key(destination, "root_data_dir")
+    if settings.data_root and os.path.normpath(written) != os.path.normpath(settings.data_root):
+        raise ConfigError(f"ctm.geoschem.data_root: createRunDir.sh wrote root_data_dir {written!r} into "
+                          f"{destination / 'geoschem_config.yml'}, not the configured {settings.data_root!r}")
     return destination
 
 
-def _yaml() -> YAML:
-    yaml = YAML()
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    return yaml
+# geoschem_config.yml: line-preserving edits (the fullchem file is not strict YAML)
+
+def _simulation_lines(path: Path) -> tuple[list[str], range]:
+    """The file's lines and the index range of the top-level ``simulation:`` block."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(path, "<file>", "a readable geoschem_config.yml") from err
+    start = next((i for i, line in enumerate(lines) if re.match(r"simulation:\s*(#.*)?$", line)), None)
+    if start is None:
+        raise InputError(path, "simulation", "a top-level 'simulation:' section")
+    stop = next((i for i in range(start + 1, len(lines))
+                 if lines[i].strip() and not lines[i].startswith((" ", "\t", "#"))), len(lines))
+    return lines, range(start + 1, stop)
+
+
+def read_simulation_key(run_dir: Path, key: str) -> str:
+    """The value text of ``simulation: <key>:`` in geoschem_config.yml (quotes and comments removed)."""
+    path = Path(run_dir) / "geoschem_config.yml"
+    lines, block = _simulation_lines(path)
+    for i in block:
+        match = re.match(rf"\s+{re.escape(key)}:\s*(.*?)\s*(#.*)?$", lines[i].rstrip("\n"))
+        if match:
+            return match.group(1).strip("'\"")
+    raise InputError(path, f"simulation.{key}", f"a '{key}:' line under simulation:")
 
 
 def set_dates(run_dir: Path, start: dt.datetime, end: dt.datetime) -> None:
-    """Edit geoschem_config.yml: simulation start and end ([YYYYMMDD, hhmmss]), keeping everything else."""
+    """Edit geoschem_config.yml: simulation start and end ``[YYYYMMDD, hhmmss]``; every other byte is kept."""
     path = Path(run_dir) / "geoschem_config.yml"
-    yaml = _yaml()
-    with open(path, encoding="utf-8") as handle:
-        config = yaml.load(handle)
-    try:
-        simulation = config["simulation"]
-    except (KeyError, TypeError) as err:
-        raise InputError(path, "simulation", "a simulation: section") from err
+    lines, block = _simulation_lines(path)
     for key, when in (("start_date", start), ("end_date", end)):
-        value = simulation[key]
-        value[0], value[1] = int(when.strftime("%Y%m%d")), int(when.strftime("%H%M%S"))
-    with open(path, "w", encoding="utf-8") as handle:
-        yaml.dump(config, handle)
+        for i in block:
+            match = re.match(rf"(\s+{key}:\s*)\[[^\]\n]*\](.*)$", lines[i], flags=re.S)
+            if match:
+                lines[i] = f"{match.group(1)}[{when:%Y%m%d}, {when:%H%M%S}]{match.group(2)}"
+                break
+        else:
+            raise InputError(path, f"simulation.{key}", f"a line '{key}: [YYYYMMDD, hhmmss]' under simulation:")
+    path.write_text("".join(lines), encoding="utf-8")
 
 
-def meic_hemco_block(scale_factor_file: str, meic_dir: str, settings: GeosChemSettings, first_id: int = 3000) -> str:
-    """HEMCO lines: MEIC base emissions, the scenario's scale factors, the fixed factors and the China mask."""
-    lon1, lat1, lon2, lat2 = settings.china_mask
+# HEMCO_Config.rc
+
+CEDS_SWITCH = re.compile(r"^(?P<indent>[ \t]*)-->[ \t]*(?P<name>CEDS(?:v2)?)[ \t]*:[ \t]*(?:true|false)\b.*$", re.M)
+BRACKET = "MEIC_CHINA"
+
+
+def meic_hemco_block(scale_factor_file: str, meic_dir: str, settings: GeosChemSettings,
+                     first_id: int = 3000) -> dict[str, str]:
+    """HEMCO lines by section (base, scale, mask): MEIC base emissions, the scenario's scale factors, the fixed
+    species factors and the China mask, each wrapped in a ``(((MEIC_CHINA`` collection."""
+    lon1, lat1, lon2, lat2 = mask_box(settings)
     mask_id, lines, scales = first_id + 999, [], []
-    factor_ids = {}
+    factor_ids: dict[str, int] = {}
     for s, sector in enumerate(MEIC_SECTORS):
         for species, targets in MEIC_TO_GEOSCHEM.items():
             sf_id = first_id + 10 * s + list(MEIC_TO_GEOSCHEM).index(species)
@@ -151,61 +287,124 @@ def meic_hemco_block(scale_factor_file: str, meic_dir: str, settings: GeosChemSe
                 lines.append(f"0 {name:<26} {meic_dir}/MEIC_$YYYY$MM_{sector}.nc {species} 2017/1-12/1/0 C xy "
                              f"kg/m2/s {gc_species} {'/'.join(ids)} 1 {settings.hierarchy}")
     factors = [f"{i} MEIC_FACTOR_{key.replace('.', 'p')} {key} - - - xy 1 1" for key, i in factor_ids.items()]
-    mask = f"{mask_id} MEIC_CHINA_MASK {lon1}/{lat1}/{lon2}/{lat2} - 2000/1/1/0 C xy 1 1 {lon1}/{lat1}/{lon2}/{lat2}"
-    return "\n".join(["(((MEIC_CHINA", *lines, ")))MEIC_CHINA", "", "### exportpm MEIC scale factors",
-                      *scales, *factors, "### exportpm MEIC masks", mask, ""])
+    box = f"{lon1}/{lat1}/{lon2}/{lat2}"
+    if settings.china_mask_file:
+        mask = (f"{mask_id} MEIC_CHINA_MASK {settings.china_mask_file} {settings.china_mask_var} 2000/1/1/0 C xy "
+                f"1 1 {box}")
+    else:
+        mask = f"{mask_id} MEIC_CHINA_MASK {box} - 2000/1/1/0 C xy 1 1 {box}"
+
+    def wrap(body: list[str]) -> str:
+        return "\n".join([f"# exportpm: MEIC above CEDS in China ({BRACKET})", f"((({BRACKET}", *body,
+                          f"))){BRACKET}", ""])
+
+    return {"base": wrap(lines), "scale": wrap([*scales, *factors]), "mask": wrap([mask])}
+
+
+def _insert_before_section_end(text: str, section: str, block: str, path: Path) -> str:
+    end = re.search(rf"^#+[ \t]*END SECTION {section}\b.*$", text, flags=re.M)
+    if not end:
+        raise InputError(path, f"END SECTION {section}", f"the '### END SECTION {section} ###' line")
+    return text[:end.start()] + block + "\n" + text[end.start():]
 
 
 def edit_hemco_config(run_dir: Path, scale_factor_file: str, meic_dir: str, settings: GeosChemSettings,
                       boundary_conditions: str | None = None) -> None:
-    """Add MEIC above CEDS (switch, base emissions, scale factors, mask); point GC_BCs at the global run."""
+    """Add MEIC above CEDS (switch, base emissions, scale factors, mask); point GC_BCs at the global run.
+
+    Idempotent: an earlier MEIC block and switch are removed first. Every other line is kept as it is.
+    """
     path = Path(run_dir) / "HEMCO_Config.rc"
-    text = path.read_text(encoding="utf-8")
-    if "(((MEIC_CHINA" in text:
-        text = re.sub(r"\n?\(\(\(MEIC_CHINA.*?\)\)\)MEIC_CHINA\n", "", text, flags=re.S)
-        text = re.sub(r"\n?### exportpm MEIC scale factors.*?### exportpm MEIC masks\n[^\n]*\n", "", text, flags=re.S)
-        text = re.sub(r"\n\s*--> MEIC_CHINA[^\n]*", "", text)
-    switch = re.search(r"^(\s*)--> CEDS\s*:\s*\w+\s*$", text, flags=re.M)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(path, "<file>", "a readable HEMCO_Config.rc") from err
+    text = re.sub(rf"# exportpm: MEIC above CEDS in China \({BRACKET}\)\n\(\(\({BRACKET}\n.*?\)\)\){BRACKET}\n\n?",
+                  "", text, flags=re.S)
+    text = re.sub(rf"^[ \t]*-->[ \t]*{BRACKET}[ \t]*:.*\n", "", text, flags=re.M)
+    switch = CEDS_SWITCH.search(text)
     if not switch:
-        raise InputError(path, "--> CEDS", "the CEDS switch line of the Base extension")
-    text = text[:switch.end()] + f"\n{switch.group(1)}--> MEIC_CHINA             :       true" + text[switch.end():]
-    block = meic_hemco_block(scale_factor_file, meic_dir, settings)
-    base_end = text.find("END SECTION BASE EMISSIONS")
-    anchor = text.rfind("\n", 0, base_end) if base_end >= 0 else len(text)
-    text = text[:anchor] + "\n" + block.split("### exportpm MEIC scale factors")[0] + text[anchor:]
-    scales = "### exportpm MEIC scale factors" + block.split("### exportpm MEIC scale factors")[1]
-    sf_end = text.find("END SECTION SCALE FACTORS")
-    anchor = text.rfind("\n", 0, sf_end) if sf_end >= 0 else len(text)
-    text = text[:anchor] + "\n" + scales + text[anchor:]
+        raise InputError(path, "--> CEDSv2", "the CEDS switch line of the Base extension ('--> CEDSv2 : true')")
+    line = f"\n{switch.group('indent')}--> {BRACKET:<23}:       true     # exportpm: MEIC inside the China mask"
+    text = text[:switch.end()] + line + text[switch.end():]
+    blocks = meic_hemco_block(scale_factor_file, meic_dir, settings)
+    for section, key in (("BASE EMISSIONS", "base"), ("SCALE FACTORS", "scale"), ("MASKS", "mask")):
+        text = _insert_before_section_end(text, section, blocks[key], path)
     if boundary_conditions:
-        text = re.sub(r"(--> GC_BCs\s*:\s*)\w+", r"\1true", text)
+        if not re.search(r"-->\s*GC_BCs\s*:", text):
+            raise InputError(path, "--> GC_BCs", "the GC_BCs switch (nested boundary conditions)")
+        text = re.sub(r"(-->\s*GC_BCs\s*:\s*)\w+", r"\1true", text)
         text = re.sub(r"^(\* BC_\s+)\S+", rf"\g<1>{boundary_conditions}", text, flags=re.M)
     path.write_text(text, encoding="utf-8")
 
 
-HISTORY_COLLECTIONS = {
-    "AerosolMass": ["AerMassSO4", "AerMassNIT", "AerMassNH4", "AerMassBC", "AerMassPOA", "PM25"],
-    "SpeciesConc": ["SpeciesConc_DST1", "SpeciesConc_DST2"],
-    "StateMet": ["Met_AIRDEN"],
-}
+# HISTORY.rc
+
+def history_collections(version: GCVersion) -> dict[str, list[str]]:
+    """The collections and fields the reader needs, named as ``version`` names them."""
+    prefix = version.species_prefix
+    return {
+        "AerosolMass": ["AerMassSO4", "AerMassNIT", "AerMassNH4", "AerMassBC", "AerMassPOA", "PM25"],
+        "SpeciesConc": [f"{prefix}{s}" for s in ("DST1", "DST2", "OCPI", "OCPO")],
+        "StateMet": ["Met_AIRDEN", "Met_PMID", "Met_T"],
+    }
 
 
-def edit_history(run_dir: Path, boundary_conditions: bool = False) -> None:
-    """HISTORY.rc: the collections the reader needs, as daily means of the surface level.
+def _duration_hours(value: str) -> float | None:
+    """``'YYYYMMDD hhmmss'`` as hours (months as 31 days, years as 366: an upper bound); None for 'End'."""
+    match = re.match(r"['\"]?\s*(\d{4})(\d{2})(\d{2})\s+(\d{2})(\d{2})(\d{2})", value.strip())
+    if not match:
+        return None
+    y, mo, d, h, mi, s = (int(g) for g in match.groups())
+    return y * 366 * 24 + mo * 31 * 24 + d * 24 + h + mi / 60 + s / 3600
+
+
+def _set_attribute(text: str, collection: str, key: str, value: str) -> str:
+    pattern = rf"^([ \t]*{collection}\.{key}:[ \t]*)[^\n]*$"
+    if not re.search(pattern, text, flags=re.M):
+        return text
+    return re.sub(pattern, lambda m: m.group(1) + value, text, count=1, flags=re.M)
+
+
+def edit_history(run_dir: Path, boundary_conditions: bool = False, version: GCVersion | None = None,
+                 shortest_segment_hours: float = 24.0) -> None:
+    """HISTORY.rc: the reader's collections as daily means of the surface level, Restart at 'End', the
+    template's other enabled collections kept unless they would produce nothing in a segment.
 
     GEOS-Chem Classic reads HISTORY.rc line by line and creates a collection when it reaches its ``.fields``
     tag, so every attribute (``.levels`` included, spelled as in the GEOS-Chem History guide) is written
     before ``.fields``: each needed collection's block is replaced whole, or appended if absent.
     """
     path = Path(run_dir) / "HISTORY.rc"
-    text = path.read_text(encoding="utf-8")
-    wanted = ["Restart", *HISTORY_COLLECTIONS, *(["BoundaryConditions"] if boundary_conditions else [])]
-    listing = re.search(r"COLLECTIONS:(.*?)\n\s*::", text, flags=re.S)
+    version = version or detect_version(run_dir)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(path, "<file>", "a readable HISTORY.rc") from err
+    listing = re.search(r"^COLLECTIONS:(.*?)^[ \t]*::", text, flags=re.S | re.M)
     if not listing:
         raise InputError(path, "COLLECTIONS", "a COLLECTIONS: ... :: list")
-    new_list = "COLLECTIONS: " + ",\n             ".join(f"'{c}'" for c in wanted) + ",\n::"
+    needed = history_collections(version)
+    wanted = ["Restart", *needed, *(["BoundaryConditions"] if boundary_conditions else [])]
+    enabled = re.findall(r"^[ \t]*(?:COLLECTIONS:)?[ \t]*'(\w+)'", listing.group(0), flags=re.M)
+    keep = []
+    for name in enabled:
+        if name in wanted or name in keep:
+            continue
+        frequency = re.search(rf"^[ \t]*{name}\.frequency:[ \t]*([^\n]*)$", text, flags=re.M)
+        hours = _duration_hours(frequency.group(1)) if frequency else None
+        if hours is not None and hours > shortest_segment_hours:
+            log.warning("HISTORY.rc collection %s (frequency %s) disabled: longer than a segment", name,
+                        frequency.group(1).strip())
+            continue
+        keep.append(name)
+    new_list = "COLLECTIONS: " + ",\n             ".join(f"'{c}'" for c in [*wanted, *keep]) + ",\n::"
     text = text[:listing.start()] + new_list + text[listing.end():]
-    for collection, fields in HISTORY_COLLECTIONS.items():
+    for key in ("frequency", "duration"):
+        text = _set_attribute(text, "Restart", key, "'End',")
+    if not re.search(r"^[ \t]*Restart\.fields:", text, flags=re.M):
+        raise InputError(path, "Restart.fields", "the Restart collection's definition")
+    for collection, fields in needed.items():
         block = _history_block(collection, fields)
         existing = re.search(rf"^[ \t]*{collection}\.\w+:.*?^[ \t]*::[ \t]*$", text, flags=re.M | re.S)
         if existing:
@@ -261,6 +460,17 @@ def restart_file(run_dir: Path, when: dt.datetime) -> Path:
     return Path(run_dir) / "Restarts" / f"GEOSChem.Restart.{when:%Y%m%d_%H%M}z.nc4"
 
 
+def _unlimited_stack() -> None:
+    """``ulimit -s unlimited`` for the child (as far as the hard limit allows), without a shell."""
+    _, hard = resource.getrlimit(resource.RLIMIT_STACK)
+    resource.setrlimit(resource.RLIMIT_STACK, (hard, hard))
+
+
+def gcclassic_command(settings: GeosChemSettings, *args: str) -> list[str]:
+    """The argument list that runs gcclassic (never a shell string: the path is one argument, spaces and all)."""
+    return [str(executable_path(settings.executable)), *args]
+
+
 def run_segment(run_dir: Path, start: dt.datetime, end: dt.datetime, settings: GeosChemSettings,
                 timeout: float | None = None) -> Path:
     """Run gcclassic from ``start`` to ``end`` starting from the start-date restart; return the end restart.
@@ -269,16 +479,16 @@ def run_segment(run_dir: Path, start: dt.datetime, end: dt.datetime, settings: G
     restart exists; a retry then starts again from the same start restart.
     """
     run_dir = Path(run_dir)
+    command = gcclassic_command(settings)
     first = restart_file(run_dir, start)
     if not first.exists():
         raise RuntimeError(f"segment {start:%Y%m%d}-{end:%Y%m%d}: no restart file {first}")
     set_dates(run_dir, start, end)
     log_file = run_dir / "GC.log"
-    command = f"ulimit -s unlimited; exec {settings.executable}"
     env = {**os.environ, "OMP_NUM_THREADS": str(settings.omp_threads), "OMP_STACKSIZE": settings.omp_stacksize}
     with open(log_file, "w", encoding="utf-8") as handle:
-        status = subprocess.run(["bash", "-c", command], cwd=run_dir, stdout=handle, stderr=subprocess.STDOUT,
-                                env=env, timeout=timeout).returncode
+        status = subprocess.run(command, cwd=run_dir, stdout=handle, stderr=subprocess.STDOUT, env=env,
+                                timeout=timeout, preexec_fn=_unlimited_stack).returncode
     done = restart_file(run_dir, end)
     if status != 0 or SUCCESS_MARKER not in log_file.read_text(encoding="utf-8", errors="replace") \
             or not done.exists():
@@ -300,45 +510,86 @@ def _surface(da: xr.DataArray) -> np.ndarray:
     return da.values.astype(np.float64)
 
 
-def read_day(output_dir: Path, day: dt.date) -> dict[str, np.ndarray]:
-    """Surface PM2.5 components (ug/m3) of one daily-mean output set, full nested grid."""
+def org_growth(run_dir: Path) -> float:
+    """GEOS-Chem's hygroscopic growth factor of OCPI and SOA at 35 % RH, as its log prints it
+    (``Growth factors at 35% RH:`` then ``x.xx for OCPI and SOA``; aerosol_mod.F90)."""
+    logs = [*sorted(Path(run_dir).glob("GC.*.log")), Path(run_dir) / "GC.log"]
+    for path in logs:
+        if path.exists():
+            match = re.search(r"^\s*([\d.]+)\s+for OCPI and SOA", path.read_text(encoding="utf-8", errors="replace"),
+                              flags=re.M)
+            if match:
+                return float(match.group(1))
+    raise InputError(Path(run_dir) / "GC.log", "Growth factors at 35% RH", "the log line 'x.xx for OCPI and SOA'")
+
+
+def _open(path: Path) -> xr.Dataset:
+    try:
+        return xr.open_dataset(path)
+    except (OSError, ValueError) as err:
+        raise InputError(path, "<file>", "a GEOS-Chem diagnostic netCDF") from err
+
+
+def _field(ds: xr.Dataset, path: Path, name: str) -> np.ndarray:
+    if name not in ds:
+        raise InputError(path, name, f"the {name} field")
+    return _surface(ds[name])
+
+
+def read_day(output_dir: Path, day: dt.date, growth: float, version: GCVersion | None = None
+             ) -> dict[str, np.ndarray]:
+    """Surface PM2.5 components (ug/m3) of one daily-mean output set, full nested grid, as GEOS-Chem's ``PM25``
+    counts them (aerosol_mod.F90, 14.0.1): SO4, NIT, NH4 x 1.1; BC; POA = OCPO + ``growth`` x OCPI (OM);
+    DST = DST1 + 0.3 DST2; each at standard conditions (x 1013.25 hPa / p x T / 298 K), plus ``PM25`` itself
+    and ``OTHER`` = PM25 - the six (SOA, fine sea salt, HMS and the day's covariance of STP factor and mass).
+    """
     stamp = f"{day:%Y%m%d}_0000z"
     paths = {c: Path(output_dir) / f"GEOSChem.{c}.{stamp}.nc4" for c in ("AerosolMass", "SpeciesConc", "StateMet")}
     for name, path in paths.items():
         if not path.exists():
             raise InputError(path, "<file>", f"the {name} output of {day}")
-    with xr.open_dataset(paths["AerosolMass"]) as ds:
-        out = {c: _surface(ds[f"AerMass{c}"]) for c in ("SO4", "NIT", "NH4", "BC", "POA")}
-    with xr.open_dataset(paths["StateMet"]) as ds:
-        airden = _surface(ds["Met_AIRDEN"])       # kg/m3
-    with xr.open_dataset(paths["SpeciesConc"]) as ds:
-        dust = {}
-        for bin_ in ("DST1", "DST2"):
-            for prefix in ("SpeciesConcVV_", "SpeciesConc_"):
-                if prefix + bin_ in ds:
-                    dust[bin_] = _surface(ds[prefix + bin_])  # mol/mol dry air
-                    break
-            else:
-                raise InputError(paths["SpeciesConc"], f"SpeciesConc_{bin_}", "SpeciesConc_ or SpeciesConcVV_ name")
-    # GEOS-Chem PM2.5 counts DST1 and 30 % of DST2.
-    out["DST"] = (dust["DST1"] + 0.30 * dust["DST2"]) * airden * (DUST_MOLAR_MASS / AIR_MOLAR_MASS) * 1e9
+    with _open(paths["StateMet"]) as ds:
+        airden = _field(ds, paths["StateMet"], "Met_AIRDEN")       # kg/m3
+        stp = (STP_HPA / _field(ds, paths["StateMet"], "Met_PMID")) * (_field(ds, paths["StateMet"], "Met_T") / STP_K)
+    with _open(paths["AerosolMass"]) as ds:
+        mass = {c: _field(ds, paths["AerosolMass"], f"AerMass{c}") for c in ("SO4", "NIT", "NH4", "BC", "POA")}
+        pm25 = _field(ds, paths["AerosolMass"], "PM25")
+    with _open(paths["SpeciesConc"]) as ds:
+        prefixes = [version.species_prefix] if version else ["SpeciesConcVV_", "SpeciesConc_"]
+        vv = {}
+        for name in ("DST1", "DST2", "OCPI", "OCPO"):
+            found = next((p + name for p in prefixes if p + name in ds), None)
+            if found is None:
+                raise InputError(paths["SpeciesConc"], prefixes[0] + name, f"{' or '.join(prefixes)}{name}")
+            vv[name] = _surface(ds[found])    # mol/mol dry air
+    out = {c: SIA_GROWTH * mass[c] * stp for c in ("SO4", "NIT", "NH4")}
+    out["BC"] = mass["BC"] * stp
+    oc = vv["OCPI"] + vv["OCPO"]
+    hydrophilic = np.divide(vv["OCPI"], oc, out=np.zeros_like(oc), where=oc > 0)
+    out["POA"] = mass["POA"] * (1.0 - hydrophilic + growth * hydrophilic) * stp
+    dust = (vv["DST1"] + DST2_IN_PM25 * vv["DST2"]) * airden * (DUST_MOLAR_MASS / AIR_MOLAR_MASS) * 1e9
+    out["DST"] = dust * stp
+    out["PM25"] = pm25
+    out["OTHER"] = pm25 - sum(out[c] for c in COMPONENTS)
     return out
 
 
-def read_month(output_dir: Path, year: int, month: int, grid: LonLatGrid, buffer: int
-               ) -> tuple[LonLatGrid, dict[str, np.ndarray]]:
-    """The month's mean of the daily outputs, buffer cells removed: exactly the surrogate's product."""
+def read_month(output_dir: Path, year: int, month: int, grid: LonLatGrid, buffer: int,
+               version: GCVersion | None = None) -> tuple[LonLatGrid, dict[str, np.ndarray]]:
+    """The month's mean of the daily outputs, buffer cells removed: the surrogate's product (COMPONENTS) plus
+    ``PM25`` and ``OTHER`` (see read_day)."""
     start = dt.date(year, month, 1)
     days = [start + dt.timedelta(days=i) for i in range((dt.date(year + (month == 12), month % 12 + 1, 1)
                                                          - start).days)]
+    growth = org_growth(Path(output_dir).parent)
     sums = None
     for day in days:
-        fields = read_day(output_dir, day)
+        fields = read_day(output_dir, day, growth, version)
         if fields["SO4"].shape != (grid.nlat, grid.nlon):
             raise InputError(output_dir, "lat/lon", f"the nested grid {grid.nlat} x {grid.nlon}",
                              f"{fields['SO4'].shape}")
         sums = fields if sums is None else {k: sums[k] + fields[k] for k in fields}
-    return interior(grid, buffer), {k: crop(sums[k] / len(days), buffer) for k in COMPONENTS}
+    return interior(grid, buffer), {k: crop(sums[k] / len(days), buffer) for k in sums}
 
 
 def write_meic_hemco(files: dict[tuple[int, str, str], str], out_dir: Path, year: int,
