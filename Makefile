@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 CORES  ?= 2
 
-.PHONY: install demo test lint dag lock clean-demo
+.PHONY: install demo test lint dag lock clean-demo geoschem-check
 
 install: $(STAMP)
 
@@ -44,3 +44,10 @@ lock:
 
 clean-demo:
 	rm -rf results logs .snakemake
+
+# Conformance check of the GEOS-Chem backend against an existing GEOS-Chem Classic 14.x build (builds nothing):
+#   EXPORTPM_GCCLASSIC_SRC=/path/to/GCClassic EXPORTPM_GCCLASSIC_BIN=/path/to/bin make geoschem-check
+# (bin: the folder with gcclassic and hemco_standalone; without both variables it says so and skips).
+GCCHECK_DIR ?= /tmp/exportpm-gccheck
+geoschem-check:
+	$(BIN)/python scripts/gc_check.py $(GCCHECK_DIR)

@@ -18,11 +18,15 @@ import sys
 import numpy as np
 import pytest
 import xarray as xr
+import yaml
 from conftest import REPO
 
 from exportpm.ctm import COMPONENTS, NESTED_ASIA
+from exportpm.ctm.gc_plan import Plan, planned_core_hours, simulated_days
 from exportpm.ctm.geoschem import (
     GeosChemSettings,
+    apportion,
+    check_config,
     create_run_directory,
     detect_version,
     edit_hemco_config,
@@ -33,9 +37,11 @@ from exportpm.ctm.geoschem import (
     read_day,
     read_month,
     read_simulation_key,
+    removal_shares,
     restart_file,
     run_segment,
     set_dates,
+    validate_config,
 )
 from exportpm.errors import ConfigError, InputError
 from exportpm.scenarios import write_scale_factors
@@ -334,3 +340,93 @@ def test_reader_follows_the_version_names(tmp_path, settings, scale_file):
     assert np.isfinite(fields["DST"]).all() and fields["DST"].min() > 0
     with pytest.raises(InputError, match="SpeciesConc_DST1"):
         read_month(run / "OutputDir", 2017, 1, NESTED_ASIA, buffer=3, version=parse_version("14.0.1", "test"))
+
+
+def gc_config(tmp_path, **changes):
+    exe = wrapper(tmp_path / "gcclassic", FIXTURES / "fake_gcclassic.py")
+    restart = tmp_path / "restart.nc4"
+    restart.write_bytes(b"x")
+    (tmp_path / "ExtData").mkdir(exist_ok=True)
+    return {"executable": str(exe), "createrundir": str(FIXTURES / "fake_createRunDir.sh"),
+            "data_root": str(tmp_path / "ExtData"), "templates": {}, "initial_restart": {"global": str(restart)},
+            "china_mask": [73, 18, 135, 54], "simulate_groups": ["USA"], "slurm": {"partition": "main"}, **changes}
+
+
+def test_config_check_names_placeholders_and_missing_paths(tmp_path):
+    assert check_config(gc_config(tmp_path), ["USA", "Africa"]) == []
+    shipped = yaml.safe_load((REPO / "config/geoschem.yaml").read_text())["ctm"]["geoschem"]
+    problems = "\n".join(check_config({"templates": {}, **shipped}, ["USA"]))
+    for key in ("executable", "createrundir", "data_root", "initial_restart.global", "slurm.partition"):
+        assert f"ctm.geoschem.{key}" in problems
+    assert "placeholder" in problems
+    bad = gc_config(tmp_path, data_root=str(tmp_path / "missing"), china_mask=[73.5, 18, 135, 54],
+                    simulate_groups=["Mars"])
+    problems = "\n".join(check_config(bad, ["USA"]))
+    assert "data_root" in problems and "does not exist" in problems and "china_mask" in problems
+    assert "simulate_groups" in problems and "Mars" in problems
+    with pytest.raises(ConfigError, match=r"config/geoschem\.yaml"):
+        validate_config(bad, ["USA"])
+
+
+def test_planned_core_hours_count_every_simulated_day():
+    plan = Plan(2017, (1, 4, 7, 10), 4, 10, 6)
+    assert simulated_days(plan, "nested") == 31 + 30 + 31 + 31 + 4 * 10
+    assert simulated_days(plan, "global") == (dt.date(2017, 11, 1) - dt.date(2016, 7, 1)).days
+    cost = planned_core_hours(plan, 5, 24, 1.2, 0.23)
+    assert cost["nested_per_scenario"] == pytest.approx(163 * 1.2 * 24)
+    assert cost["total"] == pytest.approx(5 * (163 * 1.2 * 24 + 488 * 0.23 * 24))
+
+
+def test_groups_apportioned_from_iex_by_their_share_of_removed_precursors():
+    from exportpm.scenarios import SF_SPECIES
+
+    rng = np.random.default_rng(3)
+    base = rng.uniform(1, 2, (len(SF_SPECIES), 3, 4))
+    removed = rng.uniform(0, 0.5, base.shape)
+    group = base - 0.25 * removed
+    shares = removal_shares(base, base - removed, group, SF_SPECIES)
+    assert shares == {c: pytest.approx(0.25) for c in ("SO4", "NIT", "NH4", "BC", "POA", "DST")}
+    pm_base = {c: np.full((2, 2), 10.0) for c in COMPONENTS}
+    pm_iex = {c: np.full((2, 2), 6.0) for c in COMPONENTS}
+    assert all(np.allclose(v, 9.0) for v in apportion(pm_base, pm_iex, shares).values())
+    assert removal_shares(base, base, group, SF_SPECIES)["SO4"] == 0.0
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Against the real GEOS-Chem Classic and HEMCO standalone (scripts/gc_check.py; make geoschem-check)
+
+sys.path.insert(0, str(REPO / "scripts"))
+import gc_check  # noqa: E402
+
+REAL = gc_check.environment()
+needs_real = pytest.mark.skipif(isinstance(REAL, str), reason=f"real GEOS-Chem: {REAL}")
+
+
+@pytest.fixture(scope="module")
+def real_workflow(tmp_path_factory):
+    src, bin_ = REAL
+    work = tmp_path_factory.mktemp("gccheck")
+    return work, gc_check.prepare(work, src, bin_), bin_
+
+
+@pytest.mark.geoschem_real
+@needs_real
+def test_real_gcclassic_dry_run_accepts_every_run_directory(real_workflow):
+    _work, wf, bin_ = real_workflow
+    infos = gc_check.run_directories(wf)
+    assert {(i["scenario"], i["domain"]) for i in infos} >= {("Base", "nested"), ("Base", "global"), ("I_EX", "nested")}
+    for info in infos:
+        result = gc_check.dry_run(info, bin_ / "gcclassic", wf, dt.datetime(2017, 1, 1))
+        assert result.reached_end and not result.errors, (info, result.errors, result.tail)
+        assert all(result.listed.values()), (info, result.listed)
+
+
+@pytest.mark.geoschem_real
+@needs_real
+def test_real_hemco_applies_the_scale_factors_inside_the_mask_only(real_workflow):
+    work, wf, bin_ = real_workflow
+    figures = gc_check.hemco_check(wf, bin_ / "hemco_standalone", work, dt.datetime(2017, 1, 1))
+    assert len(figures) >= 4
+    for f in figures:
+        assert f.cells_compared > 0 and f.max_outside == 0.0, f
+        assert f.max_rel_error <= 1e-6 and f.base_rel_error <= 1e-6, f

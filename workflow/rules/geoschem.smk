@@ -1,11 +1,28 @@
 # The GEOS-Chem Classic backend (ctm.backend: geoschem): run directories, restartable segments as SLURM jobs,
 # and the reader that writes the same product as the surrogate. Fill in config/geoschem.yaml.
-from exportpm.ctm.gc_plan import Plan
+import sys
+
+from exportpm.ctm.gc_plan import Plan, planned_core_hours
+from exportpm.ctm.geoschem import validate_config
+from exportpm.scenarios import group_slug
 
 GC = config["ctm"]["geoschem"]
+validate_config(GC, config["scenarios"]["region_groups"])  # placeholders, missing paths: before anything runs
 GC_PLAN = Plan(config["study_year"], tuple(config["ctm"]["months"]), GC["segments_per_month"],
                GC["nested_spinup_days"], GC["global_spinup_months"])
 GC_DIR = run_path("results/geoschem")
+GC_MODULES = list(GC["envmodules"])
+# Foreign groups: those in simulate_groups get their own GEOS-Chem runs, the others are apportioned from I_EX.
+GC_OWN_RUNS = {f"I_EXREGION_{group_slug(g)}" for g in GC["simulate_groups"]}
+GC_SIMULATED = [s for s in SCENARIOS if not s.startswith("I_EXREGION_") or s in GC_OWN_RUNS]
+GC_APPORTIONED = [s for s in SCENARIOS if s not in GC_SIMULATED]
+GC_COST = planned_core_hours(GC_PLAN, len(GC_SIMULATED), GC["slurm"]["cpus"], GC["nested_hours_per_day"],
+                             GC["global_hours_per_day"])
+if workflow.is_main_process:
+    print(f"GEOS-Chem plan: {len(GC_SIMULATED)} simulated scenarios ({', '.join(GC_SIMULATED)}), "
+          f"{len(GC_APPORTIONED)} apportioned from I_EX; about {GC_COST['total']:,.0f} core-hours "
+          f"({GC_COST['nested_per_scenario']:,.0f} nested + {GC_COST['global_per_scenario']:,.0f} global per "
+          f"scenario at {GC['slurm']['cpus']} cores; ctm.geoschem.nested/global_hours_per_day)", file=sys.stderr)
 
 
 def gc_previous(wildcards):
@@ -67,6 +84,8 @@ rule gc_rundir:
     resources:
         mem_mb=2000,
         runtime=10,
+    envmodules:
+        *GC_MODULES,
     conda:
         "../../envs/numerics.yaml"
     script:
@@ -95,6 +114,8 @@ rule gc_segment:
         mem_mb=GC["slurm"]["mem_mb"],
         runtime=GC["slurm"]["runtime_minutes"],
         **({"slurm_account": GC["slurm"]["account"]} if GC["slurm"]["account"] else {}),
+    envmodules:
+        *GC_MODULES,
     conda:
         "../../envs/numerics.yaml"
     script:
@@ -108,6 +129,8 @@ rule ctm_read:
         gc_month_done,
     output:
         pm25=run_path("results/pm25/{scenario}/{month}.nc"),
+    wildcard_constraints:
+        scenario="|".join(GC_SIMULATED),
     params:
         run_dir=lambda wildcards: f"{GC_DIR}/{wildcards.scenario}/nested/rundir",
         year=config["study_year"],
@@ -125,6 +148,36 @@ rule ctm_read:
         "../../envs/numerics.yaml"
     script:
         "../../scripts/gc_read.py"
+
+
+if GC_APPORTIONED:
+
+    rule gc_apportion:
+        message:
+            "Foreign group {wildcards.scenario}, month {wildcards.month}: PM2.5 apportioned from I_EX"
+        input:
+            base_pm25=run_path("results/pm25/Base/{month}.nc"),
+            iex_pm25=run_path("results/pm25/I_EX/{month}.nc"),
+            base_emissions=run_path("results/scenarios/Base/emissions.nc"),
+            iex_emissions=run_path("results/scenarios/I_EX/emissions.nc"),
+            group_emissions=run_path("results/scenarios/{scenario}/emissions.nc"),
+        output:
+            pm25=run_path("results/pm25/{scenario}/{month}.nc"),
+        wildcard_constraints:
+            scenario="|".join(GC_APPORTIONED),
+        params:
+            year=config["study_year"],
+            provenance=PROVENANCE,
+        log:
+            run_path("logs/gc_apportion/{scenario}_{month}.log"),
+        threads: 1
+        resources:
+            mem_mb=2000,
+            runtime=10,
+        conda:
+            "../../envs/numerics.yaml"
+        script:
+            "../../scripts/gc_apportion.py"
 
 
 rule ctm_info:

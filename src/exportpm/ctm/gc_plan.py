@@ -55,3 +55,18 @@ class Plan:
         """Global segments that must have run (boundary conditions, initial conditions) before a nested one."""
         start, end = self.parse(label)
         return [self.label(p) for p in self.global_() if (p[0] < end and p[1] > start) or p[1] == start]
+
+
+def simulated_days(plan: Plan, domain: str) -> float:
+    """Simulated days of one scenario's chain in ``domain`` (spin-ups included)."""
+    return sum((b - a).total_seconds() for a, b in plan.pieces(domain)) / 86400.0
+
+
+def planned_core_hours(plan: Plan, scenarios: int, cpus: int, nested_hours_per_day: float,
+                       global_hours_per_day: float) -> dict[str, float]:
+    """Core-hours the GEOS-Chem runs will ask for: simulated days x wall hours per simulated day x cores,
+    per scenario (nested, global) and in total for ``scenarios`` simulated scenarios."""
+    nested = simulated_days(plan, "nested") * nested_hours_per_day * cpus
+    global_ = simulated_days(plan, "global") * global_hours_per_day * cpus
+    return {"nested_per_scenario": nested, "global_per_scenario": global_, "scenarios": float(scenarios),
+            "total": scenarios * (nested + global_)}

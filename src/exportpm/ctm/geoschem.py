@@ -177,6 +177,56 @@ def mask_box(settings: GeosChemSettings) -> tuple[int, int, int, int]:
     return lon1, lat1, lon2, lat2
 
 
+# Config checks (GEOS-Chem keys only; the general validation is exportpm.config's)
+
+PLACEHOLDER = re.compile(r"^/path/to(/|$)|^your_|^<.*>$")
+
+
+def check_config(gc: dict, region_groups: Sequence[str]) -> list[str]:
+    """Every problem of config ``ctm.geoschem`` that would only surface on the cluster, as messages naming the
+    key: placeholders (``/path/to/...``) and paths that must exist, the China mask, the simulated groups."""
+    problems = []
+
+    def must_exist(key: str, value: str, kind: str = "file") -> None:
+        if not value:
+            problems.append(f"ctm.geoschem.{key}: a {kind} path is needed")
+        elif PLACEHOLDER.search(value):
+            problems.append(f"ctm.geoschem.{key}: {value!r} is a placeholder; set the real {kind}")
+        elif not (Path(value).is_dir() if kind == "folder" else Path(value).is_file()):
+            problems.append(f"ctm.geoschem.{key}: {kind} {value!r} does not exist")
+
+    must_exist("executable", gc["executable"])
+    if gc["executable"] and Path(gc["executable"]).is_file() and not os.access(gc["executable"], os.X_OK):
+        problems.append(f"ctm.geoschem.executable: {gc['executable']!r} is not executable")
+    templates = gc.get("templates", {})
+    for domain in ("nested", "global"):
+        if templates.get(domain):
+            must_exist(f"templates.{domain}", templates[domain], "folder")
+    if not all(templates.get(d) for d in ("nested", "global")):
+        must_exist("createrundir", gc["createrundir"])
+        must_exist("data_root", gc["data_root"], "folder")
+    must_exist("initial_restart.global", gc.get("initial_restart", {}).get("global", ""))
+    if gc.get("initial_restart", {}).get("nested"):
+        must_exist("initial_restart.nested", gc["initial_restart"]["nested"])
+    if gc.get("slurm", {}).get("partition", "") in ("", "your_partition"):
+        problems.append("ctm.geoschem.slurm.partition: set your cluster's partition")
+    try:
+        mask_box(GeosChemSettings(executable="", china_mask=tuple(gc["china_mask"])))
+    except ConfigError as err:
+        problems.append(str(err))
+    unknown = [g for g in gc.get("simulate_groups", []) if g not in region_groups]
+    if unknown:
+        problems.append(f"ctm.geoschem.simulate_groups: {unknown} not in scenarios.region_groups")
+    return problems
+
+
+def validate_config(gc: dict, region_groups: Sequence[str]) -> None:
+    """Raise one ConfigError listing every problem check_config finds (before any rule runs)."""
+    problems = check_config(gc, region_groups)
+    if problems:
+        raise ConfigError("GEOS-Chem configuration (config/geoschem.yaml):\n  " + "\n  ".join(problems))
+
+
 # ----------------------------------------------------------------------------------------------------------
 # Run directories
 
@@ -622,3 +672,32 @@ def write_meic_hemco(files: dict[tuple[int, str, str], str], out_dir: Path, year
                 ds.to_netcdf(tmp, format="NETCDF4")
             written.append(path)
     return written
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Foreign groups apportioned from I_EX (instead of one GEOS-Chem run per group)
+
+PRECURSOR = {"SO4": "SO2", "NIT": "NOx", "NH4": "NH3", "BC": "BC", "POA": "OC", "DST": "PM25_other"}
+
+
+def removal_shares(base: np.ndarray, all_exports: np.ndarray, group: np.ndarray, species: Sequence[str]
+                   ) -> dict[str, float]:
+    """Per PM2.5 component: the group's share of the emissions I_EX removes, for the component's precursor
+    (SO4 <- SO2, NIT <- NOx, NH4 <- NH3, BC, POA <- OC, DST <- other primary PM2.5), domain totals of one month.
+
+    ``base``, ``all_exports``, ``group``: [species, lat, lon] scenario emissions (t per cell) of Base, I_EX and
+    I_EXREGION_<group>. share = (sum Base - sum group) / (sum Base - sum I_EX); 0 where I_EX removes nothing.
+    """
+    out = {}
+    for component, precursor in PRECURSOR.items():
+        q = list(species).index(precursor)
+        removed_all = float(base[q].sum() - all_exports[q].sum())
+        removed_group = float(base[q].sum() - group[q].sum())
+        out[component] = removed_group / removed_all if removed_all > 0 else 0.0
+    return out
+
+
+def apportion(base: dict[str, np.ndarray], all_exports: dict[str, np.ndarray], shares: dict[str, float]
+              ) -> dict[str, np.ndarray]:
+    """The group scenario's components: Base minus the group's share of I_EX's export-related PM2.5 (ug/m3)."""
+    return {c: base[c] - shares[c] * (base[c] - all_exports[c]) for c in COMPONENTS}
