@@ -160,6 +160,29 @@ def dry_run(info: dict, gcclassic: Path, wf: Path, day: dt.datetime) -> DryRun:
     return DryRun(str(run_dir), rc, reached, errors, listed, tail)
 
 
+def history_fields_known(src: Path) -> dict[str, bool]:
+    """Each HISTORY.rc field the pipeline asks for (named for this source tree's version), and whether this
+    GEOS-Chem registers it (State_Diag / State_Met registry IDs; the dry run does not read HISTORY.rc fields)."""
+    sys.path.insert(0, str(REPO / "src"))
+    from exportpm.ctm.geoschem import history_collections, source_version
+
+    version = source_version(src)
+    headers = src / "src/GEOS-Chem/Headers"
+    diag = (headers / "state_diag_mod.F90").read_text(errors="replace")
+    met = (headers / "state_met_mod.F90").read_text(errors="replace")
+    known = {}
+    for fields in history_collections(version).values():
+        for name in fields:
+            if name.startswith("Met_"):
+                known[name] = bool(re.search(rf"metId\s*=\s*'{name[4:]}'", met, flags=re.I))
+            elif name.startswith("SpeciesConc"):
+                prefix = name.split("_")[0]
+                known[name] = bool(re.search(rf"diagId\s*=\s*'{prefix}'", diag, flags=re.I))
+            else:
+                known[name] = bool(re.search(rf"diagId\s*=\s*'{name}'", diag, flags=re.I))
+    return known
+
+
 # ------------------------------------------------------------------------------------------------------------
 # HEMCO standalone
 
@@ -324,6 +347,10 @@ def main(argv: list[str]) -> int:
               f" exit {result.returncode}, reached end {result.reached_end}, errors {result.errors or 'none'}")
         print("   listed: " + ", ".join(f"{k} {'yes' if v else 'NO'}" for k, v in result.listed.items()))
         print("   tail:\n" + "\n".join("   | " + line for line in result.tail.splitlines()))
+    known = history_fields_known(src)
+    failed |= not all(known.values())
+    print("\n2b. HISTORY.rc fields the pipeline requests, registered by this GEOS-Chem source: "
+          + ", ".join(f"{k} {'yes' if v else 'NO'}" for k, v in known.items()))
     print("\n3. hemco_standalone with the pipeline's MEIC block (per scenario, 5 sectors x 10 species)")
     for figures in hemco_check(wf, bin_ / "hemco_standalone", work, day):
         failed |= not figures.ok

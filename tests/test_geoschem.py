@@ -419,6 +419,8 @@ def test_real_gcclassic_dry_run_accepts_every_run_directory(real_workflow):
         result = gc_check.dry_run(info, bin_ / "gcclassic", wf, dt.datetime(2017, 1, 1))
         assert result.reached_end and not result.errors, (info, result.errors, result.tail)
         assert all(result.listed.values()), (info, result.listed)
+    known = gc_check.history_fields_known(REAL[0])      # the dry run does not read HISTORY.rc's fields
+    assert known and all(known.values()), known
 
 
 @pytest.mark.geoschem_real

@@ -106,12 +106,9 @@ def parse_version(text: str, source: str | Path) -> GCVersion:
     return version
 
 
-def detect_version(run_dir: Path, configured: str = "") -> GCVersion:
-    """The GEOS-Chem version of a run directory: config ``ctm.geoschem.version`` if set, else the version in
-    ``CodeDir/CMakeLists.txt`` (createRunDir.sh links CodeDir to the GCClassic source tree)."""
-    if configured:
-        return parse_version(configured, "config ctm.geoschem.version")
-    cmake = Path(run_dir) / "CodeDir" / "CMakeLists.txt"
+def source_version(tree: Path) -> GCVersion:
+    """The version of a GCClassic source tree, from its top-level CMakeLists.txt."""
+    cmake = Path(tree) / "CMakeLists.txt"
     try:
         text = cmake.read_text(encoding="utf-8", errors="replace")
     except OSError as err:
@@ -120,8 +117,16 @@ def detect_version(run_dir: Path, configured: str = "") -> GCVersion:
     match = re.search(r"project\s*\(\s*(?:geos-chem-classic|GCClassic)\b[^)]*?VERSION\s+(\S+)", text,
                       flags=re.S | re.I)
     if not match:
-        raise InputError(cmake, "project(GCClassic VERSION ...)", "the GCClassic version")
+        raise InputError(cmake, "project(... VERSION ...)", "the GCClassic version")
     return parse_version(match.group(1), cmake)
+
+
+def detect_version(run_dir: Path, configured: str = "") -> GCVersion:
+    """The GEOS-Chem version of a run directory: config ``ctm.geoschem.version`` if set, else the version of
+    the source tree createRunDir.sh links as ``CodeDir``."""
+    if configured:
+        return parse_version(configured, "config ctm.geoschem.version")
+    return source_version(Path(run_dir) / "CodeDir")
 
 
 @dataclass
