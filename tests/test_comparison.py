@@ -23,9 +23,10 @@ def products() -> Products:
                               "producing_sector": ["i_s", "ely", "i_s"], "consuming_sector": ["cns", "ome", "wap"],
                               "consumer_group": ["USA", "Rest of Asia", "USA"], "tonnes": [3.0, 1.0, 2.0],
                               "ape": [30.0, 10.0, 1.0]})
-    export_volume = pd.DataFrame({"exporting_province": [GD, HN], "consumer_region": ["usa", "jpn"],
-                                  "channel": ["final_products", "intermediate_exports"], "musd": [80.0, 20.0],
-                                  "consumer_group": ["USA", "Rest of East Asia"]})
+    export_volume = pd.DataFrame({"exporting_province": [GD, HN, GD], "sector": ["ome", "wap", "wap"],
+                                  "consumer_region": ["usa", "jpn", "usa"],
+                                  "channel": ["final_products", "intermediate_exports", "final_products"],
+                                  "musd": [60.0, 20.0, 20.0], "consumer_group": ["USA", "Rest of East Asia", "USA"]})
     layers = pd.DataFrame({"species": "APE", "driver": ["all_exports", "all_exports", "final_exports_of:CN-GD"],
                            "layer": ["PL1", "PL4+", "PL1"], "emitting_province": [GD, HN, GD],
                            "sector": ["i_s", "ely", "i_s"], "value": [1.0, 3.0, 0.5]})
@@ -45,7 +46,7 @@ def products() -> Products:
                                "threshold_ugm3": [35.0, 5.0, 35.0, 5.0], "people": [100e6, 160e6, 90e6, 160e6],
                                "population_share": [100 / 160, 1.0, 90 / 160, 1.0]})
     return Products(by_consumer, by_sector, export_volume, layers, layer_shares, top_paths, provincial, thresholds,
-                    codes={"Guangdong": GD, "Hunan": HN, "Jilin": "CN-JL"},
+                    codes={"Guangdong": GD, "Hunan": HN, "Jilin": "CN-JL", "Shandong": GD},
                     classes={GD: "East Coast", HN: "Central", "CN-JL": "Northeast"}, inland={HN, "CN-JL"})
 
 
@@ -70,6 +71,9 @@ def test_each_definition_by_hand():
     assert value["P1"] == 2 and value["P2"] == pytest.approx(0.4)
     assert np.isnan(value["P3"]) and "Hebei" in table.at["P3", "note"]       # Hebei not in these products
     assert np.isnan(value["D-Jilin"]) and "not in this world" in table.at["D-Jilin", "note"]
+    assert value["V2"] == pytest.approx(75.0)                                 # "Shandong" stands for GD here
+    assert np.isnan(value["V6"]) and "exports nothing" in table.at["V6", "note"]
+    assert np.isnan(value["V7"])                                              # not every group simulated
     assert len(table) >= 60
 
 

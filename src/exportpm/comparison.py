@@ -233,6 +233,38 @@ def _volume_share(p: Products, provinces: set[str] | None = None, name: str | No
     return _pct(part["musd"].sum(), v["musd"].sum())
 
 
+def _volume_sector_share(p: Products, name: str, group: str, sectors: tuple[str, ...]) -> float:
+    """Share of sectors in province ``name``'s exports (final + intermediate, US$) to consumer group ``group``."""
+    v = p.export_volume
+    if "sector" not in v.columns:
+        raise MissingError("export_volume has no sector column")
+    v = v[(v["exporting_province"].astype(str) == _code(p, name)) & (v["consumer_group"].astype(str) == group)]
+    return _pct(v.loc[v["sector"].astype(str).isin(sectors), "musd"].sum(), v["musd"].sum())
+
+
+def _volume_rank(p: Products, name: str, group: str) -> float:
+    v = p.export_volume[p.export_volume["exporting_province"].astype(str) == _code(p, name)]
+    by = v.groupby(v["consumer_group"].astype(str))["musd"].sum().sort_values(ascending=False)
+    if group not in by.index:
+        raise MissingError(f"{name} exports nothing to {group}")
+    return float(list(by.index).index(group) + 1)
+
+
+def _pollution_rank(p: Products, name: str, group: str) -> float:
+    """Rank of ``group`` among the foreign groups by C_a(Base - I_EXREGION_g) (needs every group's zero-out)."""
+    if p.provincial is None:
+        raise MissingError("no exposure table")
+    code = _code(p, name)
+    t = p.provincial
+    rows = t[(t["level"] == "province") & (t["province"] == code) & (t["component"] == "total")
+             & t["scenario"].str.startswith("I_EXREGION_")]
+    groups = set(p.export_volume["consumer_group"].astype(str))
+    if len(rows) < len(groups):
+        raise MissingError(f"only {len(rows)} of {len(groups)} foreign groups simulated (scenarios.region_groups)")
+    order = list(rows.sort_values("pw_ugm3", ascending=False)["scenario"])
+    return float(order.index(_scenario_of_group(group)) + 1)
+
+
 # --- structural path analysis -------------------------------------------------------------------------------
 
 def _layer_share(p: Products, measure: str, region: str, layer: str, counterpart: str = "",
@@ -298,7 +330,7 @@ THRESH = "results/<run>/exposure/threshold_population.parquet: people, populatio
 REGIONS = "results/<run>/exposure/region_shares.parquet: share_of_exposure (scenario I_EX, region inland)"
 BY_SECTOR = "results/<run>/footprint/export_emissions_by_sector.parquet: tonnes / ape"
 BY_CONSUMER = "results/<run>/footprint/export_emissions_by_province_consumer.parquet: ape / tonnes"
-VOLUME = "results/<run>/footprint/export_volume.parquet: musd"
+VOLUME = "results/<run>/footprint/export_volume.parquet: musd (exporting_province, sector, consumer_group)"
 LAYERS = "results/<run>/spa/layers.parquet: value (species=APE)"
 SHARES = "results/<run>/spa/layer_shares.parquet: share"
 PATHS = "results/<run>/spa/top_paths.parquet: ape"
@@ -382,6 +414,21 @@ def _statements() -> list[Row]:
         ("V1", "Rest of Asia's share of Liaoning's export volume", 10.4, "%",
          "Liaoning's exports (final + intermediate) to the group / all its exports", VOLUME,
          lambda p: _volume_share(p, name="Liaoning", group="Rest of Asia")),
+        ("V2", "Machinery + Motor vehicles: share of Shandong's exports to the USA", 25.4, "%",
+         "sectors {ome, mvh} / all of Shandong's exports to the group (final + intermediate, US$)", VOLUME,
+         lambda p: _volume_sector_share(p, "Shandong", "USA", (MACHINERY, MOTOR))),
+        ("V3", "... of Shandong's exports to Rest of East Asia", 9.1, "%", "as V2", VOLUME,
+         lambda p: _volume_sector_share(p, "Shandong", "Rest of East Asia", (MACHINERY, MOTOR))),
+        ("V4", "Wearing apparel: share of Shandong's exports to Rest of East Asia", 23.5, "%", "sector wap, as V2",
+         VOLUME, lambda p: _volume_sector_share(p, "Shandong", "Rest of East Asia", (APPAREL,))),
+        ("V5", "Machinery: share of Liaoning's exports to Rest of Asia", 37.9, "%", "sector ome, as V2", VOLUME,
+         lambda p: _volume_sector_share(p, "Liaoning", "Rest of Asia", (MACHINERY,))),
+        ("V6", "Rest of East Asia's rank in Shandong's export volume", 1, "rank", "groups by export US$", VOLUME,
+         lambda p: _volume_rank(p, "Shandong", "Rest of East Asia")),
+        ("V7", "... its rank among Shandong's export-related PM2.5 contributors", 4, "rank",
+         "groups by C(Base - I_EXREGION_g)", EXPOSURE, lambda p: _pollution_rank(p, "Shandong", "Rest of East Asia")),
+        ("V8", "Rest of Asia's rank among Liaoning's export-related PM2.5 contributors", 3, "rank",
+         "groups by C(Base - I_EXREGION_g)", EXPOSURE, lambda p: _pollution_rank(p, "Liaoning", "Rest of Asia")),
         ("S1", "Ferrous metals' share of export-related other primary PM2.5", 65.6, "%",
          "producing sector i_s / all, species PM25_other (production-based)", BY_SECTOR,
          lambda p: _sector_share(p, "PM25_other", "producing_sector", (FERROUS,))),

@@ -28,6 +28,7 @@ import pandas as pd
 import scipy.linalg
 
 from exportpm.footprint.leontief import ProvinceRows, _as_slice, take_block
+from exportpm.mrio.index import LinkedIndex
 
 log = logging.getLogger(__name__)
 
@@ -69,15 +70,12 @@ class Index:
 
     @classmethod
     def build(cls, inp: SpaInputs) -> Index:
-        N, D = len(inp.sectors), len(inp.categories)
-        provinces = tuple(r for r, p in zip(inp.regions, inp.is_province, strict=True) if p)
-        rows = np.arange(len(inp.regions) * N).reshape(len(inp.regions), N)
-        fd_region = np.repeat(np.array(inp.regions), D)
-        foreign_cols = np.flatnonzero(~np.isin(fd_region, provinces))
+        index = LinkedIndex(inp.regions, inp.sectors, tuple(inp.is_province), inp.categories)
+        foreign_cols, fd_region = index.fd_columns(foreign=True), index.fd_region
         groups = tuple(dict.fromkeys(inp.consumer_groups[fd_region[c]] for c in foreign_cols))
         group_of_col = np.array([groups.index(inp.consumer_groups[fd_region[c]]) for c in foreign_cols], dtype=int)
-        return cls(N, provinces, rows[inp.is_province].ravel(), rows[~inp.is_province].ravel(), foreign_cols,
-                   groups, group_of_col)
+        return cls(index.n_sectors, index.provinces, index.province_rows, index.foreign_rows, foreign_cols, groups,
+                   group_of_col)
 
     def row_groups(self) -> list[np.ndarray]:
         """Row sets of the flow groups: each province, then all foreign rows ("Foreign")."""

@@ -30,6 +30,7 @@ import pandas as pd
 import scipy.linalg
 
 from exportpm.footprint.leontief import ProvinceRows, take_block
+from exportpm.mrio.index import LinkedIndex
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ class ExportResult:
     driver_names: tuple[str, ...]
     all_demand: np.ndarray         # [q, r, fd column] t: every final demand, domestic included
     emissions: np.ndarray          # [q, r, sector] t: total emissions (F * x)
-    export_volume: np.ndarray      # [s, e, channel] US$ million: final and intermediate exports
+    export_volume: np.ndarray      # [s, sector, e, channel] US$ million: final and intermediate exports
     provinces: tuple[str, ...]
     foreign: tuple[str, ...]
     groups: tuple[str, ...]
@@ -94,16 +95,12 @@ class Layout:
 
     @classmethod
     def build(cls, inp: ExportInputs) -> Layout:
-        N, D = len(inp.sectors), len(inp.categories)
-        provinces = tuple(r for r, f in zip(inp.regions, inp.is_province, strict=True) if f)
-        foreign = tuple(r for r, f in zip(inp.regions, inp.is_province, strict=True) if not f)
-        rows = np.arange(len(inp.regions) * N).reshape(len(inp.regions), N)
-        fd_region = np.repeat(np.array(inp.regions), D)
-        foreign_cols = np.flatnonzero(np.isin(fd_region, foreign))
+        index = LinkedIndex(inp.regions, inp.sectors, tuple(inp.is_province), inp.categories)
+        foreign, foreign_cols = index.foreign_regions, index.fd_columns(foreign=True)
         groups = tuple(dict.fromkeys(inp.consumer_groups[r] for r in foreign))
-        group_of_col = np.array([groups.index(inp.consumer_groups[fd_region[c]]) for c in foreign_cols])
-        return cls(N, D, provinces, foreign, rows[inp.is_province].ravel(), rows[~inp.is_province].ravel(),
-                   foreign_cols, groups, group_of_col)
+        group_of_col = np.array([groups.index(inp.consumer_groups[index.fd_region[c]]) for c in foreign_cols])
+        return cls(index.n_sectors, len(inp.categories), index.provinces, foreign, index.province_rows,
+                   index.foreign_rows, foreign_cols, groups, group_of_col)
 
     @property
     def Pn(self) -> int:  # noqa: N802
@@ -115,10 +112,11 @@ class Layout:
 
 
 def export_volumes(Z: np.ndarray, Y: np.ndarray, lay: Layout) -> np.ndarray:
-    """[s, e, channel] US$ million: final exports sum_{i,d} Y[s i, e d] and intermediate sum_{i,j} Z[s i, e j]."""
+    """[s, i, e, channel] US$ million: exports of sector i of province s to country e, final sum_d Y[s i, e d]
+    and intermediate sum_j Z[s i, e j]."""
     Z_PF = take_block(Z, lay.rows_P, lay.rows_F)
-    return np.stack([Y[np.ix_(lay.rows_P, lay.foreign_cols)].reshape(lay.Pn, lay.N, lay.Fn, lay.D).sum(axis=(1, 3)),
-                     Z_PF.reshape(lay.Pn, lay.N, lay.Fn, lay.N).sum(axis=(1, 3))], axis=-1)
+    return np.stack([Y[np.ix_(lay.rows_P, lay.foreign_cols)].reshape(lay.Pn, lay.N, lay.Fn, lay.D).sum(axis=3),
+                     Z_PF.reshape(lay.Pn, lay.N, lay.Fn, lay.N).sum(axis=3)], axis=-1)
 
 
 def emission_multipliers(blocks: ProvinceRows, F: np.ndarray, lay: Layout, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -321,8 +319,9 @@ def to_frames(result: ExportResult, species: tuple[str, ...], categories: tuple[
     idx = np.nonzero(volume)
     frames["export_volume"] = pd.DataFrame({
         "exporting_province": pd.Categorical.from_codes(idx[0], categories=list(result.provinces)),
-        "consumer_region": pd.Categorical.from_codes(idx[1], categories=list(result.foreign)),
-        "channel": pd.Categorical.from_codes(idx[2], categories=["final_products", "intermediate_exports"]),
+        "sector": pd.Categorical.from_codes(idx[1], categories=list(sectors)),
+        "consumer_region": pd.Categorical.from_codes(idx[2], categories=list(result.foreign)),
+        "channel": pd.Categorical.from_codes(idx[3], categories=["final_products", "intermediate_exports"]),
         "musd": volume[idx]})
     frames["export_volume"]["consumer_group"] = frames["export_volume"]["consumer_region"].map(consumer_groups)
     return frames
