@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+import shutil
 import subprocess
 import sys
 
@@ -432,3 +433,32 @@ def test_real_hemco_applies_the_scale_factors_inside_the_mask_only(real_workflow
     for f in figures:
         assert f.cells_compared > 0 and f.max_outside == 0.0, f
         assert f.max_rel_error <= 1e-6 and f.base_rel_error <= 1e-6, f
+
+
+@pytest.mark.geoschem_real
+@needs_real
+def test_edits_never_raise_a_raw_error_on_any_real_template(tmp_path, scale_file):
+    """Every run-directory template of the real source tree: each edit succeeds or says what it missed."""
+    templates = REAL[0] / "run"
+    files = sorted(templates.glob("*.templates/*"))
+    assert len(files) > 20
+    settings = GeosChemSettings(executable="x")
+    outcomes = {}
+    for path in files:
+        run = tmp_path / path.name
+        run.mkdir()
+        kind = path.parent.name.split(".templates")[0]
+        shutil.copy(path, run / kind)
+        edit = {"geoschem_config.yml": lambda r: set_dates(r, dt.datetime(2017, 1, 1), dt.datetime(2017, 1, 8)),
+                "HEMCO_Config.rc": lambda r: edit_hemco_config(r, str(scale_file), "/data", settings),
+                "HISTORY.rc": lambda r: edit_history(r, version=parse_version("14.0.1", "test"))}.get(kind)
+        if edit is None:
+            continue
+        try:
+            edit(run)
+            outcomes[path.name] = "edited"
+        except InputError as err:
+            outcomes[path.name] = f"refused: {err.field}"
+    assert outcomes["geoschem_config.yml.fullchem"] == "edited"
+    assert outcomes["HEMCO_Config.rc.fullchem"] == "edited" and outcomes["HISTORY.rc.fullchem"] == "edited"
+    assert all(v == "edited" for k, v in outcomes.items() if k.startswith("geoschem_config.yml")), outcomes

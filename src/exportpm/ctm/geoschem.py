@@ -314,7 +314,8 @@ def set_dates(run_dir: Path, start: dt.datetime, end: dt.datetime) -> None:
 
 # HEMCO_Config.rc
 
-CEDS_SWITCH = re.compile(r"^(?P<indent>[ \t]*)-->[ \t]*(?P<name>CEDS(?:v2)?)[ \t]*:[ \t]*(?:true|false)\b.*$", re.M)
+CEDS_SWITCH = re.compile(r"^(?P<indent>[ \t]*)-->[ \t]*(?P<name>CEDS(?:v2)?)[ \t]*:[ \t]*(?:true|false|\$\{\w+\})"
+                         r"(?:[ \t].*)?$", re.M)
 BRACKET = "MEIC_CHINA"
 
 
