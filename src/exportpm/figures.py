@@ -291,6 +291,10 @@ def figure4(flows: pd.DataFrame, nodes: pd.DataFrame, layers: pd.DataFrame, by_c
     x_bar = (len(columns) + 1) * gap
     consumption = data["consumption"]
     bottom = 0.0
+    x0, pl0 = positions["PL0"]
+    # PL0 -> right bar: a province node's embodied emissions are its final-product exports' (m_j y_j); the
+    # Foreign node's are the intermediate channel, split by the exporting province
+    foreign_offset = pl0[GROUP_FOREIGN][0] + float(data["emitted"]["PL0"].get(GROUP_FOREIGN, 0.0)) * scale
     for channel, hatch in (("intermediate_exports", "//"), ("final_products", "")):
         if channel not in consumption.index:
             continue
@@ -298,6 +302,12 @@ def figure4(flows: pd.DataFrame, nodes: pd.DataFrame, layers: pd.DataFrame, by_c
             h = float(consumption.at[channel, g]) * scale
             if h > 0:
                 ax.add_patch(plt.Rectangle((x_bar, bottom), width, h, color=colour[g], ec="k", lw=0.3, hatch=hatch))
+                if channel == "final_products":
+                    _ribbon(ax, x0 + width, x_bar, pl0[g][0], pl0[g][0] + h, bottom, bottom + h, colour[g], 0.3)
+                else:
+                    _ribbon(ax, x0 + width, x_bar, foreign_offset, foreign_offset + h, bottom, bottom + h,
+                            FOREIGN_COLOUR, 0.6)
+                    foreign_offset += h
                 bottom += h
         bottom += 2 * pad
         ax.text(x_bar + width + 0.05, bottom - 2 * pad - float(consumption.loc[channel].sum()) * scale / 2,
