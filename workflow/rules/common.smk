@@ -1,5 +1,16 @@
 # Shared helpers: where each raw input lives (demo world or real data) and checks beyond the schema.
+import os
+import sys
 from pathlib import Path
+
+# The exportpm library is the workflow's own src/ (not an installed package): on sys.path for these rule files,
+# and on PYTHONPATH for every job's script, whatever software environment (conda, venv, module) runs it. Jobs
+# submitted to a cluster re-read this file, so they get the same path. envs/*.yaml therefore hold no relative
+# install (`-e ../` would point into .snakemake/ once Snakemake deploys a copy of the file).
+SRC_DIR = str(Path(workflow.basedir) / "src")
+sys.path.insert(0, SRC_DIR)
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    dict.fromkeys([SRC_DIR, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]))
 
 from exportpm.conventions import MEIC_SECTORS
 from exportpm.conventions import MEIC_SPECIES as SPECIES
