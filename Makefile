@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 CORES  ?= 2
 
-.PHONY: install demo test lint dag lock clean-demo geoschem-check
+.PHONY: install demo test lint dag lock clean-demo geoschem-check config-doc envs
 
 install: $(STAMP)
 
@@ -30,9 +30,18 @@ lint: install
 	$(BIN)/ruff check src scripts tests benchmarks
 	$(BIN)/snakemake --lint
 
+# The rule graph (needs graphviz's `dot`: apt-get install graphviz); works on a clean clone.
 dag: install
+	@command -v dot >/dev/null || { echo "make dag needs graphviz (dot): apt-get install graphviz"; exit 1; }
 	mkdir -p results
 	$(BIN)/snakemake --rulegraph | dot -Tsvg > results/rulegraph.svg
+
+# config/README.md from the config schema; envs/*.yaml from requirements.lock (after `make lock`).
+config-doc: install
+	$(BIN)/python tools/config_doc.py
+
+envs: install
+	$(BIN)/python envs/update.py
 
 # Re-resolve every dependency in a scratch venv and freeze it (needs the package registry).
 lock:

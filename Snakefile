@@ -28,6 +28,7 @@ include: "workflow/rules/report.smk"
 include: "workflow/rules/evaluation.smk"
 include: "workflow/rules/uncertainty.smk"
 include: "workflow/rules/comparison.smk"
+include: "workflow/rules/interop.smk"
 
 
 rule all:
@@ -48,3 +49,4 @@ rule all:
         rules.paper_comparison.output,
         rules.evaluate_ctm.output,
         rules.uncertainty.output,
+        rules.run_index.output,

@@ -7,6 +7,7 @@ numbers on the page are the tables' numbers. A footer says when inputs are synth
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import matplotlib
 
@@ -24,7 +25,33 @@ FIGSIZE = (11, 7)
 
 def footer(fig, notes: Sequence[str]) -> None:
     if notes:
-        fig.text(0.01, 0.005, " | ".join(notes), fontsize=7, color="#a00", ha="left", va="bottom")
+        fig.text(0.01, 0.005, " | ".join(notes), fontsize=8, color="#a00", ha="left", va="bottom")
+
+
+plt.rcParams.update({"font.size": 9, "axes.titlesize": 10, "axes.labelsize": 9, "xtick.labelsize": 8,
+                     "ytick.labelsize": 8, "legend.fontsize": 8, "legend.title_fontsize": 8})
+GROUP_PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+                 "#bcbd22", "#17becf", "#393b79", "#637939", "#843c39")
+OTHER_COLOUR = "#d9d9d9"
+SPECIES_NAMES = {"PM25_other": "other primary PM2.5"}
+
+
+def species_name(code) -> str:
+    return SPECIES_NAMES.get(str(code), str(code))
+
+
+@dataclass(frozen=True)
+class Names:
+    """English display names: province ISO 3166-2 code -> name, GTAP sector code -> name (as in the paper)."""
+
+    province: dict[str, str] = field(default_factory=dict)
+    sector: dict[str, str] = field(default_factory=dict)
+
+    def p(self, code) -> str:
+        return self.province.get(str(code), str(code))
+
+    def s(self, code) -> str:
+        return self.sector.get(str(code), str(code))
 
 
 def _national(table: pd.DataFrame, component: str = "total") -> pd.DataFrame:
@@ -36,7 +63,12 @@ def _provincial(table: pd.DataFrame, scenario: str, component: str = "total") ->
     return rows.set_index("province")
 
 
+def _group_colours(groups) -> dict[str, str]:
+    return {g: GROUP_PALETTE[i % len(GROUP_PALETTE)] for i, g in enumerate(sorted(map(str, groups)))}
+
+
 def _draw_provinces(ax, polygons: dict, values: pd.Series, cmap: str, label: str) -> None:
+    """Plain lon/lat polygons (kept for Supplementary Fig. 7); Fig. 1 uses exportpm.maps."""
     patches, data = [], []
     for code, geom in polygons.items():
         parts = getattr(geom, "geoms", [geom])
@@ -54,126 +86,263 @@ def _draw_provinces(ax, polygons: dict, values: pd.Series, cmap: str, label: str
     plt.colorbar(collection, ax=ax, label=label, shrink=0.8)
 
 
-def figure1(exposure: pd.DataFrame, cdf: pd.DataFrame, polygons: dict, notes: Sequence[str]):
-    """(a) export-related PM2.5 map with share; (b) exposure CDF; (c) indirect share; (d) East Coast exports."""
-    fig, axes = plt.subplots(2, 2, figsize=(13, 10))
+def _hbars(ax, values: pd.Series, labels, colour: str, fmt: str) -> None:
+    """Horizontal bars, largest on top, each labelled with its value."""
+    ax.barh(range(len(values)), values.to_numpy(), color=colour)
+    ax.set_yticks(range(len(values)), labels)
+    ax.invert_yaxis()
+    for i, value in enumerate(values.to_numpy()):
+        ax.text(value, i, " " + fmt.format(value), va="center", fontsize=8)
+    ax.set_xlim(0, 1.18 * max(float(values.max()), 1e-12))
+
+
+def figure1(exposure: pd.DataFrame, cdf: pd.DataFrame, polygons: dict, notes: Sequence[str],
+            names: Names | None = None):
+    """(a) map of population-weighted export-related PM2.5 (Base - I_EX) with its share of total PM2.5;
+    (b) national cumulative exposure with and without exports; (c) indirect share of export-related PM2.5 by
+    province; (d) PM2.5 driven by East Coast exports (Base - I_EXEAST) and its share of the province's
+    export-related PM2.5 (issue 14: shares of export-related, not of total PM2.5)."""
+    from exportpm import maps
+
+    names = names or Names()
+    fig = plt.figure(figsize=(15, 11))
+    grid = fig.add_gridspec(2, 2, width_ratios=[1.25, 1], hspace=0.3, wspace=0.25)
+    ax_map = fig.add_subplot(grid[0, 0], projection=maps.projection())
     ex = _provincial(exposure, "I_EX")
-    _draw_provinces(axes[0, 0], polygons, ex["pw_ugm3"], "viridis", "export-related PM2.5 (µg/m³)")
-    for code, geom in polygons.items():
-        if code in ex.index:
-            c = geom.representative_point()
-            axes[0, 0].text(c.x, c.y, f"{100 * ex.at[code, 'share_of_total']:.0f}%", fontsize=6, ha="center")
-    axes[0, 0].set_title("(a) Export-related PM2.5 (population-weighted) and its share of total")
-    for case, style in (("with_exports", "-"), ("without_exports", "--")):
-        rows = cdf[cdf["case"] == case]
-        axes[0, 1].plot(rows["pm25_ugm3"], 100 * rows["population_share_below"], style, label=case.replace("_", " "))
-    for limit in (5, 35):
-        axes[0, 1].axvline(limit, color="grey", lw=0.8)
-        axes[0, 1].text(limit, 2, f" {limit} µg/m³", fontsize=8)
-    axes[0, 1].set(xlabel="annual-mean PM2.5 (µg/m³)", ylabel="population below (%)",
-                   title="(b) National cumulative exposure")
-    axes[0, 1].legend()
-    indirect = _provincial(exposure, "indirect")["pw_ugm3"] / ex["pw_ugm3"]
-    order = indirect.sort_values().index
-    axes[1, 0].barh(range(len(order)), 100 * indirect[order], color="#3182bd")
-    axes[1, 0].set_yticks(range(len(order)), order, fontsize=7)
-    axes[1, 0].set(xlabel="indirect share of export-related PM2.5 (%)", title="(c) Indirect share by province")
     east = _provincial(exposure, "I_EXEAST")
-    order = east["pw_ugm3"].sort_values().index
-    axes[1, 1].barh(range(len(order)), east.loc[order, "pw_ugm3"], color="#e6550d")
-    axes[1, 1].set_yticks(range(len(order)), order, fontsize=7)
-    for i, code in enumerate(order):
-        axes[1, 1].text(east.at[code, "pw_ugm3"], i, f" {100 * east.at[code, 'share_of_total']:.1f}%", va="center",
-                        fontsize=6)
-    axes[1, 1].set(xlabel="PM2.5 driven by East Coast exports (µg/m³)", title="(d) East Coast exports")
+    indirect = (_provincial(exposure, "indirect")["pw_ugm3"] / ex["pw_ugm3"]).dropna()
+    east_share = (east["pw_ugm3"] / ex["pw_ugm3"]).dropna()
+    fig.subplots_adjust(left=0.05, right=0.97, top=0.95, bottom=0.06)
+    _, colour_of = maps.province_map(fig, ax_map, polygons, ex["pw_ugm3"], "YlOrRd", "export-related PM2.5 (µg/m³)")
+    import cartopy.crs as ccrs
+
+    for code, (x, y, anchor) in maps.label_positions(polygons, ex.index).items():
+        text = f"{100 * ex.at[code, 'share_of_total']:.1f}%"
+        if anchor is None:
+            ax_map.text(x, y, text, fontsize=8, ha="center", va="center", transform=ccrs.PlateCarree(), zorder=5,
+                        color=maps.text_colour(colour_of(ex.at[code, "pw_ugm3"])))
+        else:
+            ax_map.annotate(f"{names.p(code)} {text}", xy=anchor, xytext=(x, y), fontsize=8, va="center",
+                            xycoords=ccrs.PlateCarree()._as_mpl_transform(ax_map),
+                            textcoords=ccrs.PlateCarree()._as_mpl_transform(ax_map),
+                            arrowprops={"arrowstyle": "-", "lw": 0.5, "color": "#404040"}, zorder=5)
+    ax_map.set_title("(a) Export-related PM2.5 (population-weighted); labels: share of total PM2.5")
+    ax = fig.add_subplot(grid[0, 1])
+    for case, style, label in (("with_exports", "-", "with exports (Base)"),
+                               ("without_exports", "--", "without exports (I_EX)")):
+        rows = cdf[cdf["case"] == case]
+        ax.plot(rows["pm25_ugm3"], 100 * rows["population_share_below"], style, label=label)
+    for limit, what in ((5, "WHO AQG"), (35, "China standard")):
+        ax.axvline(limit, color="grey", lw=0.8)
+        ax.text(limit, 97, f" {limit} µg/m³\n {what}", fontsize=8, va="top")
+    ax.set(xlabel="annual-mean PM2.5 (µg/m³)", ylabel="population living below (%)", ylim=(0, 100),
+           title="(b) National cumulative distribution of PM2.5 exposure")
+    ax.legend(loc="lower right")
+    ax = fig.add_subplot(grid[1, 0])
+    order = indirect.sort_values(ascending=False)
+    _hbars(ax, 100 * order, [names.p(c) for c in order.index], "#3182bd", "{:.1f}%")
+    ax.set(xlabel="indirect share of export-related PM2.5 (%)",
+           title="(c) Contribution of indirect exports to export-related PM2.5")
+    ax = fig.add_subplot(grid[1, 1])
+    order = east["pw_ugm3"].sort_values(ascending=False)
+    ax.barh(range(len(order)), order.to_numpy(), color="#e6550d")
+    ax.set_yticks(range(len(order)), [names.p(c) for c in order.index])
+    ax.invert_yaxis()
+    for i, code in enumerate(order.index):
+        ax.text(order[code], i, f" {100 * east_share.get(code, np.nan):.1f}%", va="center", fontsize=8)
+    ax.set_xlim(0, 1.2 * max(float(order.max()), 1e-12))
+    ax.set(xlabel="PM2.5 driven by East Coast exports (µg/m³); label: share of export-related PM2.5",
+           title="(d) PM2.5 driven by exports of the East Coast")
     footer(fig, notes)
-    fig.tight_layout(rect=(0, 0.02, 1, 1))
-    return fig, {"export_pm25": ex["pw_ugm3"], "indirect_share": indirect, "east_coast": east["pw_ugm3"]}
+    return fig, {"export_pm25": ex["pw_ugm3"], "indirect_share": indirect, "east_coast": east["pw_ugm3"],
+                 "east_coast_share_of_export_related": east_share}
 
 
-def figure2(exposure: pd.DataFrame, volume: pd.DataFrame, notes: Sequence[str]):
-    """(a) top foreign contributors nationally; (b) top two per province (PM2.5); (c) top two (export volume)."""
-    fig, axes = plt.subplots(1, 3, figsize=(16, 8))
+def _top_two(frame: pd.DataFrame, key: str, by: str, value: str) -> pd.DataFrame:
+    """The two largest ``by`` entries of each ``key`` (rank 0 and 1) with their value."""
+    ranked = frame.sort_values([key, value], ascending=[True, False]).groupby(key, observed=True).head(2).copy()
+    ranked["rank"] = ranked.groupby(key, observed=True).cumcount()
+    return ranked
+
+
+def _top_two_panel(fig, ax, top2: pd.DataFrame, key: str, by: str, value: str, shade: pd.Series, order,
+                   colours: dict, shade_cmap: str, shade_label: str, names: Names, bar_label,
+                   scale: float = 1.0) -> None:
+    """Two bars per row (first and second contributor, coloured by contributor) on a row shading."""
+    from matplotlib.colors import Normalize
+
+    norm = Normalize(vmin=0.0, vmax=max(float(shade.max()), 1e-9))
+    cmap = plt.get_cmap(shade_cmap)
+    for i, code in enumerate(order):
+        ax.axhspan(i - 0.45, i + 0.45, color=cmap(norm(shade.get(code, np.nan))), alpha=0.55, lw=0, zorder=0)
+    for rank, offset in ((0, -0.18), (1, 0.18)):
+        rows = top2[top2["rank"] == rank].set_index(key)
+        for i, code in enumerate(order):
+            if code not in rows.index:
+                continue
+            row = rows.loc[code]
+            ax.barh(i + offset, row[value] * scale, height=0.34, color=colours[str(row[by])], zorder=2,
+                    edgecolor="black" if rank == 0 else "none", lw=0.4)
+            ax.text(row[value] * scale, i + offset, " " + bar_label(row), va="center", fontsize=8, zorder=3)
+    ax.set_yticks(range(len(order)), [names.p(c) for c in order])
+    ax.set_ylim(len(order) - 0.5, -0.5)
+    bar = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, pad=0.02, alpha=0.55)
+    bar.set_label(shade_label, fontsize=8)
+
+
+def figure2(exposure: pd.DataFrame, volume: pd.DataFrame, notes: Sequence[str], names: Names | None = None):
+    """(a) top foreign contributors to China's export-related PM2.5 (share labels); (b) top two foreign
+    contributors per province (bars) and their combined share of the province's export-related PM2.5
+    (shading); (c) top two foreign destinations of each province's export volume (bars) and the province's
+    export volume (shading)."""
+    names = names or Names()
+    fig, axes = plt.subplots(1, 3, figsize=(18, 8.5), gridspec_kw={"width_ratios": [0.9, 1.1, 1.1]})
     national = _national(exposure)
     regions = national[national.index.str.startswith("I_EXREGION_")]["pw_ugm3"].sort_values(ascending=False)
-    names = regions.index.str.replace("I_EXREGION_", "").str.replace("_", " ")
-    axes[0].bar(range(len(regions)), regions.to_numpy(), color="#31a354")
-    axes[0].set_xticks(range(len(regions)), names, rotation=60, ha="right", fontsize=8)
-    axes[0].set(ylabel="export-related PM2.5 (µg/m³, national pop.-weighted)", title="(a) Foreign contributors")
+    group_names = [s.replace("I_EXREGION_", "").replace("_", " ") for s in regions.index]
+    total_ex = national.at["I_EX", "pw_ugm3"] if "I_EX" in national.index else np.nan
     prov = exposure[(exposure["level"] == "province") & exposure["scenario"].str.startswith("I_EXREGION_")
-                    & (exposure["component"] == "total")]
-    top2 = prov.sort_values("pw_ugm3", ascending=False).groupby("province").head(2).sort_values(["province", "pw_ugm3"])
-    provinces = sorted(top2["province"].unique())
-    for rank, colour in ((0, "#006d2c"), (1, "#74c476")):
-        pick = top2.groupby("province").nth(-1 - rank).set_index("province").reindex(provinces)
-        axes[1].barh(np.arange(len(provinces)) + 0.4 * rank, pick["pw_ugm3"], height=0.4, color=colour,
-                     label=["first", "second"][rank])
-        for i, (_code, row) in enumerate(pick.iterrows()):
-            axes[1].text(row["pw_ugm3"], i + 0.4 * rank,
-                         " " + str(row["scenario"]).replace("I_EXREGION_", "").replace("_", " "),
-                         fontsize=5, va="center")
-    axes[1].set_yticks(np.arange(len(provinces)) + 0.2, provinces, fontsize=7)
-    axes[1].set(xlabel="PM2.5 (µg/m³)", title="(b) Top two contributors per province")
-    by_group = volume.groupby(["exporting_province", "consumer_group"], observed=True)["musd"].sum().reset_index()
-    top_v = by_group.sort_values("musd", ascending=False).groupby("exporting_province", observed=True).head(2)
-    provinces_v = sorted(top_v["exporting_province"].astype(str).unique())
-    for rank, colour in ((0, "#08519c"), (1, "#6baed6")):
-        pick = (top_v.sort_values(["exporting_province", "musd"]).groupby("exporting_province", observed=True)
-                .nth(-1 - rank).set_index("exporting_province"))
-        pick.index = pick.index.astype(str)
-        pick = pick.reindex(provinces_v)
-        axes[2].barh(np.arange(len(provinces_v)) + 0.4 * rank, pick["musd"] / 1e3, height=0.4, color=colour)
-        for i, (_, row) in enumerate(pick.iterrows()):
-            axes[2].text(row["musd"] / 1e3, i + 0.4 * rank, f" {row['consumer_group']}", fontsize=5, va="center")
-    axes[2].set_yticks(np.arange(len(provinces_v)) + 0.2, provinces_v, fontsize=7)
-    axes[2].set(xlabel="export volume (US$ billion)", title="(c) Top two destinations of export volume")
+                    & (exposure["component"] == "total")].copy()
+    prov["group"] = prov["scenario"].str.replace("I_EXREGION_", "").str.replace("_", " ")
+    volume_groups = volume.groupby(["exporting_province", "consumer_group"], observed=True)["musd"].sum()
+    colours = _group_colours(set(group_names) | set(map(str, volume["consumer_group"].unique())))
+    axes[0].bar(range(len(regions)), regions.to_numpy(), color=[colours[g] for g in group_names])
+    axes[0].set_xticks(range(len(regions)), group_names, rotation=45, ha="right")
+    for i, value in enumerate(regions.to_numpy()):
+        axes[0].text(i, value, f"{100 * value / total_ex:.1f}%", ha="center", va="bottom", fontsize=8)
+    axes[0].set(ylabel="export-related PM2.5 (µg/m³, population-weighted); label: share",
+                title="(a) Foreign contributors to China's export-related PM2.5")
+    ex = _provincial(exposure, "I_EX")["pw_ugm3"]
+    prov["share"] = prov["pw_ugm3"] / prov["province"].map(ex)
+    top2 = _top_two(prov, "province", "group", "pw_ugm3")
+    combined = top2.groupby("province")["share"].sum()
+    order = list(ex.sort_values(ascending=False).index)
+    _top_two_panel(fig, axes[1], top2, "province", "group", "pw_ugm3", 100 * combined, order, colours, "Greys",
+                   "top two's share of export-related PM2.5 (%)", names, lambda row: f"{100 * row['share']:.1f}%")
+    axes[1].set_xlim(0, 1.2 * float(top2["pw_ugm3"].max()))
+    axes[1].set(xlabel="export-related PM2.5 (µg/m³); label: share of the province's export-related PM2.5",
+                title="(b) Top two foreign contributors to provincial PM2.5")
+    vol = volume_groups.reset_index()
+    vol["exporting_province"] = vol["exporting_province"].astype(str)
+    vol["consumer_group"] = vol["consumer_group"].astype(str)
+    top2_v = _top_two(vol, "exporting_province", "consumer_group", "musd")
+    totals = vol.groupby("exporting_province")["musd"].sum() / 1e3
+    order_v = [c for c in order if c in totals.index] + [c for c in totals.index if c not in order]
+    _top_two_panel(fig, axes[2], top2_v, "exporting_province", "consumer_group", "musd", totals, order_v, colours,
+                   "Blues", "provincial export volume (US$ billion)", names,
+                   lambda row: f"{row['musd'] / 1e3:,.0f}", scale=1e-3)
+    axes[2].set_xlim(0, 1.2 * float(top2_v["musd"].max()) / 1e3)
+    axes[2].set(xlabel="export volume (US$ billion)", title="(c) Top two foreign destinations of export volume")
+    used = sorted(set(top2["group"]) | set(top2_v["consumer_group"]) | set(group_names))
+    handles = [plt.Rectangle((0, 0), 1, 1, color=colours[g]) for g in used]
+    fig.legend(handles, used, loc="lower center", ncol=min(len(used), 7), title="foreign consumer group",
+               bbox_to_anchor=(0.5, 0.025))
     footer(fig, notes)
-    fig.tight_layout(rect=(0, 0.02, 1, 1))
-    return fig, {"national_contributors": regions}
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    return fig, {"national_contributors": regions, "top_two_share": combined, "export_volume_bn": totals}
 
 
-def figure3(by_sector: pd.DataFrame, by_consumer: pd.DataFrame, notes: Sequence[str]):
-    """(a) consumption- vs production-based sector contributions per species; (b) consumers of the top two
-    consuming sectors; (c) provinces of the top two producing sectors with the indirect share."""
-    fig, axes = plt.subplots(1, 3, figsize=(17, 7))
-    species = list(by_sector["species"].astype(str).unique())
-    cons = by_sector.groupby(["species", "consuming_sector"], observed=True)["ape"].sum().unstack(fill_value=0)
-    prod = by_sector.groupby(["species", "producing_sector"], observed=True)["tonnes"].sum().unstack(fill_value=0)
-    top_sectors = cons.sum().sort_values(ascending=False).index[:6]
-    shares_c = cons.div(cons.sum(1), axis=0)[top_sectors]
-    shares_p = prod.div(prod.sum(1), axis=0).reindex(columns=top_sectors, fill_value=0)
-    x = np.arange(len(species))
-    for i, sector in enumerate(top_sectors):
-        axes[0].bar(x - 0.2, 100 * shares_c.loc[species, sector], 0.38, bottom=100 * shares_c.loc[species,
-                    top_sectors[:i]].sum(1), label=str(sector))
-        axes[0].bar(x + 0.2, 100 * shares_p.loc[species, sector], 0.38, bottom=100 * shares_p.loc[species,
-                    top_sectors[:i]].sum(1), color=axes[0].patches[-1].get_facecolor(), hatch="//")
-    axes[0].set_xticks(x, species, rotation=30)
-    axes[0].set(ylabel="share of export-related emissions (%)",
-                title="(a) Consumption-based (plain) vs production-based (hatched)")
-    axes[0].legend(fontsize=7, title="sector")
-    top2 = cons.sum().sort_values(ascending=False).index[:2]
-    groups = by_sector[by_sector["consuming_sector"].isin(top2)].groupby(
-        ["consuming_sector", "consumer_group"], observed=True)["ape"].sum().unstack(fill_value=0)
-    groups = groups.loc[:, groups.sum().sort_values(ascending=False).index[:6]]
-    groups.plot.bar(ax=axes[1], stacked=True, rot=0)
-    axes[1].set(ylabel="APE (pollution equivalents)", title="(b) Foreign consumers of the top two consuming sectors")
-    axes[1].legend(fontsize=7)
-    prod_ape = by_sector.groupby("producing_sector", observed=True)["ape"].sum().sort_values(ascending=False)
-    top_prod = prod_ape.index[:2]
-    provinces = by_sector[by_sector["producing_sector"].isin(top_prod)].groupby(
-        "emitting_province", observed=True)["ape"].sum().sort_values(ascending=False).head(10)
-    indirect = by_consumer.groupby(["emitting_province", "direct"], observed=True)["ape"].sum().unstack(fill_value=0)
-    share = (indirect[False] / indirect.sum(1)).reindex(provinces.index)
-    axes[2].bar(range(len(provinces)), provinces.to_numpy(), color="#756bb1")
-    axes[2].set_xticks(range(len(provinces)), provinces.index.astype(str), rotation=60, fontsize=8)
-    twin = axes[2].twinx()
-    twin.plot(range(len(provinces)), 100 * share.to_numpy(), "o-", color="#e6550d")
-    twin.set_ylabel("indirect share (%)")
-    axes[2].set(ylabel="APE", title=f"(c) Provinces of {', '.join(map(str, top_prod))}")
+def _stacked_shares(ax, shares: pd.DataFrame, colours: dict, labels: dict | None = None, min_label: float = 4.0,
+                    row_labels=None) -> None:
+    """Horizontal 100 % bars (rows = index, segments = columns in order), percent labels on wide segments."""
+    left = np.zeros(len(shares))
+    for column in shares.columns:
+        width = 100 * shares[column].to_numpy()
+        drawn = width > 0
+        ax.barh(np.arange(len(shares))[drawn], width[drawn], left=left[drawn], color=colours.get(column, OTHER_COLOUR),
+                edgecolor="white", lw=0.5, label=(labels or {}).get(column, column))
+        for i, (w, x0) in enumerate(zip(width, left, strict=True)):
+            if w >= min_label:
+                ax.text(x0 + w / 2, i, f"{w:.0f}%", ha="center", va="center", fontsize=8)
+        left += width
+    ax.set_yticks(range(len(shares)), row_labels if row_labels is not None else list(shares.index))
+    ax.set_ylim(len(shares) - 0.5, -0.5)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("share of export-related emissions (%)")
+
+
+def _top_columns(table: pd.DataFrame, n: int) -> pd.DataFrame:
+    """Row shares of each row's ``n`` largest columns plus 'Other' (rows sum to 1); columns ordered by total."""
+    shares = table.div(table.sum(axis=1), axis=0).fillna(0.0)
+    keep = sorted({c for _, row in shares.iterrows() for c in row.nlargest(n).index}, key=lambda c: -table[c].sum())
+    out = shares[keep].copy()
+    for idx, row in shares.iterrows():  # within a row only its own top n are shown; the rest goes to Other
+        top = set(row.nlargest(n).index)
+        for c in keep:
+            if c not in top:
+                out.at[idx, c] = 0.0
+    out["Other"] = 1.0 - out.sum(axis=1)
+    return out.clip(lower=0.0)
+
+
+def _sector_colours(sectors) -> dict:
+    palette = plt.get_cmap("tab20").colors
+    return {s: palette[i % len(palette)] for i, s in enumerate(sectors)} | {"Other": OTHER_COLOUR}
+
+
+def figure3(by_sector: pd.DataFrame, by_consumer: pd.DataFrame, notes: Sequence[str], names: Names | None = None,
+            top: int = 5):
+    """(a) consumption-based (foreign consumers' consuming sectors) and production-based (Chinese producing
+    sectors) contributions to export-related emissions per species: each species' top ``top`` sectors of
+    each view, percent labels; (b) foreign consumer groups of each species' top two consuming sectors;
+    (c) provinces emitting for each species' top two producing sectors, with the species' indirect share."""
+    names = names or Names()
+    species = [s for s in by_sector["species"].astype(str).unique()]
+    tonnes_c = by_sector.groupby(["species", "consuming_sector"], observed=True)["tonnes"].sum().unstack(fill_value=0)
+    tonnes_p = by_sector.groupby(["species", "producing_sector"], observed=True)["tonnes"].sum().unstack(fill_value=0)
+    shares_c = _top_columns(tonnes_c.loc[species], top)
+    shares_p = _top_columns(tonnes_p.loc[species], top)
+    sectors = list(dict.fromkeys([c for c in shares_c.columns if c != "Other"]
+                                 + [c for c in shares_p.columns if c != "Other"]))
+    colours = _sector_colours(sectors)
+    fig, axes = plt.subplots(2, 2, figsize=(18, 14))
+    labels = {s: names.s(s) for s in sectors}
+    _stacked_shares(axes[0, 0], shares_c, colours, labels, row_labels=[species_name(sp) for sp in species])
+    axes[0, 0].set_title(f"(a) Consumption-based: top {top} consuming sectors (foreign consumers)")
+    _stacked_shares(axes[0, 1], shares_p, colours, labels, row_labels=[species_name(sp) for sp in species])
+    axes[0, 1].set_title(f"(a) Production-based: top {top} producing sectors (Chinese provinces)")
+    handles = [plt.Rectangle((0, 0), 1, 1, color=colours[s]) for s in [*sectors, "Other"]]
+    axes[0, 1].legend(handles, [names.s(s) for s in sectors] + ["Other sectors"], loc="upper left",
+                      bbox_to_anchor=(1.01, 1.0), title="sector")
+    rows_b, rows_c, row_labels_b, row_labels_c = [], [], [], []
+    top_cons, top_prod = {}, {}
+    for sp in species:
+        top_cons[sp] = list(tonnes_c.loc[sp].nlargest(2).index)
+        top_prod[sp] = list(tonnes_p.loc[sp].nlargest(2).index)
+        sub = by_sector[by_sector["species"] == sp]
+        for sector in top_cons[sp]:
+            rows_b.append(sub[sub["consuming_sector"] == sector].groupby("consumer_group", observed=True)
+                          ["tonnes"].sum())
+            row_labels_b.append(f"{species_name(sp)}: {names.s(sector)}")
+        for sector in top_prod[sp]:
+            rows_c.append(sub[sub["producing_sector"] == sector].groupby("emitting_province", observed=True)
+                          ["tonnes"].sum())
+            row_labels_c.append(f"{species_name(sp)}: {names.s(sector)}")
+    groups_b = pd.DataFrame(rows_b).fillna(0.0)
+    groups_b.columns = groups_b.columns.astype(str)
+    shares_b = _top_columns(groups_b.reset_index(drop=True), 5)
+    group_colours = _group_colours(groups_b.columns) | {"Other": OTHER_COLOUR}
+    _stacked_shares(axes[1, 0], shares_b, group_colours, row_labels=row_labels_b)
+    axes[1, 0].set_title("(b) Foreign consumers of each species' top two consuming sectors")
+    axes[1, 0].legend(loc="upper left", bbox_to_anchor=(0.0, -0.06), ncol=4, title="foreign consumer group")
+    prov_c = pd.DataFrame(rows_c).fillna(0.0)
+    prov_c.columns = prov_c.columns.astype(str)
+    shares_pc = _top_columns(prov_c.reset_index(drop=True), 5)
+    prov_colours = {c: plt.get_cmap("Set3").colors[i % 12] for i, c in enumerate(prov_c.columns)} | {
+        "Other": OTHER_COLOUR}
+    _stacked_shares(axes[1, 1], shares_pc, prov_colours, labels={c: names.p(c) for c in prov_c.columns},
+                    row_labels=row_labels_c)
+    indirect = by_consumer.groupby(["species", "direct"], observed=True)["tonnes"].sum().unstack(fill_value=0.0)
+    indirect_share = (indirect.get(False, 0.0) / indirect.sum(axis=1)).reindex(species)
+    for i, sp in enumerate(species):
+        axes[1, 1].text(100.5, 2 * i + 1.3, f"indirect {100 * indirect_share[sp]:.1f}%", fontsize=8, ha="left",
+                        va="bottom", color="#444444", clip_on=False)
+    axes[1, 1].set_title("(c) Provinces emitting for each species' top two producing sectors")
+    axes[1, 1].legend(loc="upper left", bbox_to_anchor=(0.0, -0.06), ncol=4, title="emitting province")
     footer(fig, notes)
     fig.tight_layout(rect=(0, 0.02, 1, 1))
-    return fig, {"consuming_top2": list(top2), "producing_top2": list(top_prod)}
+    return fig, {"consuming_shares": shares_c, "producing_shares": shares_p, "consuming_top2": top_cons,
+                 "producing_top2": top_prod, "indirect_share": indirect_share}
 
 
 GROUP_FOREIGN = "Foreign"
@@ -358,3 +527,60 @@ def save(fig, stem: str) -> list[str]:
     fig.savefig(paths[1])
     plt.close(fig)
     return paths
+
+
+COMPONENT_NAMES = {"SO4": "sulfate", "NIT": "nitrate", "NH4": "ammonium", "BC": "black carbon",
+                   "POA": "primary organic aerosol", "DST": "other primary PM2.5"}
+
+
+def figure_gridded(export_related, scenario: str, polygons: dict, notes: Sequence[str], title: str):
+    """Supplementary Fig. 3 (scenario I_EX) and 4 (I_EXEAST): gridded annual-mean export-related PM2.5
+    (Base - scenario, µg/m³) and each component, from export_related.nc (``export_related``: xarray Dataset
+    with pm25(scenario, component, lat, lon))."""
+    from exportpm import maps
+
+    field_ = export_related["pm25"].sel(scenario=scenario)
+    components = [str(c) for c in field_["component"].values]
+    lon, lat = field_["lon"].values, field_["lat"].values
+    panels = [("total", field_.sum("component").values), *((c, field_.sel(component=c).values) for c in components)]
+    cols = 4
+    rows = -(-len(panels) // cols)
+    fig = plt.figure(figsize=(5.2 * cols, 3.7 * rows))
+    fig.subplots_adjust(left=0.02, right=0.98, top=0.92, bottom=0.06, wspace=0.12, hspace=0.22)
+    drawn = {}
+    for k, (name, values) in enumerate(panels):
+        ax = fig.add_subplot(rows, cols, k + 1, projection=maps.projection())
+        maps.grid_map(fig, ax, lon, lat, values, polygons, "YlOrRd", "µg/m³")
+        label = "PM2.5 (sum of components)" if name == "total" else f"{COMPONENT_NAMES.get(name, name)} ({name})"
+        ax.set_title(f"({chr(97 + k)}) {label}")
+        drawn[name] = values
+    fig.canvas.draw()
+    for ax in list(fig.axes):
+        if hasattr(ax, "projection") and ax.get_title():
+            maps.inset_axes(fig, ax)
+    fig.suptitle(title, fontsize=11)
+    footer(fig, notes)
+    return fig, drawn
+
+
+def figure_s5(by_consumer: pd.DataFrame, notes: Sequence[str]):
+    """Supplementary Fig. 5: export-related emissions of each species split into capital-driven (foreign gross
+    fixed capital formation) and consumption-driven (foreign household and government consumption) demand."""
+    kind = by_consumer["final_demand"].astype(str).map(
+        {"gfcf": "capital", "household": "consumption", "government": "consumption"})
+    table = by_consumer.assign(kind=kind).groupby(["species", "kind"], observed=True)["tonnes"].sum().unstack(
+        fill_value=0.0)
+    species = [s for s in by_consumer["species"].astype(str).unique() if s in table.index]
+    table = table.reindex(index=species, columns=["consumption", "capital"], fill_value=0.0)
+    shares = table.div(table.sum(axis=1), axis=0)
+    fig, ax = plt.subplots(figsize=(10.5, 0.55 * len(species) + 2.2))
+    shares.index = [species_name(sp) for sp in shares.index]
+    _stacked_shares(ax, shares, {"consumption": "#41ab5d", "capital": "#807dba"},
+                    {"consumption": "consumption-driven (household, government)",
+                     "capital": "capital-driven (gross fixed capital formation)"}, min_label=2.0)
+    ax.axvline(50, color="black", lw=0.6, ls=":")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2)
+    ax.set_title("Capital- and consumption-driven export-related emissions by species")
+    footer(fig, notes)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return fig, {"shares": shares}
