@@ -265,7 +265,8 @@ def _rel(actual: np.ndarray, expected: np.ndarray, where: np.ndarray) -> float:
 
 
 def outside_filled(meic_dir: Path, target: Path, prefix: str, inside: np.ndarray) -> Path:
-    """Copies of the pipeline's MEIC files with every cell outside the mask set to the field's maximum, so that
+    """Copies of the pipeline's MEIC files with every cell outside the mask set to the field's maximum (or
+    1e-10 kg/m2/s for a field that is zero everywhere), so that
     'nothing outside the mask' is tested against emissions that are there (the tiny world's MEIC is zero
     outside China)."""
     target.mkdir(parents=True, exist_ok=True)
@@ -274,7 +275,7 @@ def outside_filled(meic_dir: Path, target: Path, prefix: str, inside: np.ndarray
             ds = ds.load()
         for name in ds.data_vars:
             values = ds[name].values
-            values[..., ~inside] = values.max()
+            values[..., ~inside] = values.max() if values.max() > 0 else 1e-10   # some species are all zero
             ds[name].values = values
         ds.to_netcdf(target / path.name)
     return target
