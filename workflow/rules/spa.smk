@@ -32,7 +32,7 @@ rule spa:
         run_path("benchmarks/spa.tsv")
     threads: 2
     resources:
-        mem_mb=8000,
+        mem_mb=3000,  # peak 1.9 GB on the full demo (12,350 rows)
         runtime=30,
     conda:
         "../../envs/numerics.yaml"
