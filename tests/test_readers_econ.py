@@ -389,3 +389,49 @@ def test_tiny_release_with_reordered_sets_gives_the_permuted_mrio(tiny_world, tm
     R, N = len(base.regions), len(base.sectors)
     np.testing.assert_allclose(x, x_base.reshape(R, N)[::-1, ::-1].ravel(), rtol=1e-12)
     assert gtap.world_output == pytest.approx(base.world_output, rel=1e-12)
+
+
+def test_inputs_summary_reads_yearbooks_in_gb18030_with_chinese_headers(tmp_path):
+    from exportpm.io.summary import summarise_csv
+
+    path = tmp_path / "cattle.csv"
+    path.write_bytes("# 牛肉产量和价格\n地区,牛肉产量(万吨),牛肉价格(元/公斤)\n内蒙古自治区,60.5,65.25\n山东省,70,\n"
+                     .encode("gb18030"))
+    row = summarise_csv("yearbook_cattle", str(path), "beef_production_10k_t", "10^4 t", read_cattle)
+    assert row["records"] == 2 and row["total"] == 130.5 and "牛肉" in row["note"]
+    path.write_bytes("地区,牛肉产量(万吨),牛肉价格(元/公斤)\n山东省,70,\n山东,5,\n".encode("gb18030"))
+    with pytest.raises(InputError, match=r"cattle\.csv: field 'province'.*one row per"):
+        summarise_csv("yearbook_cattle", str(path), "beef_production_10k_t", "10^4 t", read_cattle)
+
+
+def test_pre_v10_database_with_cgds_is_converted(tmp_path):
+    """GTAP 9 layout: VDFM/VIFM/VFM over PROD_COMM (commodities + cgds), no MAKB, sets H1.. named by long name."""
+    h = hand_made_headers()
+    prod = ("gd", "otp", "cgds")
+    vdfm = np.concatenate([h["VDFB"], h["VDIB"][:, None, :]], axis=1)
+    vifm = np.concatenate([h["VMFB"], h["VMIB"][:, None, :]], axis=1)
+    vfm = np.concatenate([h["EVFB"], np.zeros((1, 1, 2))], axis=1)
+    sets9 = {"TRAD_COMM": SETS["COMM"], "PROD_COMM": prod, "REG": SETS["REG"], "ENDW_COMM": SETS["ENDW"],
+             "MARG_COMM": SETS["MARG"]}
+    dims9 = {"VDFM": ("TRAD_COMM", "PROD_COMM", "REG"), "VIFM": ("TRAD_COMM", "PROD_COMM", "REG"),
+             "VFM": ("ENDW_COMM", "PROD_COMM", "REG"), "VDPM": ("TRAD_COMM", "REG"), "VIPM": ("TRAD_COMM", "REG"),
+             "VDGM": ("TRAD_COMM", "REG"), "VIGM": ("TRAD_COMM", "REG"), "VXMD": ("TRAD_COMM", "REG", "REG"),
+             "VIMS": ("TRAD_COMM", "REG", "REG"), "VXWD": ("TRAD_COMM", "REG", "REG"),
+             "VIWS": ("TRAD_COMM", "REG", "REG"), "VST": ("MARG_COMM", "REG"),
+             "VTWR": ("MARG_COMM", "TRAD_COMM", "REG", "REG")}
+    arrays = {"VDFM": vdfm, "VIFM": vifm, "VFM": vfm, "VDPM": h["VDPB"], "VIPM": h["VMPB"], "VDGM": h["VDGB"],
+              "VIGM": h["VMGB"], "VXMD": h["VXSB"], "VIMS": h["VMSB"], "VXWD": h["VFOB"], "VIWS": h["VCIF"],
+              "VST": h["VST"], "VTWR": h["VTWR"]}
+    basedata = tmp_path / "basedata9.har"
+    write_har(basedata, {k: (v, [(d, sets9[d]) for d in dims9[k]]) for k, v in arrays.items()})
+    sets_har = tmp_path / "sets9.har"
+    har = HarFileObj()
+    for i, (name, labels) in enumerate(sets9.items()):
+        har.addHeaderArrayObj(HeaderArrayObj.HeaderArrayFromData(f"H{i + 1}", np.array(labels),
+                                                                 long_name=f"Set {name} of GTAP 9"))
+    har.writeToDisk(str(sets_har))
+    gtap = read_gtap_basedata(basedata, sets_har, world_output_musd=None)
+    for name in ("VDFB", "VMFB", "VDIB", "VMIB", "EVFB", "VXSB", "VTWR"):
+        np.testing.assert_array_equal(gtap.headers[name], h[name], err_msg=name)
+    assert gtap.sets["ACTS"] == SETS["COMM"]
+    np.testing.assert_allclose(global_mrio(gtap).x, [52.5, 10.0, 71.0, 15.5], rtol=1e-6)

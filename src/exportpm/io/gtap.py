@@ -9,7 +9,8 @@ carries its set names and element labels), ``sets.har`` (1C headers ``REG``, ``C
   inside the data file, the older one-file layout): the same elements in another order are re-ordered to the
   sets' order (never silently mislabelled), other elements are an error;
 * header names are case-insensitive (as in GEMPACK) and the pre-v10 names are accepted where the mapping is
-  one-to-one; every missing header is named at once;
+  one-to-one; a pre-v10 database (PROD_COMM with cgds, no MAKB) is converted (:func:`_pre_v10_basedata`);
+  every missing header is named at once;
 * integrity: the Fortran record lengths of the whole file are walked first (truncation, an interrupted
   download), harpy's own exceptions are wrapped per header (its printed stack traces silenced), duplicated
   elements, non-finite, negative or all-zero headers, an off-diagonal make matrix, a world output outside the
@@ -317,6 +318,8 @@ def _sets_from(headers: Mapping[str, HeaderArrayObj], path: str | Path) -> dict[
     sets = {}
     for name, header in _set_headers(headers).items():
         sets[name] = _normalise(name, _array(header).tolist())
+        if name == "ACTS" and "cgds" in sets[name]:  # pre-v10 PROD_COMM: investment is no activity in v10
+            sets[name] = tuple(v for v in sets[name] if v != "cgds")
         _check_unique(path, name, sets[name])
     return sets
 
@@ -348,6 +351,55 @@ class GtapData:
     def world_output(self) -> float:
         """Sum of gross output over every region and activity, US$ million."""
         return float(self.headers["MAKB"].sum())
+
+
+def _pre_v10_basedata(raw: dict[str, HeaderArrayObj], path: str | Path) -> dict[str, HeaderArrayObj]:
+    """A pre-v10 database (VDFM/VIFM/VFM over PROD_COMM = TRAD_COMM + cgds, no MAKB) in the v10 headers.
+
+    The ``cgds`` column of VDFM / VIFM is investment (VDIB / VMIB), the other columns are firms (VDFB / VMFB);
+    EVFB is VFM without ``cgds``; MAKB is the diagonal of output = the sum of sales (VDFM incl. cgds + VDPM +
+    VDGM + exports VXMD + VST), so the output balance holds by construction and is no check for such a file.
+    A v10/v11 database (with MAKB) is returned unchanged.
+    """
+    if "MAKB" in raw or not {"VDFM", "VIFM", "VFM", "VXMD", "VDPM", "VDGM", "VST"} <= set(raw):
+        return raw
+
+    def split(header: HeaderArrayObj) -> tuple[np.ndarray, np.ndarray, list[dict]]:
+        descriptors = header.get("sets") or []
+        labels = [str(v).strip().lower() for v in (descriptors[1].get("dim_desc") or [])] if descriptors else []
+        if "cgds" not in labels:
+            raise InputError(path, header["name"].strip(), "pre-v10 dimensions (TRAD_COMM, PROD_COMM incl. cgds, REG)",
+                             f"{[d.get('name') for d in descriptors]}")
+        c = labels.index("cgds")
+        keep = [j for j in range(len(labels)) if j != c]
+        array = np.asarray(header["array"], dtype=np.float64)
+        activities = {**descriptors[1], "name": "ACTS", "dim_desc": [descriptors[1]["dim_desc"][j] for j in keep]}
+        return array[:, keep, :], array[:, c, :], [descriptors[0], activities, descriptors[2]]
+
+    def header(name: str, array: np.ndarray, descriptors: list[dict]) -> HeaderArrayObj:
+        return HeaderArrayObj({"name": name, "array": array, "sets": descriptors, "data_type": "RE"})
+
+    firms, investment, dims = split(raw["VDFM"])
+    imported, imported_investment, _ = split(raw["VIFM"])
+    factors, _, factor_dims = split(raw["VFM"])
+    vst = np.asarray(raw["VST"]["array"], dtype=np.float64)
+    sales = firms.sum(1) + investment + np.asarray(raw["VDPM"]["array"]) + np.asarray(raw["VDGM"]["array"])
+    sales = sales + np.asarray(raw["VXMD"]["array"]).sum(2)
+    commodities = [str(v).strip().lower() for v in dims[0]["dim_desc"]]
+    margins = [str(v).strip().lower() for v in (raw["VST"].get("sets") or [{}])[0].get("dim_desc") or []]
+    for g, margin in enumerate(margins):
+        sales[commodities.index(margin)] += vst[g]
+    n = len(commodities)
+    make = np.zeros((n, n, sales.shape[1]))
+    make[np.arange(n), np.arange(n), :] = sales
+    log.warning("%s: pre-v10 GTAP database: VDFM/VIFM split into firms and investment (cgds), output = sales",
+                path)
+    converted = {k: v for k, v in raw.items() if k not in ("VDFM", "VIFM")}
+    converted.update({"VDFB": header("VDFB", firms, dims), "VDIB": header("VDIB", investment, [dims[0], dims[2]]),
+                      "VMFB": header("VMFB", imported, dims), "VMIB": header("VMIB", imported_investment,
+                                                                            [dims[0], dims[2]]),
+                      "EVFB": header("EVFB", factors, factor_dims), "MAKB": header("MAKB", make, [dims[0], *dims[1:]])})
+    return converted
 
 
 def _find_headers(headers: Mapping[str, HeaderArrayObj], path: str | Path) -> dict[str, tuple[str, HeaderArrayObj]]:
@@ -464,6 +516,7 @@ def read_gtap_basedata(path: str | Path, sets_path: str | Path | None = None, id
             raise InputError(path, name, f"the elements of {name} in {sets_path}", f"{labels[:5]}...")
         if name not in given:
             given[name], sources[name] = labels, f"the 1C header {name} of {path}"
+    raw = _pre_v10_basedata(raw, path)
     found = _find_headers(raw, path)
     dims = {name: _descriptors(name, key, header, path) for name, (key, header) in found.items()}
     by_set: dict[str, list] = {}

@@ -10,10 +10,14 @@ import numpy as np
 import pandas as pd
 
 from exportpm.errors import InputError
+from exportpm.io.customs import read_concordance
 from exportpm.io.gtap import read_gtap_basedata, read_har_headers
 from exportpm.io.meic import read_meic_grid
 from exportpm.io.population import population_note, read_population
-from exportpm.resources import read_table
+from exportpm.io.tabular import read_table as read_text_table
+from exportpm.io.tabular import read_text
+from exportpm.io.yearbook import ALIASES as YEARBOOK_ALIASES
+from exportpm.io.yearbook import read_agriculture_output, read_cattle, read_wood_furniture
 
 log = logging.getLogger(__name__)
 SYNTHETIC_MARK = "SYNTHETIC"
@@ -46,12 +50,15 @@ def summarise_ceads(path: str) -> dict:
                 f"residual {table.residuals['row_balance']:.1e}; {table.title}")
 
 
-def summarise_csv(key: str, path: str, value_column: str, unit: str) -> dict:
-    frame = read_table(path, required=[value_column])
+def summarise_csv(key: str, path: str, value_column: str, unit: str, reader=None) -> dict:
+    """One CSV input; ``reader`` (the pipeline's own, e.g. read_cattle) checks it first. Any encoding of tabular."""
+    if reader is not None:
+        reader(path)
+    frame = read_text_table(path, required=[value_column], aliases=YEARBOOK_ALIASES)
     values = pd.to_numeric(frame[value_column].replace("", np.nan), errors="coerce")
     if unit != "codes" and values.isna().all():
         raise InputError(path, value_column, "numeric values")
-    header = "".join(line for line in open(path, encoding="utf-8") if line.startswith("#"))
+    header = "".join(line + "\n" for line in read_text(path).splitlines() if line.startswith("#"))
     total = float(len(frame)) if unit == "codes" else float(values.sum())
     note = " ".join(header.replace("#", " ").split())[:240]
     return _row(key, path, len(frame), total, unit, note)
@@ -108,12 +115,13 @@ def summarise_inputs(paths: dict[str, str | list[str]], study_year: int) -> pd.D
     rows = [
         summarise_gtap(paths["gtap"], paths.get("gtap_sets")),
         summarise_ceads(paths["ceads"]),
-        summarise_csv("yearbook_agriculture", paths["yearbook_agriculture"], "output_value_100m_cny", "100m CNY"),
-        summarise_csv("yearbook_cattle", paths["yearbook_cattle"], "beef_production_10k_t", "10^4 t"),
+        summarise_csv("yearbook_agriculture", paths["yearbook_agriculture"], "output_value_100m_cny", "100m CNY",
+                      read_agriculture_output),
+        summarise_csv("yearbook_cattle", paths["yearbook_cattle"], "beef_production_10k_t", "10^4 t", read_cattle),
         summarise_csv("yearbook_wood_furniture", paths["yearbook_wood_furniture"], "furniture_output_100m_cny",
-                      "100m CNY"),
+                      "100m CNY", read_wood_furniture),
         summarise_customs(paths["customs"]),
-        summarise_csv("hs6_concordance", paths["hs6_concordance"], "hs6", "codes"),
+        summarise_csv("hs6_concordance", paths["hs6_concordance"], "hs6", "codes", read_concordance),
         summarise_csv("agri_nh3", paths["agri_nh3"], "nh3_t", "t NH3"),
         summarise_meic(list(paths["meic"])),
         summarise_gains(list(paths["gains"])),
