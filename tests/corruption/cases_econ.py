@@ -83,18 +83,6 @@ def flip_record_length(relative: str, at: float) -> Callable[[Path], None]:
     return corrupt
 
 
-def drop_column(relative: str, column: str):
-    def corrupt(world: Path) -> None:
-        path = world / relative
-        lines = path.read_text(encoding="utf-8").splitlines()
-        body = [line for line in lines if not line.startswith("#")]
-        header = body[0].split(",")
-        index = header.index(column)
-        rows = [",".join(cell for i, cell in enumerate(line.split(",")) if i != index) for line in body]
-        path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    return corrupt
-
-
 def _decode(path: Path) -> tuple[str, str]:
     raw = path.read_bytes()
     encoding = detect_encoding(raw, path)
