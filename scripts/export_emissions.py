@@ -32,6 +32,7 @@ def main(smk) -> None:
     write_parquet_atomic(frames["by_consumer"], smk.output.by_consumer, meta)
     write_parquet_atomic(frames["by_sector"], smk.output.by_sector, meta)
     write_parquet_atomic(frames["by_emitter"], smk.output.by_emitter, meta)
+    write_parquet_atomic(frames["by_category"], smk.output.by_category, meta)
     write_parquet_atomic(frames["export_volume"], smk.output.export_volume, {"units": "US$ million", **meta})
     inventory = pd.read_parquet(smk.input.emissions)
     check = pd.read_csv(smk.input.inventory_check, comment="#")

@@ -22,7 +22,7 @@ def main(smk) -> None:
         export_volume=pd.read_parquet(smk.input.export_volume), layers=pd.read_parquet(smk.input.layers),
         layer_shares=pd.read_parquet(smk.input.layer_shares), top_paths=pd.read_parquet(smk.input.top_paths),
         provincial=pd.read_parquet(smk.input.provincial), thresholds=pd.read_parquet(smk.input.thresholds),
-        region_shares=pd.read_parquet(smk.input.region_shares),
+        region_shares=pd.read_parquet(smk.input.region_shares), by_category=pd.read_parquet(smk.input.by_category),
         codes=dict(zip(provinces["name_en"], provinces["iso3166_2"], strict=True)),
         classes=dict(zip(classes["iso3166_2"], classes["region_class"], strict=True)),
         inland=set(classes.loc[classes["inland"] == "true", "iso3166_2"]),

@@ -94,3 +94,11 @@ def test_the_ctm_stages_own_differences_and_inland_share_are_read():
     assert value["E3"] == pytest.approx(12.0) and value["E4"] == pytest.approx(7.5)
     assert value["E7"] == pytest.approx(3.0)
     assert value["R2"] == pytest.approx(65.0) and value["R3"] == pytest.approx(20.0 / 65.0)
+
+
+def test_capital_driven_share_of_a_producing_sector():
+    p = products()
+    p.by_category = pd.DataFrame({"species": "SO2", "emitting_province": [GD, GD, HN], "sector": ["i_s", "i_s", "i_s"],
+                                  "final_demand": ["gfcf", "household", "gfcf"], "tonnes": [3.0, 2.0, 1.0]})
+    value = paper_comparison(p).set_index("id")["pipeline"]
+    assert value["C-ferrous-SO2"] == pytest.approx(100 * 4 / 6) and np.isnan(value["C-ferrous-CO"])

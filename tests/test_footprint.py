@@ -189,6 +189,11 @@ def test_every_output_equals_the_explicit_inverse():
     ex0[:N] = ex_int[:N].sum(1)
     east = F[:, P] * (L[P] @ y0 + Ld @ ex0)[None, :]
     np.testing.assert_allclose(result.by_emitter[..., 1].reshape(2, -1), east, rtol=1e-10)
+    # by final-demand category d: F_P L[P, :] sum_e Y[:, (e, d)] (Supp. Fig. 5)
+    for d in range(3):
+        y_d = Y[:, fcols].reshape(-1, 3, 3)[:, :, d].sum(1)
+        np.testing.assert_allclose(result.by_category[..., d].reshape(2, -1), F[:, P] * (L[P] @ y_d)[None],
+                                   rtol=1e-10)
     # export volume [s, sector, e, channel]: final sum_d Y[s i, e d], intermediate sum_j Z[s i, e j]
     np.testing.assert_allclose(result.export_volume[..., 0], Y[np.ix_(P, fcols)].reshape(3, N, 3, 3).sum(-1))
     np.testing.assert_allclose(result.export_volume[..., 1], Z[np.ix_(P, Fr)].reshape(3, N, 3, N).sum(-1))

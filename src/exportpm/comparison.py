@@ -37,6 +37,7 @@ class Products:
     classes: dict[str, str]                    # ISO 3166-2 -> region class
     inland: set[str]
     region_shares: pd.DataFrame | None = None  # exposure: regions' shares of export-related PM2.5 (CTM stage)
+    by_category: pd.DataFrame | None = None    # footprint: species x emitting province x sector x final demand
     east_coast_class: str = "East Coast"
     method: str = "mapping"                    # spa.interprovincial_method
     notes: dict[str, str] = field(default_factory=dict)
@@ -203,6 +204,13 @@ def _demand_share(p: Products, species: str, categories: tuple[str, ...]) -> flo
     return _pct(t.loc[t["final_demand"].astype(str).isin(categories), "tonnes"].sum(), t["tonnes"].sum())
 
 
+def _capital_share_of_sector(p: Products, species: str, sector: str) -> float:
+    if p.by_category is None:
+        raise MissingError("no export_emissions_by_category table")
+    t = p.by_category[(p.by_category["species"] == species) & (p.by_category["sector"].astype(str) == sector)]
+    return _pct(t.loc[t["final_demand"].astype(str).isin(CAPITAL), "tonnes"].sum(), t["tonnes"].sum())
+
+
 def _indirect_ape(p: Products, provinces: set[str] | None = None) -> float:
     t = p.by_consumer if provinces is None else p.by_consumer[p.by_consumer["emitting_province"].isin(provinces)]
     return _pct(t.loc[~t["direct"], "ape"].sum(), t["ape"].sum())
@@ -329,6 +337,7 @@ EXPOSURE = "results/<run>/exposure/provincial_pm25.parquet: pw_ugm3 (level, prov
 THRESH = "results/<run>/exposure/threshold_population.parquet: people, population_share (case, threshold_ugm3)"
 REGIONS = "results/<run>/exposure/region_shares.parquet: share_of_exposure (scenario I_EX, region inland)"
 BY_SECTOR = "results/<run>/footprint/export_emissions_by_sector.parquet: tonnes / ape"
+BY_CATEGORY = "results/<run>/footprint/export_emissions_by_category.parquet: tonnes (sector, final_demand)"
 BY_CONSUMER = "results/<run>/footprint/export_emissions_by_province_consumer.parquet: ape / tonnes"
 VOLUME = "results/<run>/footprint/export_volume.parquet: musd (exporting_province, sector, consumer_group)"
 LAYERS = "results/<run>/spa/layers.parquet: value (species=APE)"
@@ -471,6 +480,10 @@ def _statements() -> list[Row]:
                      f"foreign final demand {'gfcf' if capital else 'household + government'} / all (both channels)",
                      BY_CONSUMER, lambda p, s=species, c=capital: _demand_share(
                          p, s, CAPITAL if c else ("household", "government"))))
+    for species, value in (("CO", 57.3), ("SO2", 56.8), ("PM25_other", 55.7)):
+        rows.append((f"C-ferrous-{species}", f"Capital-driven share of Ferrous metals' export-related {species}",
+                     value, "%", "gfcf / all foreign final demand, producing sector i_s (both channels)", BY_CATEGORY,
+                     lambda p, s=species: _capital_share_of_sector(p, s, FERROUS)))
     for layer, value in (("PL1", 62.5), ("PL2", 46.8), ("PL3", 39.2)):
         rows.append((f"L-other-{layer}", f"Share of {layer} export-related emissions driven by other regions' exports",
                      value, "%", "1 - sum_r F_r A^t Y^{re} / sum F A^t y: indirect at the layer (other provinces' "

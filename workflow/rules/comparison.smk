@@ -7,6 +7,7 @@ rule paper_comparison:
     input:
         by_consumer=rules.export_emissions.output.by_consumer,
         by_sector=rules.export_emissions.output.by_sector,
+        by_category=rules.export_emissions.output.by_category,
         export_volume=rules.export_emissions.output.export_volume,
         layers=rules.spa.output.layers,
         layer_shares=rules.spa.output.layer_shares,

@@ -15,6 +15,7 @@ rule export_emissions:
         by_consumer=run_path("results/footprint/export_emissions_by_province_consumer.parquet"),
         by_sector=run_path("results/footprint/export_emissions_by_sector.parquet"),
         by_emitter=run_path("results/footprint/export_emissions_by_emitter.parquet"),
+        by_category=run_path("results/footprint/export_emissions_by_category.parquet"),
         export_volume=run_path("results/footprint/export_volume.parquet"),
         fractions=run_path("results/footprint/scenario_fractions.parquet"),
     params:

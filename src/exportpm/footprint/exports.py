@@ -65,6 +65,8 @@ class ExportResult:
     foreign: tuple[str, ...]
     groups: tuple[str, ...]
     seconds: dict[str, float]
+    by_category: np.ndarray | None = None   # [q, r, producing sector, final-demand category] t (Supp. Fig. 5)
+    categories: tuple[str, ...] = ()
 
 
 def province_intensity_columns(F: np.ndarray, rows_P: np.ndarray, N: int) -> np.ndarray:
@@ -175,6 +177,13 @@ def sector_group_outputs(blocks: ProvinceRows, Y: np.ndarray, lay: Layout, n_reg
     return blocks.times(sector_group)
 
 
+def category_outputs(blocks: ProvinceRows, Y: np.ndarray, lay: Layout) -> np.ndarray:
+    """L[P, :] y_d (p x categories): province outputs driven by foreign final demand of category d (household,
+    government, capital formation) summed over the foreign countries, both channels."""
+    Y_cat = Y[:, lay.foreign_cols].reshape(Y.shape[0], lay.Fn, lay.D).sum(axis=1)
+    return blocks.times(Y_cat)
+
+
 def exporter_outputs(blocks: ProvinceRows, Y: np.ndarray, ex_int: np.ndarray, lay: Layout
                      ) -> tuple[np.ndarray, np.ndarray]:
     """Province outputs (p x exporting province s) driven by s's final exports, L_PP y^s (Eq. 11 when the emitting
@@ -231,6 +240,7 @@ def export_emissions(inp: ExportInputs, check_rtol: float = 1e-9) -> ExportResul
     t = time.perf_counter()
     intermediate, ex_int = intermediate_channel(blocks, Gd, Y_F_only, lay)
     x_final, x_int = exporter_outputs(blocks, Y, ex_int, lay)
+    x_category = category_outputs(blocks, Y, lay)
     by_consumer = np.stack([fin, intermediate], axis=-1)                          # [q, r, s, e, d, channel]
     f_P = inp.F[:, lay.rows_P].reshape(Q, lay.Pn, N)
     by_sector = f_P[:, :, :, None, None] * x_sector_group.reshape(lay.Pn, N, N, len(lay.groups))[None]
@@ -240,7 +250,8 @@ def export_emissions(inp: ExportInputs, check_rtol: float = 1e-9) -> ExportResul
     clock["aggregation"] = time.perf_counter() - t
     result = ExportResult(by_consumer, by_sector, drivers, driver_names, all_demand,
                           emissions[:, lay.rows_P].reshape(Q, lay.Pn, N), export_volume, lay.provinces, lay.foreign,
-                          lay.groups, clock)
+                          lay.groups, clock, f_P[..., None] * x_category.reshape(lay.Pn, N, lay.D)[None],
+                          tuple(inp.categories))
     check_invariants(result, G, Y, Y_F_only, lay.rows_P, lay.foreign_cols, check_rtol)
     log.info("export-related emissions in %.1f s (%s)", time.perf_counter() - start,
              ", ".join(f"{k} {v:.1f} s" for k, v in clock.items()))
@@ -279,6 +290,8 @@ def check_invariants(result: ExportResult, G: np.ndarray, Y: np.ndarray, Y_F_onl
     _close(result.by_sector.sum(axis=(2, 3, 4)), foreign_total.sum(-1), rtol,
            "by producing/consuming sector = foreign final demand's emissions")
     _close(result.by_emitter[..., 0].sum(-1), foreign_total.sum(-1), rtol, "drivers: all exports")
+    if result.by_category is not None:
+        _close(result.by_category.sum(-1), result.by_emitter[..., 0], rtol, "by final-demand category = all exports")
     if min(result.by_consumer.min(), result.by_sector.min(), result.by_emitter.min()) < -rtol * max(
             result.emissions.max(), 1e-300):
         raise ValueError("negative export-related emissions from non-negative inputs")
@@ -313,6 +326,9 @@ def to_frames(result: ExportResult, species: tuple[str, ...], categories: tuple[
                                 [species, result.provinces, sectors, sectors, result.groups])
     frames["by_emitter"] = frame(result.by_emitter, ["species", "emitting_province", "sector", "driver"],
                                  [species, result.provinces, sectors, result.driver_names])
+    if result.by_category is not None:
+        frames["by_category"] = frame(result.by_category, ["species", "emitting_province", "sector", "final_demand"],
+                                      [species, result.provinces, sectors, result.categories])
     totals = frame(result.emissions, ["species", "province", "sector"], [species, result.provinces, sectors])
     frames["emissions"] = totals
     volume = result.export_volume
