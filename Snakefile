@@ -50,3 +50,4 @@ rule all:
         rules.evaluate_ctm.output,
         rules.uncertainty.output,
         rules.run_index.output,
+        FIRST_ORDER_OUTPUTS,

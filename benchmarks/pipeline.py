@@ -42,8 +42,8 @@ def copy_workflow(target: Path) -> None:
             shutil.copy(source, target / name)
 
 
-def rule_names(workdir: Path, configfile: str) -> list[str]:
-    listed = subprocess.run([sys.executable, "-m", "snakemake", "--configfile", configfile, "--list-rules"],
+def rule_names(workdir: Path, configfile: list[str]) -> list[str]:
+    listed = subprocess.run([sys.executable, "-m", "snakemake", "--configfile", *configfile, "--list-rules"],
                             cwd=workdir, capture_output=True, text=True, check=True)
     return sorted({line.strip() for line in listed.stdout.splitlines() if re.fullmatch(r"\w+", line.strip())},
                   key=len, reverse=True)
@@ -84,7 +84,8 @@ def print_table(records: dict[str, list[dict[str, float]]]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--configfile", default="config/config.yaml")
+    parser.add_argument("--configfile", nargs="+", default=["config/config.yaml"],
+                        help="config files in order (later ones override), relative to the repository")
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--scratch", default=None, help="folder to run in (default: a new temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
@@ -94,11 +95,11 @@ def main() -> None:
     scratch.mkdir(parents=True, exist_ok=True)
     copy_workflow(scratch)
     print(machine_description())
-    print(f"scratch {scratch}; config {args.configfile}; cores {args.cores}; load average before "
+    print(f"scratch {scratch}; config {' '.join(args.configfile)}; cores {args.cores}; load average before "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     start = time.perf_counter()
     run = subprocess.run([sys.executable, "-m", "snakemake", "--cores", str(args.cores), "--configfile",
-                          args.configfile, "--forceall"], cwd=scratch, capture_output=True, text=True)
+                          *args.configfile, "--forceall"], cwd=scratch, capture_output=True, text=True)
     wall = time.perf_counter() - start
     if run.returncode != 0:
         sys.exit(f"snakemake failed ({run.returncode}):\n{run.stderr[-4000:]}")

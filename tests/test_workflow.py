@@ -72,6 +72,8 @@ def test_tiny_world_runs_every_rule(tmp_path):
     calibration = json.loads((workdir / "results/tiny/ctm/calibration.json").read_text(encoding="utf-8"))
     assert calibration["objective"] == "stations" and abs(calibration["fit"]["nmb"]) < 1e-5  # no mean bias
     assert national.at["Base", "pw_ugm3"] > national.at["I_EX", "pw_ugm3"] > 0
+    first_order = pd.read_parquet(workdir / "results/tiny/ctm/first_order_check.parquet").set_index("scenario")
+    assert abs(first_order.at["I_EX", "relative_error"]) < 0.2          # tangent-linear vs the exact zero-out
     due = pd.read_parquet(workdir / "results/tiny/exposure/threshold_population.parquet")
     assert {"due_to_exports", "due_to_east_coast_exports"} <= set(due["case"])
     shares = pd.read_parquet(workdir / "results/tiny/exposure/region_shares.parquet").set_index(["scenario", "region"])

@@ -61,3 +61,47 @@ rule ctm_month:
         "../../envs/numerics.yaml"
     script:
         "../../scripts/ctm_month.py"
+
+
+FIRST_ORDER_GROUPS = {s: d.split(":", 1)[1] for s, d in SCENARIOS.items() if d and d.startswith("group:")}
+
+
+rule ctm_first_order:
+    message:
+        "First-order contributions of every foreign region, province and MEIC sector (tangent-linear surrogate)"
+    input:
+        base_emissions=run_path("results/scenarios/Base/emissions.nc"),
+        fractions=rules.export_emissions.output.fractions,
+        by_consumer=rules.export_emissions.output.by_consumer,
+        meic=meic_files(),
+        boundaries=raw("boundaries"),
+        population=raw("population"),
+        calibration=rules.ctm_calibrate.output.calibration,
+        export_related=run_path("results/pm25/export_related.nc"),
+    output:
+        contributions=run_path("results/ctm/first_order_contributions.parquet"),
+        check=run_path("results/ctm/first_order_check.parquet"),
+    params:
+        months=CTM_MONTHS,
+        groups=FIRST_ORDER_GROUPS,
+        statemet=STATEMET,
+        year=config["study_year"],
+        grid=CTM_GRID,
+        buffer=config["ctm"]["buffer_cells"],
+        provenance=PROVENANCE,
+    log:
+        run_path("logs/ctm_first_order.log"),
+    benchmark:
+        run_path("benchmarks/ctm_first_order.tsv")
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    conda:
+        "../../envs/numerics.yaml"
+    script:
+        "../../scripts/ctm_first_order.py"
+
+
+if config["ctm"]["surrogate"]["first_order"]:
+    FIRST_ORDER_OUTPUTS.extend(rules.ctm_first_order.output)

@@ -181,21 +181,28 @@ def linear_families(state: MonthState, e: dict[str, np.ndarray], params: Surroga
     return particles, state.k_n * c_nox * op.volume[:, None] * M_NO3 / M_NO2
 
 
+def loss_rates(state: MonthState, gas_n: np.ndarray, gas_a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Loss rates (1/s) of total nitrate and total ammonia: gas and particle removal weighted by the gas fractions."""
+    removal = state.removal
+    return (gas_n * removal["HNO3"] + (1 - gas_n) * removal["particle"],
+            gas_a * removal["NH3"] + (1 - gas_a) * removal["particle"])
+
+
 def nitrate_ammonium(state: MonthState, sulfate: np.ndarray, nitrate_source: np.ndarray, nh3: np.ndarray,
-                     params: SurrogateParameters) -> dict[str, np.ndarray]:
+                     params: SurrogateParameters, return_fractions: bool = False):
     """Total nitrate and ammonia transported with loss rates weighted by their gas fractions, and the NH4NO3
-    partition, iterated ``partition_iterations`` times for one scenario (exact per scenario)."""
-    removal, op = state.removal, state.op
+    partition, iterated ``partition_iterations`` times for one scenario (exact per scenario). With
+    ``return_fractions`` also the gas fractions the last iteration's loss rates were built from."""
     gas_n = np.full(sulfate.size, 0.5)
     gas_a = np.full(sulfate.size, 0.5)
     for _ in range(params.partition_iterations):
-        loss_n = gas_n * removal["HNO3"] + (1 - gas_n) * removal["particle"]
-        loss_a = gas_a * removal["NH3"] + (1 - gas_a) * removal["particle"]
-        tno3 = solve_family(op, loss_n, nitrate_source)
-        tnh3 = solve_family(op, loss_a, nh3)
+        used_n, used_a = gas_n, gas_a
+        loss_n, loss_a = loss_rates(state, gas_n, gas_a)
+        tno3 = solve_family(state.op, loss_n, nitrate_source)
+        tnh3 = solve_family(state.op, loss_a, nh3)
         split = partition(sulfate, tnh3, tno3, state.temperature)
         gas_n, gas_a = split["gas_fraction_no3"], split["gas_fraction_nh3"]
-    return split
+    return (split, used_n, used_a) if return_fractions else split
 
 
 def run_month_scenarios(grid: LonLatGrid, met: MonthlyMet, emissions_ug_s: dict[str, dict[str, np.ndarray]],
