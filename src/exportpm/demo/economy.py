@@ -227,42 +227,50 @@ def comparative_advantage(spec: WorldSpec) -> np.ndarray:
     return cap
 
 
-def solve_global(spec: WorldSpec, tol: float = 1e-13, max_iter: int = 2000) -> GlobalEconomy:
-    """Solve the GTAP accounting identities for output and build every basedata header (float64)."""
-    regions, sectors = spec.regions, spec.sectors
-    n, nreg = len(sectors), len(regions)
-    rng = spec.rng("global")
-    gdp = region_gdp(spec)
+@dataclass
+class TradeWedges:
+    """What lies between a seller's and a buyer's price of a traded good: import duty, export tax and the
+    international margins (wtp, otp, atp) by distance, and which regions supply the margin services."""
+
+    tariff: np.ndarray            # [i, r] import duty rate of the buyer r
+    export_tax: np.ndarray        # [i]
+    margin_rate: np.ndarray       # [i] margins / CIF value at the reference distance
+    msplit: np.ndarray            # [margin, i] split of the margins over wtp, otp, atp
+    distance_factor: np.ndarray   # [s, r]
+    vst_share: np.ndarray         # [margin, r] who sells margin services (VST)
+
+
+def development_index(spec: WorldSpec, gdp: np.ndarray) -> np.ndarray:
+    """0 (poor) to 1 (rich) per region: log GDP around the mean; listed rich economies 1, China 0.3."""
+    regions = spec.regions
     development = np.clip(np.log(gdp / gdp.mean()) / 4 + 0.5, 0, 1)
     for rich in ("usa", "jpn", "deu", "gbr", "fra", "ita", "can", "aus", "kor", "nld", "che", "swe", "bel"):
         if rich in regions:
             development[regions.index(rich)] = 1.0
     development[regions.index("chn")] = 0.3
-    sector_size = np.exp(spec.rng("sector_size").normal(0, 0.5, n))
-    a = technology(spec, sector_size, development)
-    fd = final_demand(spec, gdp, sector_size, development)
-    fd_total = fd.sum(axis=1)
+    return development
 
-    kinds = [KIND[s] for s in sectors]
+
+def import_shares(spec: WorldSpec, gdp: np.ndarray) -> np.ndarray:
+    """m[i, r]: share of region r's use of commodity i that is imported (goods more than services; smaller
+    economies import more; China imports oil, gas and ores more and the rest less)."""
+    kinds = [KIND[s] for s in spec.sectors]
     goods = np.array([k in GOODS_KINDS for k in kinds])
-    bulk = np.array([k in BULK_KINDS for k in kinds])
     m_base = np.where(goods, 0.22, np.where(np.isin(kinds, ["trade", "transport", "services"]), 0.05, 0.01))
-    m_base[np.array([s == "dwe" for s in sectors])] = 0.0
+    m_base[np.array([s == "dwe" for s in spec.sectors])] = 0.0
     size_adjust = (gdp / gdp.sum()) ** -0.15
     m = np.clip(m_base[:, None] * size_adjust[None, :] / size_adjust.mean(), 0.0, 0.85)
-    china = regions.index("chn")
-    m[:, china] *= np.where(np.isin(kinds, ["oilgas", "mining"]), 2.0, 0.5)
-    m = np.clip(m, 0.0, 0.85)
+    m[:, spec.regions.index("chn")] *= np.where(np.isin(kinds, ["oilgas", "mining"]), 2.0, 0.5)
+    return np.clip(m, 0.0, 0.85)
 
-    dist = great_circle_km(region_coordinates(spec))
-    cap = comparative_advantage(spec) * gdp[None, :]
-    gravity = cap[:, :, None] * (dist + 500.0)[None, :, :] ** -0.9  # [i, s, r]
-    gravity[:, np.arange(nreg), np.arange(nreg)] = 0.0
-    share = gravity / gravity.sum(axis=1, keepdims=True)
 
+def trade_wedges(spec: WorldSpec, rng: np.random.Generator, dist: np.ndarray, cap: np.ndarray) -> TradeWedges:
+    """Tariffs (goods, 2-8 %), export taxes, margin rates and splits, and the margin suppliers' shares."""
+    kinds = [KIND[s] for s in spec.sectors]
+    goods = np.array([k in GOODS_KINDS for k in kinds])
+    bulk = np.array([k in BULK_KINDS for k in kinds])
+    n, nreg = len(spec.sectors), len(spec.regions)
     tariff = np.where(goods[:, None], rng.uniform(0.02, 0.08, size=(n, nreg)), 0.0)
-    export_tax = np.where(goods, 0.005, 0.0)
-    margin_rate = np.where(bulk, 0.08, np.where(goods, 0.04, 0.0))
     margins = spec.margins
     msplit = np.zeros((len(margins), n))
     for g, margin in enumerate(margins):
@@ -270,44 +278,65 @@ def solve_global(spec: WorldSpec, tol: float = 1e-13, max_iter: int = 2000) -> G
         if margin == "atp":
             msplit[g, np.array([k == "equipment" for k in kinds])] = 0.4
     msplit /= msplit.sum(axis=0, keepdims=True).clip(1e-12)
-    distance_factor = np.clip((dist + 500.0) / 8000.0, 0.2, 2.0)  # [s, r]
     vst_share = np.zeros((len(margins), nreg))
     for g, margin in enumerate(margins):
-        vst_share[g] = cap[sectors.index(margin)] / cap[sectors.index(margin)].sum()
+        vst_share[g] = cap[spec.sectors.index(margin)] / cap[spec.sectors.index(margin)].sum()
+    return TradeWedges(tariff, np.where(goods, 0.005, 0.0), np.where(bulk, 0.08, np.where(goods, 0.04, 0.0)),
+                       msplit, np.clip((dist + 500.0) / 8000.0, 0.2, 2.0), vst_share)
 
-    def flows(x: np.ndarray) -> dict[str, np.ndarray]:
-        intermediate = a * x[None, :, :]
-        demand = intermediate.sum(axis=1) + fd_total
-        imports = m * demand
-        vmsb = imports[:, None, :] * share
-        vcif = vmsb / (1.0 + tariff[:, None, :])
-        vtwr = (vcif[None] * margin_rate[None, :, None, None] * msplit[:, :, None, None]
-                * distance_factor[None, None])
-        vfob = vcif - vtwr.sum(axis=0)
-        vxsb = vfob / (1.0 + export_tax[:, None, None])
-        vst = vtwr.sum(axis=(1, 2, 3))[:, None] * vst_share
-        supply = (1.0 - m) * demand + vxsb.sum(axis=2)
-        for g, margin in enumerate(margins):
-            supply[sectors.index(margin)] += vst[g]
-        return {"intermediate": intermediate, "demand": demand, "vmsb": vmsb, "vcif": vcif, "vtwr": vtwr,
-                "vfob": vfob, "vxsb": vxsb, "vst": vst, "supply": supply}
 
-    x = fd_total.copy()
+def bilateral_shares(spec: WorldSpec, gdp: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Great-circle distances [s, r] (km), export capacity [i, s] and the gravity shares [i, s, r] of each
+    buyer r's imports of i coming from seller s (capacity x (distance + 500 km)^-0.9, no self-trade)."""
+    nreg = len(spec.regions)
+    dist = great_circle_km(region_coordinates(spec))
+    cap = comparative_advantage(spec) * gdp[None, :]
+    gravity = cap[:, :, None] * (dist + 500.0)[None, :, :] ** -0.9  # [i, s, r]
+    gravity[:, np.arange(nreg), np.arange(nreg)] = 0.0
+    return dist, cap, gravity / gravity.sum(axis=1, keepdims=True)
+
+
+def trade_flows(x: np.ndarray, a: np.ndarray, fd_total: np.ndarray, m: np.ndarray, share: np.ndarray,
+                w: TradeWedges, sectors: tuple[str, ...], margins: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """Every flow implied by output x[i, r] (GTAP's price chain and market clearing)."""
+    intermediate = a * x[None, :, :]                                    # VDFB + VMFB: a[i, j, r] x[j, r]
+    demand = intermediate.sum(axis=1) + fd_total                         # use of i in r at agents' prices
+    imports = m * demand
+    vmsb = imports[:, None, :] * share                                   # imports by source, buyer prices
+    vcif = vmsb / (1.0 + w.tariff[:, None, :])                           # VMSB = VCIF (1 + tariff)
+    vtwr = (vcif[None] * w.margin_rate[None, :, None, None] * w.msplit[:, :, None, None]
+            * w.distance_factor[None, None])
+    vfob = vcif - vtwr.sum(axis=0)                                       # VCIF = VFOB + sum_margins VTWR
+    vxsb = vfob / (1.0 + w.export_tax[:, None, None])                    # VFOB = VXSB (1 + export tax)
+    vst = vtwr.sum(axis=(1, 2, 3))[:, None] * w.vst_share                # margin services sold (VST)
+    supply = (1.0 - m) * demand + vxsb.sum(axis=2)                       # x = domestic use + exports + VST
+    for g, margin in enumerate(margins):
+        supply[sectors.index(margin)] += vst[g]
+    return {"intermediate": intermediate, "demand": demand, "vmsb": vmsb, "vcif": vcif, "vtwr": vtwr,
+            "vfob": vfob, "vxsb": vxsb, "vst": vst, "supply": supply}
+
+
+def market_clearing_output(flows, x0: np.ndarray, tol: float, max_iter: int) -> tuple[np.ndarray, float]:
+    """Fixed point x = supply(x) (market clearing of every commodity in every region), from x0."""
+    x = x0
     for iteration in range(1, max_iter + 1):  # noqa: B007 (reported after the loop)
-        state = flows(x)
-        change = np.abs(state["supply"] - x).max() / x.max()
-        x = state["supply"]
+        supply = flows(x)["supply"]
+        change = np.abs(supply - x).max() / x.max()
+        x = supply
         if change < tol:
             break
     else:
         raise RuntimeError(f"demo world: global economy did not converge ({change:.2e} after {max_iter})")
     log.info("global economy converged in %d iterations (max relative change %.1e)", iteration, change)
-    state = flows(x)
-    value_added = x - state["intermediate"].sum(axis=0)
-    if (value_added <= 0).any():
-        raise RuntimeError("demo world: non-positive value added")
+    return x, float(change)
+
+
+def basedata_headers(spec: WorldSpec, state: dict[str, np.ndarray], fd: np.ndarray, m: np.ndarray,
+                     value_added: np.ndarray) -> dict[str, np.ndarray]:
+    """The GTAP basedata headers: domestic and imported use by firms and final demand (split by m), trade at
+    market, FOB, CIF and agents' prices, margins, endowments and the make matrix."""
     dom = 1.0 - m
-    headers = {
+    return {
         "VDFB": state["intermediate"] * dom[:, None, :], "VMFB": state["intermediate"] * m[:, None, :],
         "VDPB": fd[:, 0] * dom, "VMPB": fd[:, 0] * m, "VDGB": fd[:, 1] * dom, "VMGB": fd[:, 1] * m,
         "VDIB": fd[:, 2] * dom, "VMIB": fd[:, 2] * m,
@@ -315,7 +344,32 @@ def solve_global(spec: WorldSpec, tol: float = 1e-13, max_iter: int = 2000) -> G
         "VST": state["vst"], "VTWR": state["vtwr"],
         "EVFB": endowments(spec, value_added), "MAKB": make_matrix(state["supply"]),
     }
-    return GlobalEconomy(regions, sectors, margins, headers, float(change))
+
+
+def solve_global(spec: WorldSpec, tol: float = 1e-13, max_iter: int = 2000) -> GlobalEconomy:
+    """Solve the GTAP accounting identities for output and build every basedata header (float64): technology
+    and final demand, import shares, gravity trade shares and wedges, market-clearing output, headers."""
+    rng = spec.rng("global")
+    gdp = region_gdp(spec)
+    development = development_index(spec, gdp)
+    sector_size = np.exp(spec.rng("sector_size").normal(0, 0.5, len(spec.sectors)))
+    a = technology(spec, sector_size, development)
+    fd = final_demand(spec, gdp, sector_size, development)
+    fd_total = fd.sum(axis=1)
+    m = import_shares(spec, gdp)
+    dist, cap, share = bilateral_shares(spec, gdp)
+    wedges = trade_wedges(spec, rng, dist, cap)
+
+    def flows(x: np.ndarray) -> dict[str, np.ndarray]:
+        return trade_flows(x, a, fd_total, m, share, wedges, spec.sectors, spec.margins)
+
+    x, change = market_clearing_output(flows, fd_total.copy(), tol, max_iter)
+    state = flows(x)
+    value_added = x - state["intermediate"].sum(axis=0)                 # output minus intermediate inputs
+    if (value_added <= 0).any():
+        raise RuntimeError("demo world: non-positive value added")
+    return GlobalEconomy(spec.regions, spec.sectors, spec.margins, basedata_headers(spec, state, fd, m, value_added),
+                         change)
 
 
 def make_matrix(output: np.ndarray) -> np.ndarray:
