@@ -435,3 +435,16 @@ def test_pre_v10_database_with_cgds_is_converted(tmp_path):
         np.testing.assert_array_equal(gtap.headers[name], h[name], err_msg=name)
     assert gtap.sets["ACTS"] == SETS["COMM"]
     np.testing.assert_allclose(global_mrio(gtap).x, [52.5, 10.0, 71.0, 15.5], rtol=1e-6)
+
+
+def test_excluded_trade_modes_must_name_known_modes(tmp_path):
+    from exportpm.errors import ConfigError
+    from exportpm.io.customs import excluded_trade_modes
+
+    assert excluded_trade_modes(["进料加工贸易", "20", "bonded-zone warehousing and re-exported goods"]) == [
+        "processing trade with imported materials", "equipment imported for processing trade",
+        "bonded-zone warehousing and re-exported goods"]
+    path = tmp_path / "export.csv"
+    platform_export(RECORDS).to_csv(path, index=False)
+    with pytest.raises(ConfigError, match=r"customs\.excluded_trade_modes: \['processing trade'\]"):
+        read_flows(path, tmp_path, ["processing trade"])  # a typo would exclude nothing

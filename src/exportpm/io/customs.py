@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from exportpm.errors import InputError
+from exportpm.errors import ConfigError, InputError
 from exportpm.io.tabular import finite, numeric, read_table, validate_frame
 from exportpm.io.yearbook import province_codes
 from exportpm.resources import RESOURCES_DIR, resource
@@ -190,6 +190,18 @@ def _values(frame: pd.DataFrame, path: str | Path) -> pd.Series:
     return numeric(frame, present[0], path, nonnegative=True) * VALUE_HEADERS[present[0]]
 
 
+def excluded_trade_modes(names: Sequence[str], trade_mode_table: str | Path = TRADE_MODE_TABLE) -> list[str]:
+    """The config's excluded trade modes as English names; a name the table lacks would exclude nothing."""
+    table = read_table(trade_mode_table, required=["trade_mode_code", "name_zh", "name_en"])
+    lookup = {**_lookup(table, "name_en", "name_en"), **_lookup(table, "name_zh", "name_en"),
+              **_lookup(table, "trade_mode_code", "name_en")}
+    unknown = [n for n in names if str(n).strip().lower() not in lookup]
+    if unknown:
+        raise ConfigError(f"customs.excluded_trade_modes: {unknown} are no trade modes of "
+                          f"{Path(trade_mode_table).name} (names in English or Chinese, or codes)")
+    return [lookup[str(n).strip().lower()] for n in names]
+
+
 def read_customs_records(path: str | Path, partner_table: str | Path = PARTNER_TABLE,
                          trade_mode_table: str | Path = TRADE_MODE_TABLE) -> pd.DataFrame:
     """Customs records of either layout as one validated frame: period, flow, province (ISO 3166-2), hs_code,
@@ -233,6 +245,7 @@ def read_customs(path: str | Path, hs_concordance: str | Path, region_table: str
                  excluded_modes: list[str], partner_table: str | Path = PARTNER_TABLE,
                  trade_mode_table: str | Path = TRADE_MODE_TABLE) -> CustomsFlows:
     """Aggregate customs records to the linked table's provinces, sectors and (foreign) regions."""
+    excluded_modes = excluded_trade_modes(excluded_modes, trade_mode_table)
     frame = read_customs_records(path, partner_table, trade_mode_table)
     hs_to_sector = read_concordance(hs_concordance)
     hs6 = frame["hs_code"].str[:6]
