@@ -406,3 +406,22 @@ def test_daily_mean_uses_only_hourly_pm25_rows(tmp_path):
     day, means = read_daily_file(path, ["1001A", "1002A"], 2017)
     assert day == date(2017, 3, 1)
     assert means["1001A"] == pytest.approx(11.5) and means["1002A"] == pytest.approx(np.arange(3, 24).mean())
+
+
+def test_base_fields_take_months_from_the_rule_not_from_file_names(tmp_path):
+    from exportpm.ctm import COMPONENTS
+    from exportpm.ctm.product import write_pm25
+    from exportpm.evaluation import base_fields
+
+    grid = LonLatGrid(100.0, 102.0, 30.0, 32.0, 1.0, 1.0)
+    paths = []
+    for k in range(2):  # month 7 first, then month 1
+        components = {c: np.full((2, 2), float(k + 1)) for c in COMPONENTS}
+        paths.append(tmp_path / f"product_{k}.nc")  # names that say nothing about the month
+        write_pm25(paths[-1], grid, components, {})
+    got_grid, fields = base_fields(paths, [7, 1], background_ugm3=np.array([[0.5, 1.5], [2.5, 3.5]]))
+    assert got_grid == grid and sorted(fields) == [1, 7]
+    np.testing.assert_allclose(fields[7], len(COMPONENTS) * 1.0 + np.array([[0.5, 1.5], [2.5, 3.5]]))
+    np.testing.assert_allclose(fields[1], len(COMPONENTS) * 2.0 + np.array([[0.5, 1.5], [2.5, 3.5]]))
+    with pytest.raises(ValueError, match="one Base product per month"):
+        base_fields(paths, [7])

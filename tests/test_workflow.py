@@ -51,7 +51,7 @@ def test_tiny_world_runs_every_rule(tmp_path):
     assert [p.name for p in (workdir / "logs").iterdir()] == ["tiny"]
     assert (workdir / "results/tiny/benchmarks/ras.tsv").is_file() and not (workdir / "benchmarks").exists()
     summary = pd.read_csv(workdir / "results/tiny/inputs/inputs_summary.csv", comment="#")
-    assert len(summary) == 12
+    assert len(summary) == 13
     assert summary["synthetic"].all()
     assert (summary["records"] > 0).all()
     for rule in ("demo_gtap", "demo_provincial", "demo_customs", "demo_geography", "demo_emissions"):

@@ -694,6 +694,8 @@ DAY_EDITS: list[tuple[str, Corrupt, str]] = [
     ("no_hourly_pm25_rows", csv_edit(DAY, lambda ls: [ls[0], *(line.replace(",PM2.5,", ",PM25,") for line in ls[1:])]),
      "type"),
     ("type_column_missing", csv_edit(DAY, drop_column_named("type")), "type"),
+    ("row_with_a_cell_missing", csv_edit(DAY, lambda ls: [*ls[:4], ls[4].rsplit(",", 1)[0], *ls[5:]]), "<table>"),
+    ("station_column_twice", csv_edit(DAY, rename_header("1003A", "1002A")), "1002A"),
     ("header_only", csv_edit(DAY, header_only), "<rows>"),
     ("empty_file", empty(DAY), "<file>"),
     ("utf16_encoded", utf16(DAY), "<encoding>"),

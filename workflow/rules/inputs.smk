@@ -17,6 +17,8 @@ rule inputs_summary:
         agri_nh3=raw("agri_nh3"),
         population=raw("population"),
         boundaries=raw("boundaries"),
+        stations=raw("stations"),
+        station_archive=station_archive(),
         meic=meic_files(),
         gains=gains_files(),
     output:

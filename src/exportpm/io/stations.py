@@ -19,7 +19,10 @@ non-numeric concentrations, two files for one day, a file outside the study year
 from __future__ import annotations
 
 import calendar
+import csv
+import io
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -30,7 +33,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from exportpm.errors import InputError
-from exportpm.io.tabular import finite, numeric, read_table, validate_frame
+from exportpm.io.tabular import finite, numeric, read_table, read_text, validate_frame
 
 ARCHIVE_NAME = re.compile(r"china_sites_(?P<date>\d{8})\.csv$")
 FIXED_COLUMNS = ("date", "hour", "type")
@@ -92,8 +95,7 @@ def _parse_date(path: str | Path, field: str, text: str) -> date:
 def read_daily_file(path: str | Path, codes: Sequence[str], year: int | None = None) -> tuple[date, pd.Series]:
     """One day's file: its date and the daily mean PM2.5 per station code (NaN if < 20 hourly values)."""
     day = archive_date(path, year)
-    frame = read_table(path, required=list(FIXED_COLUMNS), min_rows=1)
-    stations = [c for c in frame.columns if c not in FIXED_COLUMNS]
+    frame, stations, cells = _read_day_table(path)
     unknown = sorted(set(stations) - set(codes))
     if unknown:
         raise InputError(path, "station columns", "station codes of the station list", f"unknown {unknown[:5]}")
@@ -110,12 +112,40 @@ def read_daily_file(path: str | Path, codes: Sequence[str], year: int | None = N
     if repeated.any():
         first = frame.loc[repeated, ["hour", "type"]].head(3).to_numpy().tolist()
         raise InputError(path, "hour", "one row per hour and type", f"repeated {first}")
-    hourly = frame[frame["type"] == HOURLY_TYPE]
-    if hourly.empty:
+    hourly = (frame["type"] == HOURLY_TYPE).to_numpy()
+    if not hourly.any():
         raise InputError(path, "type", f"hourly rows of type {HOURLY_TYPE}", f"types {sorted(frame['type'].unique())}")
-    values = _concentrations(path, hourly, stations)
+    values = _concentrations(path, cells[hourly], frame["hour"].to_numpy()[hourly], stations)
     counts, means = _nanmean(values.T)
     return day, pd.Series(np.where(counts >= MIN_HOURS_PER_DAY, means, np.nan), index=stations, dtype=float)
+
+
+def _read_day_table(path: str | Path) -> tuple[pd.DataFrame, list[str], np.ndarray]:
+    """The fixed columns as a frame of text cells, the station codes and their cells [row, station] as text.
+
+    The text comes from :func:`exportpm.io.tabular.read_text` (encoding detection, empty files rejected); the
+    rows from the standard ``csv`` module, since a frame of ~1,500 text columns per day would dominate the
+    reading time of a year's archive.
+    """
+    rows = [row for row in csv.reader(io.StringIO(read_text(path))) if row and not row[0].startswith("#")]
+    header = [c.strip() for c in rows[0]] if rows else []
+    missing = [c for c in FIXED_COLUMNS if c not in header]
+    if missing:
+        raise InputError(path, ", ".join(missing), "columns of those names", f"columns {header[:8]}")
+    if len(rows) < 2:
+        raise InputError(path, "<rows>", "at least 1 data row(s)", "0")
+    ragged = [k + 1 for k, row in enumerate(rows[1:]) if len(row) != len(header)]
+    if ragged:
+        raise InputError(path, "<table>", f"{len(header)} cells in every row (as the header)",
+                         f"data rows {ragged[:3]}")
+    repeated = sorted(c for c, n in Counter(header).items() if n > 1)
+    if repeated:
+        raise InputError(path, ", ".join(repeated[:5]), "each column once", "duplicated header")
+    table = np.array(rows[1:], dtype=str)
+    fixed = [header.index(c) for c in FIXED_COLUMNS]
+    others = [k for k, c in enumerate(header) if c not in FIXED_COLUMNS]
+    frame = pd.DataFrame(table[:, fixed], columns=list(FIXED_COLUMNS))
+    return frame, [header[k] for k in others], table[:, others]
 
 
 def _nanmean(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -126,9 +156,8 @@ def _nanmean(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return counts, np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
 
 
-def _concentrations(path: str | Path, hourly: pd.DataFrame, stations: list[str]) -> np.ndarray:
-    """[hour row, station] ug/m3; blank cells NaN; text, negative and infinite values an InputError."""
-    cells = hourly[stations].to_numpy(dtype=str)
+def _concentrations(path: str | Path, cells: np.ndarray, hours: np.ndarray, stations: list[str]) -> np.ndarray:
+    """[hour row, station] ug/m3 from text cells; blank cells NaN; text, negative and infinite values rejected."""
     cells = np.char.strip(cells)
     blank = (cells == "") | np.isin(cells, ["NA", "nan", "NaN", "null", "—", "-"])
     flat = pd.to_numeric(pd.Series(np.where(blank, "nan", cells).ravel()), errors="coerce").to_numpy(float)
@@ -137,7 +166,7 @@ def _concentrations(path: str | Path, hourly: pd.DataFrame, stations: list[str])
     if bad.any():
         row, col = (int(v[0]) for v in np.nonzero(bad))
         raise InputError(path, stations[col], "finite concentrations >= 0 (ug/m3) or blank cells",
-                         f"{str(cells[row, col])!r} at hour {hourly['hour'].iloc[row]}")
+                         f"{str(cells[row, col])!r} at hour {hours[row]}")
     return values
 
 

@@ -10,14 +10,18 @@ import numpy as np
 import pandas as pd
 
 from exportpm.errors import InputError
+from exportpm.io.boundaries import read_boundaries
 from exportpm.io.customs import read_concordance
+from exportpm.io.emission_inputs import read_agri_nh3, read_gains
 from exportpm.io.gtap import read_gtap_basedata, read_har_headers
 from exportpm.io.meic import read_meic_grid
 from exportpm.io.population import population_note, read_population
+from exportpm.io.stations import station_means
 from exportpm.io.tabular import read_table as read_text_table
 from exportpm.io.tabular import read_text
 from exportpm.io.yearbook import ALIASES as YEARBOOK_ALIASES
 from exportpm.io.yearbook import read_agriculture_output, read_cattle, read_wood_furniture
+from exportpm.resources import resource
 
 log = logging.getLogger(__name__)
 SYNTHETIC_MARK = "SYNTHETIC"
@@ -85,14 +89,8 @@ def summarise_meic(paths: list[str]) -> dict:
 
 
 def summarise_gains(paths: list[str]) -> dict:
-    total, rows = 0.0, 0
-    for path in paths:
-        frame = pd.read_csv(path, skiprows=6)
-        for column in ("Region", "Sector", "emiss"):
-            if column not in frame.columns:
-                raise InputError(path, column, "a GAINS export column")
-        total += frame["emiss"].sum()
-        rows += len(frame)
+    frames = [read_gains(path) for path in paths]  # the pipeline's reader: schema, provinces, encodings
+    total, rows = float(sum(f["kt"].sum() for f in frames)), sum(len(f) for f in frames)
     return _row("gains", paths[0], rows, total, "kt", f"{len(paths)} GAINS exports")
 
 
@@ -103,11 +101,19 @@ def summarise_population(path: str) -> dict:
 
 
 def summarise_boundaries(path: str) -> dict:
-    collection = json.loads(Path(path).read_text(encoding="utf-8"))
-    codes = [f["properties"].get("iso3166_2") for f in collection.get("features", [])]
-    if not codes or None in codes:
-        raise InputError(path, "iso3166_2", "a property on every feature")
-    return _row("boundaries", path, len(codes), len(codes), "provinces", collection.get("source", ""))
+    codes, _ = read_boundaries(path)  # the pipeline's reader: one valid polygon per known province, WGS84
+    source = json.loads(Path(path).read_text(encoding="utf-8-sig")).get("source", "")
+    return _row("boundaries", path, len(codes), len(codes), "provinces", str(source))
+
+
+def summarise_stations(station_list: str, archive: list[str], study_year: int) -> dict:
+    """Station list and daily archive through the evaluation's reader (GB 3095-2012 validity counts)."""
+    means = station_means(archive, station_list, study_year)
+    valid = int(means.annual["valid"].sum())
+    note = (f"{len(means.stations)} stations, {len(archive)} daily files; {valid} with a valid annual mean, "
+            f"{int(means.monthly['valid'].sum())} valid station-months")
+    return _row("stations", station_list, len(means.stations), float(means.annual["pm25_ugm3"].mean()),
+                "ug/m3 (mean of valid annual station means)", note)
 
 
 def summarise_inputs(paths: dict[str, str | list[str]], study_year: int) -> pd.DataFrame:
@@ -122,12 +128,15 @@ def summarise_inputs(paths: dict[str, str | list[str]], study_year: int) -> pd.D
                       "100m CNY", read_wood_furniture),
         summarise_customs(paths["customs"]),
         summarise_csv("hs6_concordance", paths["hs6_concordance"], "hs6", "codes", read_concordance),
-        summarise_csv("agri_nh3", paths["agri_nh3"], "nh3_t", "t NH3"),
+        summarise_csv("agri_nh3", paths["agri_nh3"], "nh3_t", "t NH3",
+                      lambda path: read_agri_nh3(path, resource("agnh3_categories"))),
         summarise_meic(list(paths["meic"])),
         summarise_gains(list(paths["gains"])),
         summarise_population(paths["population"]),
         summarise_boundaries(paths["boundaries"]),
     ]
+    if "stations" in paths:
+        rows.append(summarise_stations(paths["stations"], list(paths["station_archive"]), study_year))
     frame = pd.DataFrame(rows)
     frame.insert(1, "study_year", study_year)
     return frame

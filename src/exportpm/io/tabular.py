@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -88,7 +89,7 @@ def read_table(path: str | Path, required: Sequence[str] = (), *, aliases: Mappi
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise InputError(path, ", ".join(missing), "columns of those names", f"columns {list(frame.columns)}")
-    duplicated = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
+    duplicated = sorted(c for c, n in Counter(frame.columns.tolist()).items() if n > 1)  # linear: wide tables
     if duplicated:
         raise InputError(path, ", ".join(duplicated), "each column once", "duplicated header")
     if len(frame) < min_rows:
