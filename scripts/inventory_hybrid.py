@@ -9,6 +9,7 @@ from exportpm.inventory.hybrid import intensities
 from exportpm.inventory.pipeline import check_frame, emissions_frame, hybrid_from_inputs, read_inventory_inputs
 from exportpm.io import write_csv_atomic, write_parquet_atomic
 from exportpm.logs import configure_logging, timed
+from exportpm.mrio.index import LinkedIndex
 from exportpm.mrio.store import read_output, write_intensities
 
 log = logging.getLogger("inventory_hybrid")
@@ -30,10 +31,8 @@ def main(smk) -> None:
     write_csv_atomic(check_frame(inventory, inputs.provinces), smk.output.check,
                      ["Inventory + exclusions = MEIC per province, MEIC sector and species (relative gap)."])
     F_provinces = intensities(inventory.emissions, inputs.output)  # [q, p, g]
-    N = len(sectors)
     F = np.zeros((len(INVENTORY_SPECIES), x.size))
-    rows = np.concatenate([np.arange(i * N, (i + 1) * N) for i, flag in enumerate(is_province) if flag])
-    F[:, rows] = F_provinces.reshape(len(INVENTORY_SPECIES), -1)
+    F[:, LinkedIndex(regions, sectors, is_province, ()).province_rows] = F_provinces.reshape(len(INVENTORY_SPECIES), -1)
     write_intensities(F, INVENTORY_SPECIES, regions, sectors, smk.output.intensities,
                       {**meta, "units": "t per US$ million of output (Eq. 9)"})
 
