@@ -1,5 +1,6 @@
 # exportpm: foreign consumers' share of Chinese provincial PM2.5 (see README.md and the paper's Methods).
-# The config is validated against workflow/schemas/config.schema.yaml before the DAG is built.
+# The config is validated against workflow/schemas/config.schema.yaml, then semantically (exportpm.config, called
+# at the top of workflow/rules/common.smk), before the DAG is built.
 from snakemake.utils import min_version, validate
 
 min_version("9.0")

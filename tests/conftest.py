@@ -25,6 +25,18 @@ def tiny_files() -> dict[str, list[str]]:
     return part_files("tiny")
 
 
+@pytest.fixture(scope="session")
+def tiny_demo_run(tmp_path_factory) -> Path:
+    """One uninterrupted Snakemake run of the tiny world (config/tiny.yaml), shared read-only by the tests
+    that compare other runs with it (real mode, faults). Do not modify its folder."""
+    from test_workflow import snakemake, workflow_copy
+
+    workdir = workflow_copy(tmp_path_factory.mktemp("tiny_demo_run"))
+    run = snakemake(workdir, "--configfile", "config/tiny.yaml", timeout=1800)
+    assert run.returncode == 0, run.stderr[-4000:]
+    return workdir
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     """Print the corruption suite's counts by outcome (tried / clear / unclear / traceback / silent)."""
     module = __import__("sys").modules.get("test_corruption")

@@ -524,7 +524,7 @@ def save(fig, stem: str) -> list[str]:
     """PNG (150 dpi) and PDF next to each other; returns the paths."""
     paths = [f"{stem}.png", f"{stem}.pdf"]
     fig.savefig(paths[0], dpi=150)
-    fig.savefig(paths[1])
+    fig.savefig(paths[1], metadata={"CreationDate": None})  # no timestamp: same inputs, same bytes
     plt.close(fig)
     return paths
 

@@ -12,9 +12,13 @@ sys.path.insert(0, SRC_DIR)
 os.environ["PYTHONPATH"] = os.pathsep.join(
     dict.fromkeys([SRC_DIR, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]))
 
-from exportpm.conventions import MEIC_SECTORS
-from exportpm.conventions import MEIC_SPECIES as SPECIES
-from exportpm.demo.world import part_files
+from exportpm.config import check_config, gains_names, meic_stems
+from exportpm.demo.world import RAW_DIRS, RAW_FILES, part_files
+from exportpm.io.summary import marked_synthetic
+
+# Semantic validation (the schema has run in the Snakefile): cross-references, grid, slugs, paths; one
+# ConfigError naming every key, before any rule is defined.
+check_config(config, Path.cwd())
 
 RUN = config["run"]["name"]
 
@@ -31,33 +35,8 @@ def run_path(path):
 
 
 DEMO_DIR = run_path("results/demo_world")
-# Raw input key -> (demo part, path relative to the demo folder).
-RAW_FILES = {
-    "gtap_basedata": "gtap/basedata.har",
-    "gtap_sets": "gtap/sets.har",
-    "ceads_mrio": "ceads/china_provincial_mrio_2017.xlsx",
-    "yearbook_agriculture": "yearbook/agriculture_output_2017.csv",
-    "yearbook_cattle": "yearbook/cattle_2017.csv",
-    "yearbook_wood_furniture": "yearbook/wood_furniture_2017.csv",
-    "customs": "customs/customs_2017.csv",
-    "hs6_concordance": "customs/hs6_gtap_concordance.csv",
-    "agri_nh3": "agri_nh3/agri_nh3_2017.csv",
-    "population": "population/population_2017.tif",
-    "boundaries": "boundaries/provinces.geojson",
-    "stations": "stations/station_list.csv",
-}
-
-# Provenance written into every product's attributes (one definition): what the inputs and the CTM are.
-PROVENANCE = "synthetic demo world" if config["inputs"] == "demo" else "real inputs"
-PROVENANCE_NOTES = [
-    *(["SYNTHETIC demo world (not real statistics)"] if config["inputs"] == "demo" else []),
-    *(["PM2.5 from the surrogate screening CTM"] if config["ctm"]["backend"] == "surrogate" else []),
-]
-
-if config["inputs"] == "real":
-    missing = sorted(set(RAW_FILES) | {"meic_dir", "gains_dir", "stations_dir"} - set(config["data"]))
-    if missing:
-        raise ValueError(f"config: inputs is 'real' but data: lacks {', '.join(missing)}")
+# Raw input keys -> demo files: exportpm.demo.world.RAW_FILES / RAW_DIRS. In real mode config.check_config
+# (run by the Snakefile) has checked that every data key is set and present.
 
 
 def raw(key):
@@ -72,8 +51,8 @@ def meic_files():
     if config["inputs"] == "demo":
         files = demo_outputs("emissions")
         return [f for f in files if Path(f).parent.name == "meic" and Path(f).suffix in (".asc", ".nc")]
-    folder, year = config["data"]["meic_dir"], config["study_year"]
-    stems = [f"{folder}/{year}_{m:02d}_{s}_{q}" for m in range(1, 13) for s in MEIC_SECTORS for q in SPECIES]
+    folder = config["data"]["meic_dir"]
+    stems = [f"{folder}/{stem}" for stem in meic_stems(config["study_year"])]
     return [f"{stem}.asc" if Path(f"{stem}.asc").exists() else f"{stem}.nc" for stem in stems]  # .asc or netCDF
 
 
@@ -86,8 +65,24 @@ def station_archive():
 
 
 def gains_files():
-    folder = f"{DEMO_DIR}/gains" if config["inputs"] == "demo" else config["data"]["gains_dir"]
-    return [f"{folder}/gains_{y}_{q}.csv" for y in (2015, 2020) for q in SPECIES]
+    """The GAINS exports of both GAINS years."""
+    folder = f"{DEMO_DIR}/{RAW_DIRS['gains_dir']}" if config["inputs"] == "demo" else config["data"]["gains_dir"]
+    return [f"{folder}/{name}" for name in gains_names()]
+
+
+# Products say they are synthetic when their inputs are: the demo world, or real-mode files that carry its
+# SYNTHETIC mark (so a real-mode run of the demo world's files gives the demo run's bytes).
+SYNTHETIC_INPUTS = config["inputs"] == "demo" or any(
+    marked_synthetic(path) for path in [*(raw(key) for key in RAW_FILES), *meic_files()[:1], *gains_files()[:1]]
+)
+
+
+# Provenance written into every product's attributes (one definition): what the inputs and the CTM are.
+PROVENANCE = "synthetic demo world" if SYNTHETIC_INPUTS else "real inputs"
+PROVENANCE_NOTES = [
+    *(["SYNTHETIC demo world (not real statistics)"] if SYNTHETIC_INPUTS else []),
+    *(["PM2.5 from the surrogate screening CTM"] if config["ctm"]["backend"] == "surrogate" else []),
+]
 
 
 def demo_outputs(part):

@@ -1,5 +1,5 @@
 # Reads every raw input with the pipeline's readers and reports what it found: the first check a
-# real-data user runs (snakemake inputs_summary) before the expensive stages.
+# real-data user runs (snakemake inputs_check --configfile my-data.yaml) before the expensive stages.
 
 
 rule inputs_summary:
@@ -37,3 +37,11 @@ rule inputs_summary:
         "../../envs/data.yaml"
     script:
         "../../scripts/inputs_summary.py"
+
+
+rule inputs_check:
+    message:
+        "Inputs checked: see the inputs summary (run this target first with real data; nothing heavy runs)"
+    localrule: True
+    input:
+        rules.inputs_summary.output.summary,

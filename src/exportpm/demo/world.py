@@ -53,6 +53,25 @@ MAX_CUSTOMS_ROWS = {"tiny": 3000, "full": 240_000}
 MEIC_FORMAT = {"tiny": "asc", "full": "nc"}  # both distributed MEIC layouts are always exercised
 
 
+# Raw input key (config data:) -> the demo world's file for it, relative to the demo folder. In real mode the
+# same keys name the user's files; RAW_DIRS are folders whose file names follow the readers' patterns.
+RAW_FILES = {
+    "gtap_basedata": "gtap/basedata.har",
+    "gtap_sets": "gtap/sets.har",
+    "ceads_mrio": "ceads/china_provincial_mrio_2017.xlsx",
+    "yearbook_agriculture": "yearbook/agriculture_output_2017.csv",
+    "yearbook_cattle": "yearbook/cattle_2017.csv",
+    "yearbook_wood_furniture": "yearbook/wood_furniture_2017.csv",
+    "customs": "customs/customs_2017.csv",
+    "hs6_concordance": "customs/hs6_gtap_concordance.csv",
+    "agri_nh3": "agri_nh3/agri_nh3_2017.csv",
+    "population": "population/population_2017.tif",
+    "boundaries": "boundaries/provinces.geojson",
+    "stations": "stations/station_list.csv",
+}
+RAW_DIRS = {"meic_dir": "meic", "gains_dir": "gains", "stations_dir": "stations"}
+
+
 def part_files(size: str) -> dict[str, list[str]]:
     """Relative paths of the files each part writes (Snakemake outputs)."""
     spec = world_spec(size)

@@ -27,10 +27,18 @@ log = logging.getLogger(__name__)
 SYNTHETIC_MARK = "SYNTHETIC"
 
 
+def marked_synthetic(path: str | Path) -> bool:
+    """True if the file's first 4 KB carry the demo world's SYNTHETIC mark (its provenance note)."""
+    path = Path(path)
+    if not path.is_file():
+        return False
+    with open(path, "rb") as handle:
+        return SYNTHETIC_MARK.encode() in handle.read(4096)
+
+
 def _row(key: str, path: str, records: int, total: float, unit: str, note: str) -> dict:
-    text = Path(path).read_bytes()[:4096] if Path(path).is_file() else b""
     return {"input": key, "path": str(path), "records": int(records), "total": float(total), "unit": unit,
-            "synthetic": SYNTHETIC_MARK.encode() in text or SYNTHETIC_MARK in note, "note": note}
+            "synthetic": marked_synthetic(path) or SYNTHETIC_MARK in note, "note": note}
 
 
 def summarise_gtap(path: str, sets_path: str | None = None) -> dict:

@@ -238,7 +238,6 @@ def balance_report(A: np.ndarray, n: int, x_target: np.ndarray, fd_target: np.nd
     records.append((stage, "value_added_min", float(A[n, :n].min()), labels[int(np.argmin(A[n, :n]))], np.nan))
     if result is not None:
         records.append((stage, "gras_iterations", float(result.iterations), "", np.nan))
-        records.append((stage, "gras_seconds", result.seconds, "", np.nan))
     if held is not None:
         records.append((stage, "export_blocks_held_cells", float(held.rows.size * held.cols.size), "", np.nan))
         records.append((stage, "free_cells_relative_change", held.free_change, "sum |X - X0| / sum |X0|", np.nan))
