@@ -10,11 +10,14 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg
 
+from exportpm.numerics import require_inputs_have_output, require_productive
+
 log = logging.getLogger(__name__)
 
 
 def technical_coefficients(Z: np.ndarray, x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """A = Z diag(x)^-1 (Eq. 6), US$ per US$; columns without output are zero. ``out=Z`` works in place."""
+    require_inputs_have_output("A = Z diag(x)^-1", Z, x)   # entry check: no column's inputs dropped silently
     inverse = np.divide(1.0, x, out=np.zeros_like(x, dtype=float), where=x > 0)
     return np.multiply(Z, inverse[None, :], out=out)
 
@@ -45,6 +48,7 @@ class LeontiefSystem:
     @classmethod
     def factorise(cls, A: np.ndarray, overwrite: bool = False) -> LeontiefSystem:
         """LU of I - A. With ``overwrite`` the array ``A`` becomes the factors (no second n x n copy)."""
+        require_productive("LeontiefSystem.factorise", A)   # entry check: finite, spectral radius < 1
         start = time.perf_counter()
         M = np.ascontiguousarray(A) if overwrite else np.array(A, order="C")
         np.negative(M, out=M)
@@ -93,6 +97,8 @@ class ProvinceRows:
         Z (n x n, US$ million, C-ordered) is consumed: its memory holds the LU factors of I - A_FF afterwards,
         so no f x f copy is made.
         """
+        require_inputs_have_output("ProvinceRows.from_flows", Z, x)   # entry checks: finite, productive A
+        require_productive("ProvinceRows.from_flows", Z, np.divide(1.0, x, out=np.zeros(x.size), where=x > 0))
         start = time.perf_counter()
         A_PF = take_block(Z, rows_P, rows_F)
         technical_coefficients(A_PF, x[rows_F], out=A_PF)

@@ -47,6 +47,26 @@ def _residual(sums: np.ndarray, target: np.ndarray, floor: float) -> float:
     return float((np.abs(sums - target) / np.maximum(np.abs(target), floor)).max()) if target.size else 0.0
 
 
+def _require_finite_inputs(P: np.ndarray, N, u: np.ndarray, w: np.ndarray) -> None:
+    """BalancingError naming the first rows/columns with NaN or inf in the prior or targets, or P < 0."""
+    for name, vector in (("row targets u", u), ("column targets w", w)):
+        bad = ~np.isfinite(vector)
+        if bad.any():
+            raise BalancingError(f"GRAS: {name} hold NaN or inf at {np.flatnonzero(bad)[:5].tolist()}")
+    with np.errstate(all="ignore"):
+        column_sums = P.sum(axis=0)
+    bad = ~np.isfinite(column_sums)
+    if bad.any():
+        raise BalancingError(f"GRAS: the prior P holds NaN or inf in {int(bad.sum())} columns (first "
+                             f"{np.flatnonzero(bad)[:5].tolist()})")
+    if P.size and P.min() < 0:
+        raise BalancingError("GRAS: the positive part P of the prior has negative entries")
+    if N is not None:
+        data = N.data if sparse.issparse(N) else np.asarray(N)
+        if not np.isfinite(data).all():
+            raise BalancingError("GRAS: the negative part N of the prior holds NaN or inf")
+
+
 def gras(P: np.ndarray, N: sparse.spmatrix | np.ndarray | None, u: np.ndarray, w: np.ndarray,
          tol: float = 1e-10, max_iter: int = 10_000, log_every: int = 25) -> GrasResult:
     """Scaling vectors (r, s) such that X = diag(r) P diag(s) - diag(1/r) N diag(1/s) has row sums u and
@@ -57,6 +77,7 @@ def gras(P: np.ndarray, N: sparse.spmatrix | np.ndarray | None, u: np.ndarray, w
     """
     if P.shape != (u.size, w.size):
         raise ValueError(f"GRAS: matrix {P.shape} vs targets {u.size} x {w.size}")
+    _require_finite_inputs(P, N, u, w)   # entry check: NaN/inf fail now, not after max_iter iterations
     if not np.isclose(u.sum(), w.sum(), rtol=1e-9):
         raise BalancingError(f"GRAS: row targets sum to {u.sum():.10g}, column targets to {w.sum():.10g}")
     N = sparse.csr_matrix(N if N is not None else (u.size, w.size))
