@@ -190,7 +190,7 @@ CASES = [
     config_case("resources/empty_file", "resources.agnh3_categories", {}, "not a readable CSV",
                 corrupt=with_resources(write("resources/agnh3_categories.csv", ""))),
     # real mode: keys, files, folders, the study year
-    config_case("real/no_data", "data", {}, "gtap_basedata, ceads_mrio", read=lambda w: check_config(
+    config_case("real/no_data", "data", {}, "not set: gtap_basedata", read=lambda w: check_config(
         build(w, {"inputs": "real", "data": {}}), w)),
     config_case("real/two_keys_missing", "data", {}, "customs, population", read=lambda w: check_config(
         build(w, {"inputs": "real", "data": {k: v for k, v in real_data(w).items()
