@@ -16,7 +16,7 @@ import yaml
 from snakemake.utils import validate
 
 from corruption.harness import Case
-from exportpm.config import check_config, meic_names
+from exportpm.config import check_config
 from exportpm.demo.world import RAW_DIRS, RAW_FILES
 from exportpm.errors import ConfigError
 
@@ -93,13 +93,19 @@ def remove(*relatives: str):
     return corrupt
 
 
+def remove_first_meic_files(count: int):
+    def corrupt(world: Path) -> None:
+        for path in sorted((world / "meic").glob("2017_*"))[:count]:
+            path.unlink()
+    return corrupt
+
+
 def config_case(name: str, key: str, change: dict, field: str, corrupt=nothing, read=None) -> Case:
     return Case(f"config/{name}", key, corrupt, read or checks(change), field, ConfigError)
 
 
 GRID = {"lon0": 95.0, "lon1": 125.0, "lat0": 20.0, "lat1": 45.0, "dlon": 1.25, "dlat": 1.0}
 U95 = {"SO2": 0.12, "NOx": 0.31, "CO": 0.70, "NH3": 0.53, "BC": 1.07, "OC": 1.07, "PM25_other": 1.07}
-MEIC_2017 = meic_names(2017)
 
 
 def grid(**change) -> dict:
@@ -202,7 +208,7 @@ CASES = [
     config_case("real/missing_meic_folder", "data.meic_dir", {}, "no such folder", corrupt=remove("meic"),
                 read=real()),
     config_case("real/meic_files_missing", "data.meic_dir", {}, "3 of 420",
-                corrupt=remove(*(f"meic/{n}" for n in MEIC_2017[:3])), read=real()),
+                corrupt=remove_first_meic_files(3), read=real()),
     config_case("real/gains_file_missing", "data.gains_dir", {}, "gains_2015_NOx.csv",
                 corrupt=remove("gains/gains_2015_NOx.csv"), read=real()),
     config_case("real/study_year_without_meic", "study_year", {}, "has no data", read=real({"study_year": 2016})),

@@ -69,7 +69,7 @@ RAW_FILES = {
     "boundaries": "boundaries/provinces.geojson",
     "stations": "stations/station_list.csv",
 }
-RAW_DIRS = {"meic_dir": "meic", "gains_dir": "gains", "stations_dir": "stations"}
+RAW_DIRS = {"meic_dir": "meic", "gains_dir": "gains", "stations_dir": "stations/archive"}
 
 
 def part_files(size: str) -> dict[str, list[str]]:
