@@ -1,4 +1,4 @@
-"""GTAP basedata -> global MRIO (rule gtap_parse; design product 1)."""
+"""GTAP basedata -> global MRIO (rule gtap_parse; docs/architecture.md)."""
 
 import logging
 

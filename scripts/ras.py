@@ -1,4 +1,4 @@
-"""GRAS-balance the linked MRIO (rule ras; design product 5)."""
+"""GRAS-balance the linked MRIO (rule ras; docs/architecture.md)."""
 
 import logging
 

@@ -1,4 +1,4 @@
-# The CTM runs (design product 9): backend "surrogate" (built in, local) or "geoschem" (GEOS-Chem Classic on SLURM).
+# The CTM runs: backend "surrogate" (built in, local) or "geoschem" (GEOS-Chem Classic on SLURM).
 STATEMET = {int(k): v for k, v in config["ctm"]["surrogate"]["statemet"].items()}
 CTM_GRID = dict(config["ctm"]["grid"])
 FIRST_ORDER_OUTPUTS = []  # products of the optional first-order contributions (surrogate backend)

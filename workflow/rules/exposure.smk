@@ -1,4 +1,4 @@
-# Export-related PM2.5 and population exposure (Eq. 14; design products 10-11).
+# Export-related PM2.5 and population exposure (Eq. 14; docs/architecture.md).
 
 
 rule pm25_export:

@@ -1,4 +1,4 @@
-# Export-related emissions (paper Eq. 8-13; design product 7).
+# Export-related emissions (paper Eq. 8-13; docs/architecture.md).
 
 
 rule export_emissions:

@@ -1,4 +1,4 @@
-# The Chinese provincial customised emission inventory (paper Eq. 3 and Eq. 9; design product 6).
+# The Chinese provincial customised emission inventory (paper Eq. 3 and Eq. 9; docs/architecture.md).
 
 
 rule inventory_hybrid:

@@ -1,4 +1,4 @@
-# The foreign countries - Chinese provinces linked MRIO (paper Eq. 1-2; design products 1-5).
+# The foreign countries - Chinese provinces linked MRIO (paper Eq. 1-2; docs/architecture.md).
 
 
 rule gtap_parse:

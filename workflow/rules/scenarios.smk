@@ -1,4 +1,4 @@
-# Zero-out scenarios (paper Table 1; design product 8).
+# Zero-out scenarios (paper Table 1; docs/architecture.md).
 from exportpm.scenarios import scenario_drivers
 
 SCENARIOS = scenario_drivers(config["scenarios"]["region_groups"])

@@ -1,4 +1,4 @@
-# Structural path analysis (paper Eq. 15-17, Tables 2-3; design product 12).
+# Structural path analysis (paper Eq. 15-17, Tables 2-3; docs/architecture.md).
 
 
 rule spa:
