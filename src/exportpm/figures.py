@@ -30,8 +30,8 @@ def footer(fig, notes: Sequence[str]) -> None:
 
 plt.rcParams.update({"font.size": 9, "axes.titlesize": 10, "axes.labelsize": 9, "xtick.labelsize": 8,
                      "ytick.labelsize": 8, "legend.fontsize": 8, "legend.title_fontsize": 8})
-GROUP_PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-                 "#bcbd22", "#17becf", "#393b79", "#637939", "#843c39")
+GROUP_PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+                 "#bcbd22", "#393b79", "#637939", "#843c39", "#7b4173")
 OTHER_COLOUR = "#d9d9d9"
 SPECIES_NAMES = {"PM25_other": "other primary PM2.5"}
 
@@ -253,12 +253,19 @@ def _stacked_shares(ax, shares: pd.DataFrame, colours: dict, labels: dict | None
                 edgecolor="white", lw=0.5, label=(labels or {}).get(column, column))
         for i, (w, x0) in enumerate(zip(width, left, strict=True)):
             if w >= min_label:
-                ax.text(x0 + w / 2, i, f"{w:.0f}%", ha="center", va="center", fontsize=8)
+                ax.text(x0 + w / 2, i, f"{w:.0f}%", ha="center", va="center", fontsize=8,
+                        color=text_colour(matplotlib.colors.to_rgba(colours.get(column, OTHER_COLOUR))))
         left += width
     ax.set_yticks(range(len(shares)), row_labels if row_labels is not None else list(shares.index))
     ax.set_ylim(len(shares) - 0.5, -0.5)
     ax.set_xlim(0, 100)
     ax.set_xlabel("share of export-related emissions (%)")
+
+
+def text_colour(rgba) -> str:
+    """Black or white, whichever reads better on the colour."""
+    r, g, b = rgba[:3]
+    return "white" if 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.45 else "black"
 
 
 def _top_columns(table: pd.DataFrame, n: int) -> pd.DataFrame:
@@ -275,8 +282,14 @@ def _top_columns(table: pd.DataFrame, n: int) -> pd.DataFrame:
     return out.clip(lower=0.0)
 
 
+def _palette() -> list:
+    """60 distinct colours (tab20, tab20b, tab20c) without the greys that 'Other' uses."""
+    colours = [*plt.get_cmap("tab20").colors, *plt.get_cmap("tab20b").colors, *plt.get_cmap("tab20c").colors]
+    return [c for c in colours if not (abs(c[0] - c[1]) < 0.02 and abs(c[1] - c[2]) < 0.02)]
+
+
 def _sector_colours(sectors) -> dict:
-    palette = plt.get_cmap("tab20").colors
+    palette = _palette()
     return {s: palette[i % len(palette)] for i, s in enumerate(sectors)} | {"Other": OTHER_COLOUR}
 
 
@@ -328,8 +341,7 @@ def figure3(by_sector: pd.DataFrame, by_consumer: pd.DataFrame, notes: Sequence[
     prov_c = pd.DataFrame(rows_c).fillna(0.0)
     prov_c.columns = prov_c.columns.astype(str)
     shares_pc = _top_columns(prov_c.reset_index(drop=True), 5)
-    prov_colours = {c: plt.get_cmap("Set3").colors[i % 12] for i, c in enumerate(prov_c.columns)} | {
-        "Other": OTHER_COLOUR}
+    prov_colours = _sector_colours(list(shares_pc.columns.drop("Other")))
     _stacked_shares(axes[1, 1], shares_pc, prov_colours, labels={c: names.p(c) for c in prov_c.columns},
                     row_labels=row_labels_c)
     indirect = by_consumer.groupby(["species", "direct"], observed=True)["tonnes"].sum().unstack(fill_value=0.0)
