@@ -105,14 +105,14 @@ def figure1(exposure: pd.DataFrame, cdf: pd.DataFrame, polygons: dict, notes: Se
     from exportpm import maps
 
     names = names or Names()
-    fig = plt.figure(figsize=(15, 11))
-    grid = fig.add_gridspec(2, 2, width_ratios=[1.25, 1], hspace=0.3, wspace=0.25)
+    fig = plt.figure(figsize=(18, 13))
+    grid = fig.add_gridspec(2, 2, width_ratios=[1.6, 1], height_ratios=[1.15, 1], hspace=0.22, wspace=0.3)
     ax_map = fig.add_subplot(grid[0, 0], projection=maps.projection())
     ex = _provincial(exposure, "I_EX")
     east = _provincial(exposure, "I_EXEAST")
     indirect = (_provincial(exposure, "indirect")["pw_ugm3"] / ex["pw_ugm3"]).dropna()
     east_share = (east["pw_ugm3"] / ex["pw_ugm3"]).dropna()
-    fig.subplots_adjust(left=0.05, right=0.97, top=0.95, bottom=0.06)
+    fig.subplots_adjust(left=0.08, right=0.97, top=0.96, bottom=0.05)
     _, colour_of = maps.province_map(fig, ax_map, polygons, ex["pw_ugm3"], "YlOrRd", "export-related PM2.5 (µg/m³)")
     import cartopy.crs as ccrs
 
@@ -196,7 +196,9 @@ def figure2(exposure: pd.DataFrame, volume: pd.DataFrame, notes: Sequence[str], 
     (shading); (c) top two foreign destinations of each province's export volume (bars) and the province's
     export volume (shading)."""
     names = names or Names()
-    fig, axes = plt.subplots(1, 3, figsize=(18, 8.5), gridspec_kw={"width_ratios": [0.9, 1.1, 1.1]})
+    rows = exposure.loc[exposure["level"] == "province", "province"].nunique()
+    fig, axes = plt.subplots(1, 3, figsize=(18, max(8.5, 0.45 * rows + 3.5)),
+                             gridspec_kw={"width_ratios": [0.9, 1.1, 1.1]})
     national = _national(exposure)
     regions = national[national.index.str.startswith("I_EXREGION_")]["pw_ugm3"].sort_values(ascending=False)
     group_names = [s.replace("I_EXREGION_", "").replace("_", " ") for s in regions.index]
