@@ -101,10 +101,10 @@ def main() -> None:
     run = subprocess.run([sys.executable, "-m", "snakemake", "--cores", str(args.cores), "--configfile",
                           *args.configfile, "--forceall"], cwd=scratch, capture_output=True, text=True)
     wall = time.perf_counter() - start
-    if run.returncode != 0:
-        sys.exit(f"snakemake failed ({run.returncode}):\n{run.stderr[-4000:]}")
     load_after = os.getloadavg()
     print_table(benchmark_records(scratch, rule_names(scratch, args.configfile)))
+    if run.returncode != 0:
+        sys.exit(f"snakemake failed ({run.returncode}); the table holds the jobs that ran:\n{run.stderr[-4000:]}")
     lu = lu_seconds(args.lu_size)
     print(f"pipeline wall {wall:.1f} s; one lu_factor of {args.lu_size} x {args.lu_size}: {lu:.2f} s; "
           f"pipeline / LU = {wall / lu:.1f}; load average after {' '.join(f'{x:.2f}' for x in load_after)}")
