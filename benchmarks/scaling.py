@@ -27,6 +27,12 @@ import numpy as np
 from exportpm.benchmarking import machine_description
 
 
+def contiguous_runs(index: np.ndarray) -> list[slice]:
+    """Sorted integer positions as the slices of their consecutive runs."""
+    breaks = np.flatnonzero(np.diff(index) != 1) + 1
+    return [slice(int(part[0]), int(part[-1]) + 1) for part in np.split(index, breaks)]
+
+
 class Cut:
     """The linked MRIO cut to the provinces and the first k foreign regions, read lazily (only the kept block)."""
 
@@ -46,8 +52,9 @@ class Cut:
             rows = np.flatnonzero(np.isin(ds["region"].values, self.regions))
             cols = np.flatnonzero(np.isin(ds["fd_region"].values, self.regions))
             self.categories = tuple(dict.fromkeys(ds["category"].values.tolist()))
-            self.Z = np.ascontiguousarray(ds["Z"].isel(row=rows, col=rows).values)
-            self.Y = ds["Y"].isel(row=rows, fd=cols).values
+            runs = contiguous_runs(rows)           # slices read fast; fancy indexing of netCDF does not
+            self.Z = np.ascontiguousarray(np.block([[ds["Z"].isel(row=a, col=b).values for b in runs] for a in runs]))
+            self.Y = np.block([[ds["Y"].isel(row=a, fd=b).values for b in contiguous_runs(cols)] for a in runs])
             self.x = ds["x"].values[rows]
             # sales to the dropped regions (x = Z1 + Y1 on the full table) become final demand of the last region
             self.Y[:, -1] += self.x - self.Z.sum(1) - self.Y.sum(1)
