@@ -33,6 +33,23 @@ def contiguous_runs(index: np.ndarray) -> list[slice]:
     return [slice(int(part[0]), int(part[-1]) + 1) for part in np.split(index, breaks)]
 
 
+def read_blocks(variable, row_dim: str, col_dim: str, row_runs: list[slice], col_runs: list[slice]) -> np.ndarray:
+    """The sub-matrix of ``variable`` on the given row and column runs, one block at a time into one array."""
+    heights = [r.stop - r.start for r in row_runs]
+    widths = [c.stop - c.start for c in col_runs]
+    if len(row_runs) == len(col_runs) == 1:
+        return np.ascontiguousarray(variable.isel({row_dim: row_runs[0], col_dim: col_runs[0]}).values)
+    out = np.empty((sum(heights), sum(widths)))
+    r0 = 0
+    for r, h in zip(row_runs, heights, strict=True):
+        c0 = 0
+        for c, w in zip(col_runs, widths, strict=True):
+            out[r0:r0 + h, c0:c0 + w] = variable.isel({row_dim: r, col_dim: c}).values
+            c0 += w
+        r0 += h
+    return out
+
+
 class Cut:
     """The linked MRIO cut to the provinces and the first k foreign regions, read lazily (only the kept block)."""
 
@@ -53,8 +70,8 @@ class Cut:
             cols = np.flatnonzero(np.isin(ds["fd_region"].values, self.regions))
             self.categories = tuple(dict.fromkeys(ds["category"].values.tolist()))
             runs = contiguous_runs(rows)           # slices read fast; fancy indexing of netCDF does not
-            self.Z = np.ascontiguousarray(np.block([[ds["Z"].isel(row=a, col=b).values for b in runs] for a in runs]))
-            self.Y = np.block([[ds["Y"].isel(row=a, fd=b).values for b in contiguous_runs(cols)] for a in runs])
+            self.Z = read_blocks(ds["Z"], "row", "col", runs, runs)
+            self.Y = read_blocks(ds["Y"], "row", "fd", runs, contiguous_runs(cols))
             self.x = ds["x"].values[rows]
             # sales to the dropped regions (x = Z1 + Y1 on the full table) become final demand of the last region
             self.Y[:, -1] += self.x - self.Z.sum(1) - self.Y.sum(1)
@@ -78,7 +95,10 @@ def work_gras(mrio: str, intensities: str, size: int) -> int:
 
     cut = Cut(mrio, size)
     u, w = cut.Z.sum(1), cut.Z.sum(0)
-    cut.Z *= np.exp(np.random.default_rng(1).normal(0.0, 0.05, cut.Z.shape))
+    rng = np.random.default_rng(1)
+    for start in range(0, cut.Z.shape[0], 512):                # perturb in row blocks (no n x n temporaries)
+        block = cut.Z[start:start + 512]
+        block *= np.exp(rng.normal(0.0, 0.05, block.shape))
     gras(cut.Z, None, u, w, tol=1e-10)
     return cut.rows.size
 
