@@ -18,6 +18,7 @@ import numpy as np
 import scipy.linalg
 
 from exportpm.benchmarking import machine_description
+from exportpm.conventions import ape_per_tonne
 from exportpm.footprint.leontief import technical_coefficients
 from exportpm.mrio.store import read_intensities, read_linked_mrio
 from exportpm.resources import resource
@@ -44,9 +45,9 @@ def main() -> None:
                          table.Y, table.categories, F, species, APE, consumer_groups), n_paths=args.paths)
     all_tables = time.perf_counter() - start
     N = len(table.sectors)
-    P = np.concatenate([np.arange(i * N, (i + 1) * N) for i, p in enumerate(table.is_province) if p])
+    P = table.index.province_rows
     A = technical_coefficients(table.Z[np.ix_(P, P)], table.x[P])
-    f = sum(F[q] * 1000.0 / APE[s] for q, s in enumerate(species))[P]
+    f = sum(F[q] * w for q, w in enumerate(ape_per_tonne(species, APE)))[P]
     foreign = ~np.isin(np.repeat(np.array(table.regions), len(table.categories)),
                        [r for r, p in zip(table.regions, table.is_province, strict=True) if p])
     y = table.Y[np.ix_(P, np.flatnonzero(foreign))].sum(1)

@@ -253,3 +253,12 @@ def test_scenario_fractions_by_hand():
     out = scenario_fractions(inventory, meic, by_emitter, totals).set_index("meic_sector")["fraction_removed"]
     assert out["industry"] == pytest.approx((10 * 0.5 + 10 * 0.25) / 25)
     assert out["power"] == pytest.approx(30 * 0.25 / 30)
+
+
+def test_ape_per_tonne_is_eq13():
+    """Eq. 13: a tonne of SO2 at 0.95 kg per equivalent is 1000 / 0.95 equivalents; unknown species named."""
+    from exportpm.conventions import ape_per_tonne
+
+    assert ape_per_tonne(("SO2", "CO"), {"SO2": 0.95, "CO": 16.7}).tolist() == [1000 / 0.95, 1000 / 16.7]
+    with pytest.raises(KeyError, match="NH3"):
+        ape_per_tonne(("NH3",), {"SO2": 0.95})

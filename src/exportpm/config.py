@@ -13,9 +13,10 @@ import math
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from exportpm.conventions import INVENTORY_SPECIES, MEIC_SECTORS, MEIC_SPECIES
+from exportpm.conventions import APE_LAW_ITEMS, INVENTORY_SPECIES, MEIC_SECTORS, MEIC_SPECIES
 from exportpm.demo.world import RAW_DIRS, RAW_FILES
 from exportpm.errors import ConfigError
 from exportpm.io.meic import meic_filename
@@ -245,6 +246,31 @@ def check_lists_and_months(config: Mapping, root: Path, problems: Problems) -> N
             problems.add(name, f"no such file {path!r}")
 
 
+def check_ape(config: Mapping, tables: Mapping[str, pd.DataFrame], problems: Problems) -> None:
+    """The config's pollution-equivalent values (Eq. 13) against the law's annex in ``resources.ape``.
+
+    SO2, NOx, CO and NH3 have their own item in the annex and must equal it; every other species (BC, OC, other
+    PM2.5) must take the value of one of the annex's items (the paper's choice, its Supplementary Table 11, is
+    not public: soot/smoke dust and general dust by default), so a mistyped value cannot pass.
+    """
+    if "ape" not in tables:
+        return
+    table = tables["ape"]
+    values = pd.to_numeric(table["equivalent_value_kg"], errors="coerce")
+    names = table["pollutant_en"] if "pollutant_en" in table.columns else pd.Series([""] * len(table))
+    for species, value in config["ape"].items():
+        key = f"ape.{species}"
+        item = APE_LAW_ITEMS.get(species)
+        if item is not None:
+            own = values[names.str.contains(item, regex=False)]
+            if len(own) == 1 and not np.isclose(float(value), float(own.iloc[0])):
+                problems.add(key, f"{value} kg differs from the law's value {own.iloc[0]} kg in "
+                                  f"{config['resources']['ape']}")
+        elif not np.isclose(values, float(value)).any():
+            problems.add(key, f"{value} kg is no pollution-equivalent value of {config['resources']['ape']} "
+                              "(e.g. soot/smoke dust 2.18, general dust 4, carbon black dust 0.59)")
+
+
 def check_config(config: Mapping, root: str | Path = ".") -> None:
     """Raise one ConfigError listing every semantic problem of ``config`` (schema defaults already set).
 
@@ -258,6 +284,7 @@ def check_config(config: Mapping, root: str | Path = ".") -> None:
         check_demo(config, problems)
     tables = load_resources(config, root, problems)
     check_regions(config, tables, problems)
+    check_ape(config, tables, problems)
     check_groups(config, tables, problems)
     check_grid(config, problems)
     check_uncertainty(config, problems)

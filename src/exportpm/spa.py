@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 import scipy.linalg
 
+from exportpm.conventions import ape_per_tonne
 from exportpm.footprint.leontief import ProvinceRows, _as_slice, take_block
 from exportpm.mrio.index import LinkedIndex
 
@@ -316,7 +317,8 @@ def spa_tables(inp: SpaInputs, depth: int = 3, n_paths: int = 20, max_path_depth
     before = products_with_coefficients(inp.A, drivers, index, depth)                         # Eq. 16-17 operands
     blocks = ProvinceRows.from_coefficients(inp.A, index.p_rows, index.f_rows)
     inp.A = None
-    f_ape = sum(inp.F[q] * 1000.0 / inp.ape[s] for q, s in enumerate(inp.species))   # Eq. 13 per unit output
+    # Eq. 13: pollution equivalents per US$ million of output, summed over species
+    f_ape = sum(inp.F[q] * w for q, w in enumerate(ape_per_tonne(inp.species, inp.ape)))
     totals = totals_from_blocks(blocks, drivers, index, f_ape[index.p_rows])
     del blocks
     stacks = layer_stacks(before, totals, index, depth, drivers.national.shape[1])

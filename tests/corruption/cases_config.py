@@ -133,6 +133,12 @@ CASES = [
     config_case("region_groups/empty_list", "scenarios.region_groups", {"scenarios": {"region_groups": []}},
                 "the list is empty"),
     config_case("china_region/unknown", "mrio.china_region", {"mrio": {"china_region": "prc"}}, "prc"),
+    # pollution-equivalent values (Eq. 13) against the law's annex (resources.ape)
+    config_case("ape/so2_not_the_law", "ape.SO2", {"ape": {"SO2": 0.095}}, "differs from the law"),
+    config_case("ape/nh3_not_the_law", "ape.NH3", {"ape": {"NH3": 90.9}}, "differs from the law"),
+    config_case("ape/bc_no_annex_item", "ape.BC", {"ape": {"BC": 2.5}}, "no pollution-equivalent value"),
+    config_case("ape/pm25_no_annex_item", "ape.PM25_other", {"ape": {"PM25_other": 0.4}},
+                "no pollution-equivalent value"),
     # grid sanity
     config_case("grid/lon_reversed", "ctm.grid.lon0", grid(lon0=130.0), "must be below lon1"),
     config_case("grid/lon_equal", "ctm.grid.lon0", grid(lon0=125.0), "must be below lon1"),

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 import scipy.linalg
 
+from exportpm.conventions import ape_per_tonne
 from exportpm.footprint.leontief import ProvinceRows, take_block
 from exportpm.mrio.index import LinkedIndex
 
@@ -300,7 +301,7 @@ def check_invariants(result: ExportResult, G: np.ndarray, Y: np.ndarray, Y_F_onl
 def to_frames(result: ExportResult, species: tuple[str, ...], categories: tuple[str, ...], sectors: tuple[str, ...],
               consumer_groups: dict[str, str], ape: dict[str, float]) -> dict[str, pd.DataFrame]:
     """Long tables (non-zero rows) with categorical labels and an ``ape`` column (Eq. 13, equivalents)."""
-    ape_per_tonne = np.array([1000.0 / ape[s] for s in species])
+    equivalents_per_tonne = ape_per_tonne(species, ape)
     frames = {}
 
     def frame(array, names, labels):
@@ -308,7 +309,7 @@ def to_frames(result: ExportResult, species: tuple[str, ...], categories: tuple[
         data = {name: pd.Categorical.from_codes(i, categories=list(lab)) for name, i, lab in zip(
             names, idx, labels, strict=True)}
         data["tonnes"] = array[idx]
-        data["ape"] = array[idx] * ape_per_tonne[idx[0]]
+        data["ape"] = array[idx] * equivalents_per_tonne[idx[0]]
         return pd.DataFrame(data)
 
     frames["by_consumer"] = frame(result.by_consumer, ["species", "emitting_province", "exporting_province",
