@@ -1,5 +1,6 @@
 # Shared helpers: where each raw input lives (demo world or real data) and checks beyond the schema.
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -9,8 +10,8 @@ from pathlib import Path
 # install (`-e ../` would point into .snakemake/ once Snakemake deploys a copy of the file).
 SRC_DIR = str(Path(workflow.basedir) / "src")
 sys.path.insert(0, SRC_DIR)
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    dict.fromkeys([SRC_DIR, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]))
+os.environ.update(PYTHONPATH=os.pathsep.join(
+    dict.fromkeys([SRC_DIR, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))])))
 
 from exportpm.config import check_config, gains_names, meic_stems
 from exportpm.demo.world import RAW_DIRS, RAW_FILES, part_files
@@ -87,3 +88,15 @@ PROVENANCE_NOTES = [
 
 def demo_outputs(part):
     return [f"{DEMO_DIR}/{f}" for f in part_files(config["demo"]["size"])[part]]
+
+
+def run_products(wildcards=None):
+    """(rule, path under results/<run>/) of every rule's outputs, wildcard constraints removed (rule run_index)."""
+    prefix = run_path("results/README.md").removesuffix("README.md")
+    found = set()
+    for each in workflow.rules:
+        for path in map(str, each.output):
+            path = re.sub(r"\{(\w+),[^}]*\}", r"{\1}", path)
+            if path.startswith(prefix):
+                found.add((each.name, path[len(prefix) :]))
+    return sorted(found)

@@ -1,6 +1,4 @@
 # Figures, tables and the report (the last products of `make demo`; `snakemake --report results/report.html`).
-import re
-
 
 rule figures:
     message:
@@ -105,18 +103,6 @@ rule tables:
         "../../envs/plot.yaml"
     script:
         "../../scripts/tables.py"
-
-
-def run_products(wildcards=None):
-    """(rule, path under results/<run>/) of every rule's outputs, wildcard constraints removed."""
-    prefix = run_path("results/README.md").removesuffix("README.md")
-    found = set()
-    for each in workflow.rules:
-        for path in map(str, each.output):
-            path = re.sub(r"\{(\w+),[^}]*\}", r"{\1}", path)
-            if path.startswith(prefix):
-                found.add((each.name, path[len(prefix) :]))
-    return sorted(found)
 
 
 rule run_index:
