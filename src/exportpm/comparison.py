@@ -45,11 +45,13 @@ class Products:
     present: set[str] = field(default_factory=set)   # provinces of this world (from the export tables)
 
     def __post_init__(self) -> None:
+        """Default :attr:`present` to the emitting provinces of ``by_consumer`` when none are given."""
         if not self.present:
             self.present = set(self.by_consumer["emitting_province"].astype(str))
 
     @property
     def east(self) -> set[str]:
+        """The provinces whose region class is :attr:`east_coast_class`."""
         return {p for p, c in self.classes.items() if c == self.east_coast_class}
 
 

@@ -24,18 +24,22 @@ class LonLatGrid:
 
     @property
     def nlon(self) -> int:
+        """Number of longitude cells."""
         return round((self.lon1 - self.lon0) / self.dlon)
 
     @property
     def nlat(self) -> int:
+        """Number of latitude cells."""
         return round((self.lat1 - self.lat0) / self.dlat)
 
     @property
     def lon(self) -> np.ndarray:
+        """Cell-centre longitudes (degrees east), west to east."""
         return self.lon0 + self.dlon * (np.arange(self.nlon) + 0.5)
 
     @property
     def lat(self) -> np.ndarray:
+        """Cell-centre latitudes (degrees north), south to north."""
         return self.lat0 + self.dlat * (np.arange(self.nlat) + 0.5)
 
     def cell_area_m2(self) -> np.ndarray:

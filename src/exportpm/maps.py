@@ -22,6 +22,7 @@ OUTLINE_TOLERANCE_DEG = 0.05                 # simplification of the national ou
 
 
 def projection():
+    """The Lambert conformal projection of the China maps (central longitude 105 E, parallels 25 N and 47 N)."""
     import cartopy.crs as ccrs
 
     return ccrs.LambertConformal(central_longitude=105.0, standard_parallels=(25.0, 47.0))

@@ -71,6 +71,7 @@ class Index:
 
     @classmethod
     def build(cls, inp: SpaInputs) -> Index:
+        """The index of the linked table behind ``inp``: province rows, foreign rows and foreign demand columns."""
         index = LinkedIndex(inp.regions, inp.sectors, tuple(inp.is_province), inp.categories)
         foreign_cols, fd_region = index.fd_columns(foreign=True), index.fd_region
         groups = tuple(dict.fromkeys(inp.consumer_groups[fd_region[c]] for c in foreign_cols))
@@ -83,6 +84,7 @@ class Index:
         return [self.p_rows[s * self.N:(s + 1) * self.N] for s in range(len(self.provinces))] + [self.f_rows]
 
     def group_names(self) -> tuple[str, ...]:
+        """Names of the flow groups of :meth:`row_groups`: the provinces, then ``FOREIGN``."""
         return (*self.provinces, FOREIGN)
 
 
@@ -207,6 +209,7 @@ class Totals:
 
 
 def totals_from_blocks(blocks: ProvinceRows, drivers: Drivers, index: Index, f_ape_P: np.ndarray) -> Totals:
+    """Block totals without the big inverse: L y on the province rows by driver, and multipliers m = f L (Eq. 17)."""
     national = blocks.times(drivers.national)
     final = blocks.provinces_times(drivers.by_exporter[index.p_rows])
     exported = blocks.intermediate_exports_through_foreign_inverse(drivers.abroad[index.f_rows][:, None])[:, 0]
@@ -331,6 +334,8 @@ def spa_tables(inp: SpaInputs, depth: int = 3, n_paths: int = 20, max_path_depth
 
 @dataclass(order=True)
 class Path:
+    """One path found by :func:`top_paths`: its value f_k a_k.. ... a_.j y_j and its nodes, emitting node first."""
+
     value: float
     nodes: tuple[int, ...]      # (emitting node, ..., final-demand node)
 

@@ -12,6 +12,22 @@ FORMAT = "%Y%m%d"
 
 @dataclass(frozen=True)
 class Plan:
+    """The segments of one GEOS-Chem year: months run, segments per month and spin-up lengths.
+
+    Parameters
+    ----------
+    year : int
+        Simulated year.
+    months : tuple of int
+        Simulated months (1-12).
+    segments_per_month : int
+        Number of segments each month is cut into.
+    nested_spinup_days : int
+        Spin-up days before each nested month (0: none).
+    global_spinup_months : int
+        Spin-up months of the global run.
+    """
+
     year: int
     months: tuple[int, ...]
     segments_per_month: int
@@ -19,15 +35,18 @@ class Plan:
     global_spinup_months: int
 
     def nested(self, month: int | None = None) -> list[tuple[dt.datetime, dt.datetime]]:
+        """The nested domain's segments (start, end), of all months or of ``month`` only."""
         months = self.months if month is None else (month,)
         return [piece for m in months for piece in month_segments(self.year, m, self.segments_per_month,
                                                                   self.nested_spinup_days)]
 
     def global_(self) -> list[tuple[dt.datetime, dt.datetime]]:
+        """The global domain's segments (start, end), broken where each nested month's first segment starts."""
         breaks = [self.nested(m)[0][0] for m in self.months]
         return global_segments(self.year, self.months, self.global_spinup_months, breaks)
 
     def pieces(self, domain: str) -> list[tuple[dt.datetime, dt.datetime]]:
+        """The segments of ``domain``: nested for ``"nested"``, global otherwise."""
         return self.nested() if domain == "nested" else self.global_()
 
     def shortest_hours(self, domain: str) -> float:
@@ -36,10 +55,12 @@ class Plan:
 
     @staticmethod
     def label(piece: tuple[dt.datetime, dt.datetime]) -> str:
+        """Label ``YYYYMMDD_YYYYMMDD`` of a segment (start, end)."""
         return f"{piece[0]:{FORMAT}}_{piece[1]:{FORMAT}}"
 
     @staticmethod
     def parse(label: str) -> tuple[dt.datetime, dt.datetime]:
+        """The segment (start, end) of a ``YYYYMMDD_YYYYMMDD`` label; inverse of :meth:`label`."""
         a, b = label.split("_")
         return dt.datetime.strptime(a, FORMAT), dt.datetime.strptime(b, FORMAT)
 

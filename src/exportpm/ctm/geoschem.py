@@ -86,6 +86,7 @@ class GCVersion:
     patch: int
 
     def __str__(self) -> str:
+        """The version as ``major.minor.patch``."""
         return f"{self.major}.{self.minor}.{self.patch}"
 
     @property
@@ -513,6 +514,7 @@ def global_segments(year: int, months: Sequence[int], spinup_months: int,
 
 
 def restart_file(run_dir: Path, when: dt.datetime) -> Path:
+    """Path of the GEOS-Chem restart file for time ``when`` in ``run_dir/Restarts``."""
     return Path(run_dir) / "Restarts" / f"GEOSChem.Restart.{when:%Y%m%d_%H%M}z.nc4"
 
 

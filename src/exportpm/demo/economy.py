@@ -145,6 +145,11 @@ def great_circle_km(coords: np.ndarray) -> np.ndarray:
 
 
 def region_gdp(spec: WorldSpec) -> np.ndarray:
+    """2017 GDP of each region of the demo world, US$ million (synthetic).
+
+    Regions listed in ``GDP_2017`` take that value; the others are drawn log-normally (median 6e4) from the
+    world's ``gdp`` random stream.
+    """
     rng = spec.rng("gdp")
     return np.array([GDP_2017.get(r, float(np.exp(rng.normal(np.log(6e4), 1.1)))) for r in spec.regions])
 

@@ -59,6 +59,8 @@ NORTH_CLASSES = {"North", "Northeast", "Northwest", "Beijing-Tianjin"}
 
 @dataclass
 class Inventories:
+    """The synthetic emission inventories of the demo world (GAINS kt, MEIC t, agricultural NH3, monthly profiles)."""
+
     gains_sectors: pd.DataFrame       # the GAINS sectors present in this world (from resources)
     gains: dict[int, np.ndarray]      # year -> [g, p, q] kt
     meic_province: np.ndarray         # [p, s, q] t per year (MEIC sector s)
@@ -67,6 +69,7 @@ class Inventories:
 
 
 def species_column(species: str) -> int:
+    """Column of ``GAINS_WEIGHTS`` for ``species``: 2 for NH3, 1 for particle species, 0 for the gases."""
     return 2 if species == "NH3" else (1 if species in PARTICLES else 0)
 
 
@@ -92,6 +95,17 @@ def gains_drivers(spec: WorldSpec, economy: ProvincialEconomy, table: pd.DataFra
 
 
 def build_inventories(spec: WorldSpec, economy: ProvincialEconomy) -> Inventories:
+    """Synthetic GAINS (kt, 2015 and 2020) and MEIC (t, 2017) inventories by province for the demo world.
+
+    National MEIC-sector totals (scaled down for a world smaller than China) are split over GAINS sectors by
+    seeded weights and over provinces by :func:`gains_drivers`; the GAINS years follow sector trends from
+    2017, and MEIC gets its own small noise.
+
+    Returns
+    -------
+    Inventories
+        GAINS by year, MEIC by province and sector, agricultural NH3 and monthly profiles.
+    """
     rng = spec.rng("inventories")
     table = resource("gains_sectors")
     present = table.apply(lambda r: r["excluded"] != "" or any(

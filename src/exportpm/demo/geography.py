@@ -48,6 +48,7 @@ def write_boundaries(path: str | Path, spec: WorldSpec, polygons: list, source: 
 
 
 def domain_grid(spacing: float) -> LonLatGrid:
+    """The demo world's regular lon-lat grid over the MEIC extent, ``spacing`` degrees in both directions."""
     lon0, lon1, lat0, lat1 = MEIC_EXTENT
     return LonLatGrid(lon0, lon1, lat0, lat1, spacing, spacing)
 

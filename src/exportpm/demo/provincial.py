@@ -95,6 +95,7 @@ def specialisation(spec: WorldSpec) -> np.ndarray:
 
 
 def province_distances(spec: WorldSpec) -> np.ndarray:
+    """Pairwise great-circle distances (km) between the provinces' first-listed cities (capitals)."""
     capitals = np.array([CITIES[iso][0][:2] for iso in spec.provinces["iso3166_2"]])
     return great_circle_km(capitals)
 

@@ -55,6 +55,12 @@ class ExportInputs:
 
 @dataclass
 class ExportResult:
+    """Output of :func:`export_emissions` (Eq. 8-12): emissions in t, export volumes in US$ million.
+
+    The array axes are noted field by field: q species, r emitting province, s exporting province,
+    e foreign consumer region, d final-demand category.
+    """
+
     by_consumer: np.ndarray        # [q, r, s, e, d, channel] t; channel 0 final products, 1 intermediates
     by_sector: np.ndarray          # [q, r, producing sector, consuming sector, group] t
     by_emitter: np.ndarray         # [q, r, producing sector, driver] t (drivers: see driver_names)
@@ -98,6 +104,7 @@ class Layout:
 
     @classmethod
     def build(cls, inp: ExportInputs) -> Layout:
+        """The layout of the linked table behind ``inp`` (provinces, foreign regions and their final-demand columns)."""
         index = LinkedIndex(inp.regions, inp.sectors, tuple(inp.is_province), inp.categories)
         foreign, foreign_cols = index.foreign_regions, index.fd_columns(foreign=True)
         groups = tuple(dict.fromkeys(inp.consumer_groups[r] for r in foreign))
@@ -107,10 +114,12 @@ class Layout:
 
     @property
     def Pn(self) -> int:  # noqa: N802
+        """Number of provinces."""
         return len(self.provinces)
 
     @property
     def Fn(self) -> int:  # noqa: N802
+        """Number of foreign regions."""
         return len(self.foreign)
 
 
@@ -269,6 +278,13 @@ def _close(a: np.ndarray, b: np.ndarray, rtol: float, what: str) -> None:
 
 def check_invariants(result: ExportResult, G: np.ndarray, Y: np.ndarray, Y_F_only: np.ndarray, rows_P: np.ndarray,
                      foreign_cols: np.ndarray, rtol: float) -> None:
+    """Check the accounting identities of an export result; raise ValueError when one fails.
+
+    Checked to relative tolerance ``rtol``: all final demand explains all emissions, the intermediate
+    channel adds up to F L_PF Y_F, final plus intermediate channels equal foreign final demand's emissions,
+    direct (Eq. 11) plus indirect (Eq. 12) equals the total (Eq. 10), the sector, driver and category
+    breakdowns add up, and no result is negative.
+    """
     Q, Pn = G.shape[:2]
     # Every final demand, domestic and foreign, explains all of a province's emissions.
     _close(result.all_demand.sum(-1), result.emissions.sum(-1), rtol, "sum over all final demand = emissions")

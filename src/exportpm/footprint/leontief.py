@@ -43,6 +43,7 @@ class LeontiefSystem:
 
     @property
     def n(self) -> int:
+        """Order n of the system (rows of I - A)."""
         return self.lu.shape[0]
 
     @classmethod

@@ -24,6 +24,12 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class HybridInventory:
+    """The hybrid provincial inventory (Eq. 3), t per year.
+
+    ``emissions`` is by province, MEIC sector, GTAP sector and species with the excluded sources removed;
+    ``excluded`` and ``meic`` are by province, MEIC sector and species.
+    """
+
     emissions: np.ndarray         # [province, MEIC sector, GTAP sector, species] t/yr (excluded removed)
     excluded: np.ndarray          # [province, MEIC sector, species] t/yr
     meic: np.ndarray              # [province, MEIC sector, species] t/yr (inventory species)

@@ -24,6 +24,8 @@ MAX_OUTSIDE_SHARE = 0.10  # of a file's emissions in cells no province touches: 
 
 @dataclass
 class MeicProvincial:
+    """MEIC emissions summed by province (t per year), what lies outside every province, and the grid."""
+
     totals: np.ndarray        # [province, MEIC sector, MEIC species] t/yr
     unassigned: np.ndarray    # [MEIC sector, MEIC species] t/yr outside every province
     grid: LonLatGrid

@@ -26,6 +26,8 @@ GAINS_NAME = re.compile(r"gains_(?P<year>\d{4})_(?P<species>\w+)\.csv$")
 
 @dataclass
 class InventoryInputs:
+    """Everything the hybrid inventory needs, read from files: provincial output (US$ million), MEIC (t), GAINS."""
+
     provinces: tuple[str, ...]
     sectors: tuple[str, ...]
     output: np.ndarray                 # [p, g] US$ million
@@ -37,6 +39,7 @@ class InventoryInputs:
 
 
 def meic_file_map(paths: Sequence[str | Path], year: int) -> dict[tuple[int, str, str], str]:
+    """Map (month, MEIC sector, species) -> path of the MEIC files of ``year``; InputError on any other name."""
     out = {}
     for path in paths:
         match = MEIC_NAME.search(Path(path).name)
@@ -72,6 +75,24 @@ def gains_arrays(paths: Sequence[str | Path], provinces: tuple[str, ...], gains_
 
 def read_inventory_inputs(regions, sectors, x, is_province, meic_files, gains_files, agri_nh3_path,
                           boundaries_path, gains_table_path, agnh3_categories_path, year: int) -> InventoryInputs:
+    """Read the inventory's inputs for the provinces of the linked MRIO.
+
+    Parameters
+    ----------
+    regions, sectors, x, is_province
+        Labels, gross output (US$ million) and province flags of the linked MRIO.
+    meic_files, gains_files : sequence of path
+        MEIC gridded files of ``year`` and GAINS exports.
+    agri_nh3_path, boundaries_path, gains_table_path, agnh3_categories_path : path
+        Agricultural NH3 inventory, province boundaries, GAINS sector table, NH3 categories.
+    year : int
+        Inventory year.
+
+    Returns
+    -------
+    InventoryInputs
+        MEIC summed by province, GAINS restricted to the sectors the files list.
+    """
     N = len(sectors)
     provinces = tuple(r for r, flag in zip(regions, is_province, strict=True) if flag)
     output = np.concatenate([x[i * N:(i + 1) * N][None, :] for i, flag in enumerate(is_province) if flag])
@@ -89,6 +110,12 @@ def read_inventory_inputs(regions, sectors, x, is_province, meic_files, gains_fi
 
 
 def hybrid_from_inputs(inputs: InventoryInputs, year: int, method: str = "linear") -> HybridInventory:
+    """The hybrid inventory (Eq. 3) for ``year``, t, from GAINS interpolated between its two years.
+
+    ``method`` is the interpolation of :func:`exportpm.io.emission_inputs.interpolate_years`; ``"shares"``
+    interpolates each GAINS sector's share within its MEIC sector linearly instead of the emissions.
+    InputError unless GAINS has exactly two years and every needed species in both.
+    """
     years = sorted(inputs.gains)
     if len(years) != 2:
         raise InputError("GAINS exports", "year", f"two years bracketing {year}", f"{years}")
@@ -119,6 +146,7 @@ def emissions_frame(inventory: HybridInventory, provinces, sectors) -> pd.DataFr
 
 
 def check_frame(inventory: HybridInventory, provinces) -> pd.DataFrame:
+    """Per province, MEIC sector and species: MEIC (t), excluded (t), inventory (t) and their relative gap."""
     rows = []
     included = inventory.emissions.sum(axis=2)
     for p, province in enumerate(provinces):

@@ -113,6 +113,7 @@ class CeadsTable:
 
     @property
     def rows(self) -> list[tuple[str, str]]:
+        """The (province, sector) label of each row, province-major."""
         return [(p, s) for p in self.provinces for s in self.sectors]
 
 

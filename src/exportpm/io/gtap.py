@@ -337,14 +337,17 @@ class GtapData:
 
     @property
     def regions(self) -> tuple[str, ...]:
+        """The regions (set REG)."""
         return self.sets["REG"]
 
     @property
     def sectors(self) -> tuple[str, ...]:
+        """The commodities (set COMM)."""
         return self.sets["COMM"]
 
     @property
     def margins(self) -> tuple[str, ...]:
+        """The margin commodities (set MARG)."""
         return self.sets["MARG"]
 
     @property

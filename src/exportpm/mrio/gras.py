@@ -24,6 +24,8 @@ class BalancingError(RuntimeError):
 
 @dataclass
 class GrasResult:
+    """GRAS scaling vectors ``r`` (rows) and ``s`` (columns), iterations, residuals and run time (s)."""
+
     r: np.ndarray
     s: np.ndarray
     iterations: int

@@ -43,9 +43,11 @@ class GlobalMRIO:
 
     @property
     def n(self) -> int:
+        """Number of sectors N of every region."""
         return len(self.sectors)
 
     def index(self, region: str, sector: str | None = None) -> int | slice:
+        """Row position of (``region``, ``sector``), or the slice of the region's N rows when ``sector`` is None."""
         r = self.regions.index(region)
         if sector is None:
             return slice(r * self.n, (r + 1) * self.n)

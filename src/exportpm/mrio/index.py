@@ -31,6 +31,7 @@ class LinkedIndex:
     _region_position: dict[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        """Normalise the fields to tuples, check one province flag per region and unique regions."""
         object.__setattr__(self, "regions", tuple(self.regions))
         object.__setattr__(self, "sectors", tuple(self.sectors))
         object.__setattr__(self, "is_province", tuple(bool(f) for f in self.is_province))
@@ -43,6 +44,7 @@ class LinkedIndex:
 
     @property
     def n_sectors(self) -> int:
+        """Number of sectors N of every region."""
         return len(self.sectors)
 
     @property
@@ -57,10 +59,12 @@ class LinkedIndex:
 
     @property
     def provinces(self) -> tuple[str, ...]:
+        """The provinces (regions flagged as provinces), in table order."""
         return tuple(r for r, f in zip(self.regions, self.is_province, strict=True) if f)
 
     @property
     def foreign_regions(self) -> tuple[str, ...]:
+        """The foreign regions (regions not flagged as provinces), in table order."""
         return tuple(r for r, f in zip(self.regions, self.is_province, strict=True) if not f)
 
     def position(self, region: str) -> int:

@@ -42,6 +42,7 @@ class LinkedMRIO:
 
     @property
     def n_rows(self) -> int:
+        """Number of rows (= columns) of Z: regions x sectors."""
         return len(self.regions) * len(self.sectors)
 
     @property
@@ -214,6 +215,7 @@ def export_drift(before: np.ndarray, after: np.ndarray) -> tuple[float, float]:
 
 
 def row_labels(table: LinkedMRIO) -> list[str]:
+    """Label ``region/sector`` of each row of the linked table."""
     return [f"{r}/{s}" for r in table.regions for s in table.sectors]
 
 

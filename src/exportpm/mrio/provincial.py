@@ -55,6 +55,8 @@ class ProvincialMRIO:
 
 @dataclass
 class YearbookData:
+    """Yearbook inputs of Eq. 1: agricultural output by item (100 million CNY), cattle, furniture share."""
+
     agriculture: pd.DataFrame    # wide: province x item (100 million CNY)
     cattle: pd.DataFrame         # province -> production_10k_t, price_cny_per_kg
     furniture_share: pd.Series   # province -> share

@@ -62,10 +62,12 @@ def _io_dataset(regions, sectors, Z, Y, x, v, attrs, is_province=None) -> xr.Dat
 
 
 def write_global_mrio(mrio: GlobalMRIO, path: str | Path, attrs: dict) -> None:
+    """Write the global MRIO (Z, Y, x, v; US$ million) to a labelled netCDF file, atomically."""
     _write(_io_dataset(mrio.regions, mrio.sectors, mrio.Z, mrio.Y, mrio.x, mrio.v, attrs), path)
 
 
 def read_global_mrio(path: str | Path) -> GlobalMRIO:
+    """Read a global MRIO written by :func:`write_global_mrio` (US$ million)."""
     with _open(path, ("Z", "Y", "x", "v")) as ds:
         regions = tuple(dict.fromkeys(ds["region"].values.tolist()))
         sectors = tuple(dict.fromkeys(ds["sector"].values.tolist()))
@@ -91,6 +93,7 @@ def write_linked_mrio(table: LinkedMRIO, path: str | Path, attrs: dict, fd_targe
 
 
 def read_linked_mrio(path: str | Path) -> LinkedMRIO:
+    """Read a linked MRIO written by :func:`write_linked_mrio` (Z, Y, x, v, province flags; US$ million)."""
     with _open(path, ("Z", "Y", "x", "v", "is_province")) as ds:
         regions = tuple(dict.fromkeys(ds["region"].values.tolist()))
         sectors = tuple(dict.fromkeys(ds["sector"].values.tolist()))
@@ -99,6 +102,7 @@ def read_linked_mrio(path: str | Path) -> LinkedMRIO:
 
 
 def write_provincial(mrio: ProvincialMRIO, path: str | Path, attrs: dict) -> None:
+    """Write the provincial MRIO (Z, final demand, x, value added, exports, imports, other; US$ million)."""
     ds = _io_dataset(mrio.provinces, mrio.sectors, mrio.Z, mrio.FD, mrio.x, mrio.va, attrs)
     for name, values in (("exports", mrio.exports), ("imports", mrio.imports), ("other", mrio.other)):
         ds[name] = (("row",), values, {"units": UNITS})
@@ -106,6 +110,7 @@ def write_provincial(mrio: ProvincialMRIO, path: str | Path, attrs: dict) -> Non
 
 
 def read_provincial(path: str | Path) -> ProvincialMRIO:
+    """Read a provincial MRIO written by :func:`write_provincial` (US$ million)."""
     with _open(path, ("Z", "Y", "x", "v", "exports", "imports", "other")) as ds:
         provinces = tuple(dict.fromkeys(ds["region"].values.tolist()))
         sectors = tuple(dict.fromkeys(ds["sector"].values.tolist()))
@@ -114,6 +119,19 @@ def read_provincial(path: str | Path) -> ProvincialMRIO:
 
 
 def write_trade_blocks(blocks: TradeBlocks, provinces, foreign, sectors, path: str | Path, attrs: dict) -> None:
+    """Write the trade blocks between provinces and foreign regions (US$ million) to a labelled netCDF file.
+
+    Parameters
+    ----------
+    blocks : TradeBlocks
+        ZPF, DPF, ZFP, DFP and the bilateral exports / imports.
+    provinces, foreign, sectors : sequence of str
+        Labels of the provincial rows, the foreign rows and the sectors.
+    path : str or Path
+        Output file, written atomically.
+    attrs : dict
+        Global attributes (provenance).
+    """
     prov_region, prov_sector = _labels(provinces, sectors)
     for_region, for_sector = _labels(foreign, sectors)
     ds = xr.Dataset(
@@ -131,6 +149,7 @@ def write_trade_blocks(blocks: TradeBlocks, provinces, foreign, sectors, path: s
 
 
 def read_trade_blocks(path: str | Path) -> TradeBlocks:
+    """Read the trade blocks written by :func:`write_trade_blocks` (US$ million)."""
     with _open(path, ("ZPF", "DPF", "ZFP", "DFP")) as ds:
         return TradeBlocks(ds["ZPF"].values, ds["DPF"].values, ds["ZFP"].values, ds["DFP"].values,
                            ds["bilateral_exports"].values, ds["bilateral_imports"].values)
@@ -215,5 +234,6 @@ def write_intensities(F: np.ndarray, species: tuple[str, ...], regions, sectors,
 
 
 def read_intensities(path: str | Path) -> tuple[tuple[str, ...], np.ndarray]:
+    """Species and emission intensities F(species, row), t per US$ million (Eq. 9), from :func:`write_intensities`."""
     with _open(path, ("F",)) as ds:
         return tuple(ds["species"].values.tolist()), ds["F"].values
