@@ -568,6 +568,13 @@ def figure_gridded(export_related, scenario: str, polygons: dict, notes: Sequenc
         label = "PM2.5 (sum of components)" if name == "total" else f"{COMPONENT_NAMES.get(name, name)} ({name})"
         ax.set_title(f"({chr(97 + k)}) {label}")
         drawn[name] = values
+    if len(panels) < rows * cols:  # the free slot explains the panels instead of staying empty
+        note = fig.add_subplot(rows, cols, rows * cols)
+        note.axis("off")
+        note.text(0.0, 0.9, f"Annual mean of the simulated months, Base minus {scenario}\n"
+                  "(export-related part), on the CTM grid.\n\nColour scales start at 0 and end at the\n"
+                  "99.5th percentile of each panel (arrow: larger\nvalues exist). Province outlines from the\n"
+                  "boundaries input; inset: South China Sea.", fontsize=9, va="top", ha="left")
     fig.canvas.draw()
     for ax in list(fig.axes):
         if hasattr(ax, "projection") and ax.get_title():
