@@ -31,7 +31,7 @@ from exportpm.pm25 import read_fields
 from exportpm.scenarios import SF_SPECIES, read_scenario_month, removed_fractions, scenario_inputs
 
 log = logging.getLogger("ctm_first_order")
-CHUNK = 64   # sources solved together (bounds the memory of the right-hand sides)
+CHUNK = 32   # sources solved together (bounds the memory of the right-hand sides)
 
 
 def main(smk) -> None:
@@ -66,15 +66,18 @@ def main(smk) -> None:
             base = surrogate_sources(base_t, grid, month, year, ctm_grid)
             state = month_state(ctm_grid, month_met(ctm_grid, month, smk.params.statemet), month, params)
             lin = linearise(state, base, params)
-            by_sector = [surrogate_sources(field, inputs.grid, month, year, ctm_grid)
-                         for _, _, field in province_sector_removals(inputs, f_all, month)]
-            removed = {}
+            n_regions, n_sectors = len(regions), len(provinces) * len(MEIC_SECTORS)
+            removed = {k: np.zeros((ctm_grid.nlat * ctm_grid.nlon, len(sources))) for k in SOURCE_KEYS}
+            for j, (_, _, field) in enumerate(province_sector_removals(inputs, f_all, month)):
+                families = surrogate_sources(field, inputs.grid, month, year, ctm_grid)
+                for k in SOURCE_KEYS:
+                    removed[k][:, n_regions + j] = families[k].ravel()
             for k in SOURCE_KEYS:
                 q = SF_SPECIES.index(k)
-                sector_cols = np.stack([d[k].ravel() for d in by_sector], axis=1)          # [cells, p x s]
-                province_cols = sector_cols.reshape(-1, len(provinces), len(MEIC_SECTORS)).sum(-1)
-                removed[k] = np.column_stack([province_cols @ shares[:, :, q].T, sector_cols, province_cols.sum(1)])
-            del by_sector
+                province_cols = removed[k][:, n_regions:n_regions + n_sectors].reshape(
+                    -1, len(provinces), len(MEIC_SECTORS)).sum(-1)
+                removed[k][:, :n_regions] = province_cols @ shares[:, :, q].T
+                removed[k][:, -1] = province_cols.sum(1)
             for start in range(0, len(sources), CHUNK):
                 cols = slice(start, min(start + CHUNK, len(sources)))
                 chunk = {k: np.ascontiguousarray(v[:, cols]) for k, v in removed.items()}
