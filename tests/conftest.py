@@ -38,12 +38,21 @@ def tiny_demo_run(tmp_path_factory) -> Path:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    """Print the corruption suite's counts by outcome (tried / clear / unclear / traceback / silent)."""
+    """Print the corruption suite's counts by outcome (tried / clear / unclear / traceback / silent), in total
+    and by area (config, econ, grid), and name every case that did not end clear."""
     module = __import__("sys").modules.get("test_corruption")
     if module is None or not module.OUTCOMES:
         return
-    counts = {kind: 0 for kind in ("clear", "unclear", "traceback", "silent")}
-    for kind in module.OUTCOMES.values():
-        counts[kind] += 1
+    kinds = ("clear", "unclear", "traceback", "silent")
+
+    def line(outcomes: list[str]) -> str:
+        return f"tried {len(outcomes)}: " + ", ".join(f"{k} {outcomes.count(k)}" for k in kinds)
+
     terminalreporter.write_sep("=", "corruption suite")
-    terminalreporter.write_line(f"tried {len(module.OUTCOMES)}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    terminalreporter.write_line(line(list(module.OUTCOMES.values())))
+    for area in sorted({name.split("/")[0] for name in module.OUTCOMES}):
+        terminalreporter.write_line(f"  {area}: " + line([k for n, k in module.OUTCOMES.items()
+                                                          if n.split("/")[0] == area]))
+    for name, kind in sorted(module.OUTCOMES.items()):
+        if kind != "clear":
+            terminalreporter.write_line(f"  {kind}: {name}")
