@@ -28,6 +28,8 @@ test: install
 
 lint: install
 	$(BIN)/ruff check src scripts tests benchmarks
+	$(BIN)/ruff format --check src scripts tests benchmarks
+	$(BIN)/snakefmt --check Snakefile workflow/rules
 	$(BIN)/snakemake --lint
 
 # The rule graph (needs graphviz's `dot`: apt-get install graphviz); works on a clean clone.

@@ -33,8 +33,6 @@ include: "workflow/rules/interop.smk"
 
 
 rule all:
-    message:
-        "Every product of the pipeline"
     default_target: True
     input:
         rules.inputs_summary.output.summary,
@@ -52,3 +50,5 @@ rule all:
         rules.uncertainty.output,
         rules.run_index.output,
         FIRST_ORDER_OUTPUTS,
+    message:
+        "Every product of the pipeline"

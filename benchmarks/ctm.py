@@ -36,8 +36,10 @@ def main() -> None:
         sources[path.parent.name] = surrogate_sources(emissions, grid, args.month, 2017)
     met = default_met(NESTED_ASIA, args.month)
     print(machine_description())
-    print(f"grid {NESTED_ASIA.nlon} x {NESTED_ASIA.nlat} = {NESTED_ASIA.nlon * NESTED_ASIA.nlat} cells "
-          f"(0.3125 x 0.25 degree); month {args.month}; {len(sources)} scenarios")
+    print(
+        f"grid {NESTED_ASIA.nlon} x {NESTED_ASIA.nlat} = {NESTED_ASIA.nlon * NESTED_ASIA.nlat} cells "
+        f"(0.3125 x 0.25 degree); month {args.month}; {len(sources)} scenarios"
+    )
     print(f"{'case':<28}{'runs':>6}{'median s':>10}{'min s':>10}{'s/scenario':>12}")
     for label, cases in (("Base alone", {"Base": sources["Base"]}), ("every scenario, one job", sources)):
         timings = []
@@ -47,6 +49,7 @@ def main() -> None:
             timings.append(time.perf_counter() - start)
         median = statistics.median(timings)
         print(f"{label:<28}{args.repeat:>6}{median:>10.2f}{min(timings):>10.2f}{median / len(cases):>12.2f}")
+
 
 if __name__ == "__main__":
     main()

@@ -31,11 +31,23 @@ def run_exportpm(mrio: str, intensities: str, out: str) -> None:
 
     table = read_linked_mrio(mrio)
     species, F = read_intensities(intensities)
-    groups = dict(zip(resource("foreign_region_groups")["gtap_code"], resource("foreign_region_groups")["group"],
-                      strict=True))
+    groups = dict(
+        zip(resource("foreign_region_groups")["gtap_code"], resource("foreign_region_groups")["group"], strict=True)
+    )
     regions, D = table.regions, len(table.categories)
-    inputs = ExportInputs(table.regions, table.sectors, table.is_province, table.Z, table.Y, table.x, table.categories,
-                          F, species, groups, ())
+    inputs = ExportInputs(
+        table.regions,
+        table.sectors,
+        table.is_province,
+        table.Z,
+        table.Y,
+        table.x,
+        table.categories,
+        F,
+        species,
+        groups,
+        (),
+    )
     del table
     result = export_emissions(inputs)
     by_region = result.all_demand.sum(axis=1).reshape(len(species), len(regions), D).sum(-1)  # [q, consuming region]
@@ -52,9 +64,11 @@ def run_pymrio(mrio: str, intensities: str, out: str) -> None:
     species, F = read_intensities(intensities)
     io = to_pymrio(table)
     rows = io.Z.index
-    io.emissions = pymrio.Extension(name="emissions", F=pd.DataFrame(F * table.x[None, :], index=list(species),
-                                                                     columns=rows),
-                                    unit=pd.DataFrame({"unit": ["t"] * len(species)}, index=list(species)))
+    io.emissions = pymrio.Extension(
+        name="emissions",
+        F=pd.DataFrame(F * table.x[None, :], index=list(species), columns=rows),
+        unit=pd.DataFrame({"unit": ["t"] * len(species)}, index=list(species)),
+    )
     del table
     io.calc_system()
     io.calc_extensions()
@@ -70,8 +84,9 @@ def _spread(seconds: list[float]) -> str:
 
 def measure(worker: str, mrio: str, intensities: str, out: str) -> tuple[float, float]:
     start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, __file__, "--worker", worker, "--mrio", mrio, "--intensities",
-                              intensities, "--out", out])
+    child = subprocess.Popen(
+        [sys.executable, __file__, "--worker", worker, "--mrio", mrio, "--intensities", intensities, "--out", out]
+    )
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - start
     if status != 0:
@@ -86,8 +101,9 @@ def main() -> None:
     parser.add_argument("--worker", choices=["exportpm", "pymrio"])
     parser.add_argument("--out")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each method; the median is reported")
-    parser.add_argument("--warmup", type=int, default=1,
-                        help="unrecorded runs of each method first (page cache, first touch of memory)")
+    parser.add_argument(
+        "--warmup", type=int, default=1, help="unrecorded runs of each method first (page cache, first touch of memory)"
+    )
     args = parser.parse_args()
     if args.worker:
         {"exportpm": run_exportpm, "pymrio": run_pymrio}[args.worker](args.mrio, args.intensities, args.out)
@@ -114,14 +130,18 @@ def main() -> None:
     with xr.open_dataset(args.mrio) as ds:
         n, m = ds.sizes["row"], ds.sizes["fd"]
     print(f"linked MRIO {n} x {n}, final demand {n} x {m}; 7 species")
-    print(f"median of {args.repeat} runs per method after {args.warmup} unrecorded, each in a fresh process "
-          "(reading the table included)")
+    print(
+        f"median of {args.repeat} runs per method after {args.warmup} unrecorded, each in a fresh process "
+        "(reading the table included)"
+    )
     print(f"{'method':<44}{'seconds':>10}{'(range)':>14}{'peak GiB':>10}")
     print(f"{'pymrio 0.7 calc_system + calc_extensions':<44}{t_theirs:>10.1f}{spread_theirs:>14}{m_theirs:>10.2f}")
     print(f"{'exportpm export_emissions (all tables)':<44}{t_ours:>10.1f}{spread_ours:>14}{m_ours:>10.2f}")
     worst = min(r[0] for r in runs_theirs) / max(r[0] for r in runs_ours)
-    print(f"speed-up {t_theirs / t_ours:.1f}x (our slowest run against their fastest: {worst:.1f}x); "
-          f"memory {100 * m_ours / m_theirs:.0f} % of pymrio's; max relative difference of footprints {diff:.1e}")
+    print(
+        f"speed-up {t_theirs / t_ours:.1f}x (our slowest run against their fastest: {worst:.1f}x); "
+        f"memory {100 * m_ours / m_theirs:.0f} % of pymrio's; max relative difference of footprints {diff:.1e}"
+    )
 
 
 if __name__ == "__main__":

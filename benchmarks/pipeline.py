@@ -43,10 +43,18 @@ def copy_workflow(target: Path) -> None:
 
 
 def rule_names(workdir: Path, configfile: list[str]) -> list[str]:
-    listed = subprocess.run([sys.executable, "-m", "snakemake", "--configfile", *configfile, "--list-rules"],
-                            cwd=workdir, capture_output=True, text=True, check=True)
-    return sorted({line.strip() for line in listed.stdout.splitlines() if re.fullmatch(r"\w+", line.strip())},
-                  key=len, reverse=True)
+    listed = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--configfile", *configfile, "--list-rules"],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return sorted(
+        {line.strip() for line in listed.stdout.splitlines() if re.fullmatch(r"\w+", line.strip())},
+        key=len,
+        reverse=True,
+    )
 
 
 def benchmark_records(workdir: Path, rules: list[str]) -> dict[str, list[dict[str, float]]]:
@@ -84,8 +92,12 @@ def print_table(records: dict[str, list[dict[str, float]]]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--configfile", nargs="+", default=["config/config.yaml"],
-                        help="config files in order (later ones override), relative to the repository")
+    parser.add_argument(
+        "--configfile",
+        nargs="+",
+        default=["config/config.yaml"],
+        help="config files in order (later ones override), relative to the repository",
+    )
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--scratch", default=None, help="folder to run in (default: a new temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
@@ -95,19 +107,27 @@ def main() -> None:
     scratch.mkdir(parents=True, exist_ok=True)
     copy_workflow(scratch)
     print(machine_description())
-    print(f"scratch {scratch}; config {' '.join(args.configfile)}; cores {args.cores}; load average before "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(
+        f"scratch {scratch}; config {' '.join(args.configfile)}; cores {args.cores}; load average before "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
     start = time.perf_counter()
-    run = subprocess.run([sys.executable, "-m", "snakemake", "--cores", str(args.cores), "--configfile",
-                          *args.configfile, "--forceall"], cwd=scratch, capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", str(args.cores), "--configfile", *args.configfile, "--forceall"],
+        cwd=scratch,
+        capture_output=True,
+        text=True,
+    )
     wall = time.perf_counter() - start
     load_after = os.getloadavg()
     print_table(benchmark_records(scratch, rule_names(scratch, args.configfile)))
     if run.returncode != 0:
         sys.exit(f"snakemake failed ({run.returncode}); the table holds the jobs that ran:\n{run.stderr[-4000:]}")
     lu = lu_seconds(args.lu_size)
-    print(f"pipeline wall {wall:.1f} s; one lu_factor of {args.lu_size} x {args.lu_size}: {lu:.2f} s; "
-          f"pipeline / LU = {wall / lu:.1f}; load average after {' '.join(f'{x:.2f}' for x in load_after)}")
+    print(
+        f"pipeline wall {wall:.1f} s; one lu_factor of {args.lu_size} x {args.lu_size}: {lu:.2f} s; "
+        f"pipeline / LU = {wall / lu:.1f}; load average after {' '.join(f'{x:.2f}' for x in load_after)}"
+    )
     if not args.keep and args.scratch is None:
         shutil.rmtree(scratch, ignore_errors=True)
 

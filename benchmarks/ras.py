@@ -26,19 +26,34 @@ from exportpm.mrio.link import assemble, augmented, balance_augmented
 from exportpm.mrio.pipeline import blocks_from_files, provincial_from_files
 from exportpm.resources import RESOURCES_DIR
 
-EXCLUDED = ["processing trade with imported materials", "equipment imported for processing trade",
-            "bonded-zone warehousing and re-exported goods"]
+EXCLUDED = [
+    "processing trade with imported materials",
+    "equipment imported for processing trade",
+    "bonded-zone warehousing and re-exported goods",
+]
 
 
 def unbalanced_table(world_dir: Path):
     world = global_mrio(read_gtap_basedata(world_dir / "gtap/basedata.har"))
     provincial, _ = provincial_from_files(
-        world_dir / "ceads/china_provincial_mrio_2017.xlsx", world_dir / "yearbook/agriculture_output_2017.csv",
-        world_dir / "yearbook/cattle_2017.csv", world_dir / "yearbook/wood_furniture_2017.csv",
-        RESOURCES_DIR / "concordance_ceads42_gtap65.csv", world.sectors, world.x[world.index("chn")], 6.7518)
-    blocks, _ = blocks_from_files(world_dir / "customs/customs_2017.csv",
-                                  world_dir / "customs/hs6_gtap_concordance.csv", RESOURCES_DIR / "gtap11_regions.csv",
-                                  world, provincial, "chn", EXCLUDED)
+        world_dir / "ceads/china_provincial_mrio_2017.xlsx",
+        world_dir / "yearbook/agriculture_output_2017.csv",
+        world_dir / "yearbook/cattle_2017.csv",
+        world_dir / "yearbook/wood_furniture_2017.csv",
+        RESOURCES_DIR / "concordance_ceads42_gtap65.csv",
+        world.sectors,
+        world.x[world.index("chn")],
+        6.7518,
+    )
+    blocks, _ = blocks_from_files(
+        world_dir / "customs/customs_2017.csv",
+        world_dir / "customs/hs6_gtap_concordance.csv",
+        RESOURCES_DIR / "gtap11_regions.csv",
+        world,
+        provincial,
+        "chn",
+        EXCLUDED,
+    )
     table, x, fd_target = assemble(world, provincial, blocks)
     return augmented(table), x, fd_target
 
@@ -80,8 +95,10 @@ def main() -> None:
     u, w = np.concatenate([x, [fd_target.sum()]]), np.concatenate([x, fd_target])
     assert (A >= 0).all(), "baseline RAS needs a non-negative table"
     print(machine_description())
-    print(f"matrix: {A.shape[0]} x {A.shape[1]} (linked MRIO {n} rows + value added; {n} + {fd_target.size} "
-          f"columns), {A.nbytes / 2**30:.2f} GiB float64; tolerance {args.tol:g}")
+    print(
+        f"matrix: {A.shape[0]} x {A.shape[1]} (linked MRIO {n} rows + value added; {n} + {fd_target.size} "
+        f"columns), {A.nbytes / 2**30:.2f} GiB float64; tolerance {args.tol:g}"
+    )
     baseline_input = A.copy()
     (X_ref, it_ref), t_ref, m_ref = measured(ras_rebuilding, baseline_input, u, w, args.tol)
     del baseline_input
@@ -91,8 +108,10 @@ def main() -> None:
     print(f"{'method':<36}{'seconds':>10}{'peak GiB':>10}{'iterations':>12}")
     print(f"{'RAS, matrix rebuilt every half-step':<36}{t_ref:>10.1f}{m_ref:>10.2f}{it_ref:>12d}")
     print(f"{'GRAS, scaling vectors (exportpm)':<36}{t_gras:>10.1f}{m_gras:>10.2f}{result.iterations:>12d}")
-    print(f"speed-up {t_ref / t_gras:.1f}x; memory {m_gras / m_ref:.2f} of the baseline; "
-          f"max relative difference between the two balanced tables {diff:.1e}")
+    print(
+        f"speed-up {t_ref / t_gras:.1f}x; memory {m_gras / m_ref:.2f} of the baseline; "
+        f"max relative difference between the two balanced tables {diff:.1e}"
+    )
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ def read_blocks(variable, row_dim: str, col_dim: str, row_runs: list[slice], col
     for r, h in zip(row_runs, heights, strict=True):
         c0 = 0
         for c, w in zip(col_runs, widths, strict=True):
-            out[r0:r0 + h, c0:c0 + w] = variable.isel({row_dim: r, col_dim: c}).values
+            out[r0 : r0 + h, c0 : c0 + w] = variable.isel({row_dim: r, col_dim: c}).values
             c0 += w
         r0 += h
     return out
@@ -69,7 +69,7 @@ class Cut:
             rows = np.flatnonzero(np.isin(ds["region"].values, self.regions))
             cols = np.flatnonzero(np.isin(ds["fd_region"].values, self.regions))
             self.categories = tuple(dict.fromkeys(ds["category"].values.tolist()))
-            runs = contiguous_runs(rows)           # slices read fast; fancy indexing of netCDF does not
+            runs = contiguous_runs(rows)  # slices read fast; fancy indexing of netCDF does not
             self.Z = read_blocks(ds["Z"], "row", "col", runs, runs)
             self.Y = read_blocks(ds["Y"], "row", "fd", runs, contiguous_runs(cols))
             self.x = ds["x"].values[rows]
@@ -85,8 +85,21 @@ def work_engine(mrio: str, intensities: str, size: int) -> int:
     cut = Cut(mrio, size)
     species, F = read_intensities(intensities)
     groups = {r: "abroad" for r, f in zip(cut.regions, cut.flags, strict=True) if not f}
-    export_emissions(ExportInputs(cut.regions, cut.sectors, cut.flags, cut.Z, cut.Y, cut.x, cut.categories,
-                                  F[:, cut.rows], tuple(species), groups, ()))
+    export_emissions(
+        ExportInputs(
+            cut.regions,
+            cut.sectors,
+            cut.flags,
+            cut.Z,
+            cut.Y,
+            cut.x,
+            cut.categories,
+            F[:, cut.rows],
+            tuple(species),
+            groups,
+            (),
+        )
+    )
     return cut.rows.size
 
 
@@ -96,8 +109,8 @@ def work_gras(mrio: str, intensities: str, size: int) -> int:
     cut = Cut(mrio, size)
     u, w = cut.Z.sum(1), cut.Z.sum(0)
     rng = np.random.default_rng(1)
-    for start in range(0, cut.Z.shape[0], 512):                # perturb in row blocks (no n x n temporaries)
-        block = cut.Z[start:start + 512]
+    for start in range(0, cut.Z.shape[0], 512):  # perturb in row blocks (no n x n temporaries)
+        block = cut.Z[start : start + 512]
         block *= np.exp(rng.normal(0.0, 0.05, block.shape))
     gras(cut.Z, None, u, w, tol=1e-10)
     return cut.rows.size
@@ -112,9 +125,20 @@ def work_spa(mrio: str, intensities: str, size: int) -> int:
     species, F = read_intensities(intensities)
     A = technical_coefficients(cut.Z, cut.x, out=cut.Z)
     ape = {"NOx": 0.95, "SO2": 0.95, "CO": 16.7, "NH3": 9.09, "BC": 2.18, "OC": 2.18, "PM25_other": 4.0}
-    spa_tables(SpaInputs(cut.regions, cut.sectors, cut.flags, A, cut.Y, cut.categories, F[:, cut.rows],
-                         tuple(species), {s: ape.get(s, 1.0) for s in species},
-                         {r: "abroad" for r, f in zip(cut.regions, cut.flags, strict=True) if not f}))
+    spa_tables(
+        SpaInputs(
+            cut.regions,
+            cut.sectors,
+            cut.flags,
+            A,
+            cut.Y,
+            cut.categories,
+            F[:, cut.rows],
+            tuple(species),
+            {s: ape.get(s, 1.0) for s in species},
+            {r: "abroad" for r, f in zip(cut.regions, cut.flags, strict=True) if not f},
+        )
+    )
     return cut.rows.size
 
 
@@ -128,8 +152,9 @@ def work_ctm(run: str, factor: int) -> int:
 
     g = NESTED_ASIA
     dlon, dlat = g.dlon * factor, g.dlat * factor
-    grid = LonLatGrid(g.lon0, g.lon0 + dlon * (g.nlon // factor), g.lat0, g.lat0 + dlat * (g.nlat // factor),
-                      dlon, dlat)
+    grid = LonLatGrid(
+        g.lon0, g.lon0 + dlon * (g.nlon // factor), g.lat0, g.lat0 + dlat * (g.nlat // factor), dlon, dlat
+    )
     sources = {}
     for path in sorted((Path("results") / run / "scenarios").glob("*/emissions.nc")):
         source_grid, emissions = read_scenario_month(path, 1)
@@ -161,8 +186,10 @@ def report(name: str, cases: list[tuple[int, float, float]]) -> None:
     for size, seconds, gib in cases:
         print(f"{name:<10}{size:>10}{seconds:>10.1f}{gib:>10.2f}")
     sizes = [c[0] for c in cases]
-    print(f"{name:<10}{'exponent':>10}{exponent(sizes, [c[1] for c in cases]):>10.2f}"
-          f"{exponent(sizes, [c[2] for c in cases]):>10.2f}   (dense LU: time 3, memory 2)")
+    print(
+        f"{name:<10}{'exponent':>10}{exponent(sizes, [c[1] for c in cases]):>10.2f}"
+        f"{exponent(sizes, [c[2] for c in cases]):>10.2f}   (dense LU: time 3, memory 2)"
+    )
 
 
 def main() -> None:
@@ -184,11 +211,21 @@ def main() -> None:
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"{'method':<10}{'size':>10}{'wall s':>10}{'peak GiB':>10}")
     for name in [n for n in ("engine", "gras", "spa") if n in args.only]:
-        report(name, [(size, seconds, gib) for seconds, gib, size in
-                      (measure([name, str(s), "--run", args.run]) for s in args.sizes)])
+        report(
+            name,
+            [
+                (size, seconds, gib)
+                for seconds, gib, size in (measure([name, str(s), "--run", args.run]) for s in args.sizes)
+            ],
+        )
     if "ctm" in args.only:
-        report("ctm", [(size, seconds, gib) for seconds, gib, size in
-                       (measure(["ctm", str(f), "--run", args.run]) for f in args.ctm_factors)])
+        report(
+            "ctm",
+            [
+                (size, seconds, gib)
+                for seconds, gib, size in (measure(["ctm", str(f), "--run", args.run]) for f in args.ctm_factors)
+            ],
+        )
 
 
 if __name__ == "__main__":

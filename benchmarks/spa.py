@@ -41,15 +41,30 @@ def main() -> None:
     groups = resource("foreign_region_groups")
     consumer_groups = dict(zip(groups["gtap_code"], groups["group"], strict=True))
     start = time.perf_counter()
-    spa_tables(SpaInputs(table.regions, table.sectors, table.is_province, technical_coefficients(table.Z, table.x),
-                         table.Y, table.categories, F, species, APE, consumer_groups), n_paths=args.paths)
+    spa_tables(
+        SpaInputs(
+            table.regions,
+            table.sectors,
+            table.is_province,
+            technical_coefficients(table.Z, table.x),
+            table.Y,
+            table.categories,
+            F,
+            species,
+            APE,
+            consumer_groups,
+        ),
+        n_paths=args.paths,
+    )
     all_tables = time.perf_counter() - start
     N = len(table.sectors)
     P = table.index.province_rows
     A = technical_coefficients(table.Z[np.ix_(P, P)], table.x[P])
     f = sum(F[q] * w for q, w in enumerate(ape_per_tonne(species, APE)))[P]
-    foreign = ~np.isin(np.repeat(np.array(table.regions), len(table.categories)),
-                       [r for r, p in zip(table.regions, table.is_province, strict=True) if p])
+    foreign = ~np.isin(
+        np.repeat(np.array(table.regions), len(table.categories)),
+        [r for r, p in zip(table.regions, table.is_province, strict=True) if p],
+    )
     y = table.Y[np.ix_(P, np.flatnonzero(foreign))].sum(1)
     lu = scipy.linalg.lu_factor(np.eye(P.size) - A)
     m = scipy.linalg.lu_solve(lu, f, trans=1)
@@ -62,13 +77,13 @@ def main() -> None:
     print(f"{'step':<52}{'seconds':>10}")
     print(f"{'all SPA tables (layers, mapping flows, paths)':<52}{all_tables:>10.1f}")
     print(f"{'top-' + str(args.paths) + ' interprovincial paths, pruned search':<52}{search:>10.2f}")
-    print(f"paths visited by an unpruned enumeration to PL4: about {unpruned:.2e}; best path "
-          f"{found[0].value:.4g} APE")
+    print(f"paths visited by an unpruned enumeration to PL4: about {unpruned:.2e}; best path {found[0].value:.4g} APE")
     compare_with_pyspa(A, f, m, y, args.targets, args.threshold)
 
 
-def paths_above(A: np.ndarray, f: np.ndarray, m: np.ndarray, y: np.ndarray, threshold: float,
-                max_depth: int = 4) -> dict[tuple[int, ...], float]:
+def paths_above(
+    A: np.ndarray, f: np.ndarray, m: np.ndarray, y: np.ndarray, threshold: float, max_depth: int = 4
+) -> dict[tuple[int, ...], float]:
     """Every path whose whole upstream contribution (m_head x flow) exceeds ``threshold`` and whose own value
     f_head x flow is not zero, with that value; keys run from the final-demand node upstream (pyspa's pathway
     set for the same threshold: zero-emission nodes are passed through but not reported).
@@ -98,10 +113,20 @@ def compare_with_pyspa(A, f, m, y, targets: int, share: float) -> None:
     import pandas as pd
     import pyspa
 
-    info = pd.DataFrame({"ID": np.arange(1, f.size + 1), "Name": [f"n{i}" for i in range(f.size)], "Region": "CN",
-                         "Unit": "USD", "DR_APE_(eq)": f, "TR_APE_(eq)": m})
-    print(f"{'target node':<14}{'threshold':>12}{'paths':>8}{'pyspa s':>10}{'exportpm s':>12}{'ratio':>8}"
-          f"{'differing paths':>17}")
+    info = pd.DataFrame(
+        {
+            "ID": np.arange(1, f.size + 1),
+            "Name": [f"n{i}" for i in range(f.size)],
+            "Region": "CN",
+            "Unit": "USD",
+            "DR_APE_(eq)": f,
+            "TR_APE_(eq)": m,
+        }
+    )
+    print(
+        f"{'target node':<14}{'threshold':>12}{'paths':>8}{'pyspa s':>10}{'exportpm s':>12}{'ratio':>8}"
+        f"{'differing paths':>17}"
+    )
     for target in np.argsort(-y)[:targets]:
         threshold = share * m[target]
         unit = np.zeros(f.size)
@@ -111,12 +136,15 @@ def compare_with_pyspa(A, f, m, y, targets: int, share: float) -> None:
         t_ours = time.perf_counter() - start
         start = time.perf_counter()
         with contextlib.redirect_stdout(io.StringIO()):
-            chain = pyspa.get_spa(int(target), 4, A, info, {"APE": threshold}, zero_indexing=True,
-                                  breakdown_remainder=False)
+            chain = pyspa.get_spa(
+                int(target), 4, A, info, {"APE": threshold}, zero_indexing=True, breakdown_remainder=False
+            )
         t_theirs = time.perf_counter() - start
         theirs = {tuple(int(str(node.index_reference)) for node in path.nodes) for path in chain.get_pathways()}
-        print(f"{int(target):<14}{threshold:>12.4g}{len(ours):>8}{t_theirs:>10.2f}{t_ours:>12.4f}"
-              f"{t_theirs / t_ours:>8.0f}{len(set(ours) ^ theirs):>17}")
+        print(
+            f"{int(target):<14}{threshold:>12.4g}{len(ours):>8}{t_theirs:>10.2f}{t_ours:>12.4f}"
+            f"{t_theirs / t_ours:>8.0f}{len(set(ours) ^ theirs):>17}"
+        )
 
 
 if __name__ == "__main__":

@@ -15,9 +15,16 @@ def main(smk) -> None:
     grid = interior(LonLatGrid(**smk.params.grid), smk.params.buffer)
     field = background_field(dict(smk.params.settings), grid)
     log.info("background (%s): %.2f to %.2f ug/m3", smk.params.settings["source"], field.min(), field.max())
-    write_background(smk.output.background, grid, field, {
-        "source": smk.params.settings["source"], "comment": smk.params.provenance,
-        "method": "exportpm.ctm.background: PM2.5 not in the analysed components (SOA, natural dust, sea salt)"})
+    write_background(
+        smk.output.background,
+        grid,
+        field,
+        {
+            "source": smk.params.settings["source"],
+            "comment": smk.params.provenance,
+            "method": "exportpm.ctm.background: PM2.5 not in the analysed components (SOA, natural dust, sea salt)",
+        },
+    )
 
 
 if __name__ == "__main__":

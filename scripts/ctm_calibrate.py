@@ -47,8 +47,9 @@ def main(smk) -> None:
         pop_grid, people = read_population(smk.input.population, smk.params.population_units, provinces)
         population = population_on_grid(people, pop_grid, ctm_grid, provinces, polygons)
         weight = crop(population.national.reshape(ctm_grid.nlat, ctm_grid.nlon), buffer).ravel()
-        result = calibrate_mixing_height(months, sources, met,
-                                         params, background, weight, smk.params.target, ctm_grid, buffer)
+        result = calibrate_mixing_height(
+            months, sources, met, params, background, weight, smk.params.target, ctm_grid, buffer
+        )
     result["met_source"] = sorted({m.source for m in met.values()})
     log.info("calibration: %s", result)
     with atomic_output(smk.output.calibration) as tmp:

@@ -31,7 +31,7 @@ from exportpm.pm25 import read_fields
 from exportpm.scenarios import SF_SPECIES, read_scenario_month, removed_fractions, scenario_inputs
 
 log = logging.getLogger("ctm_first_order")
-CHUNK = 32   # sources solved together (bounds the memory of the right-hand sides)
+CHUNK = 32  # sources solved together (bounds the memory of the right-hand sides)
 
 
 def main(smk) -> None:
@@ -46,8 +46,9 @@ def main(smk) -> None:
     with timed(log, "MEIC and province weights"):
         inputs = scenario_inputs(provinces, polygons, meic_file_map(smk.input.meic, year))
     f_all = removed_fractions(fractions, "all_exports", provinces)
-    by_consumer = pd.read_parquet(smk.input.by_consumer, columns=["species", "emitting_province", "consumer_region",
-                                                                    "consumer_group", "tonnes"])
+    by_consumer = pd.read_parquet(
+        smk.input.by_consumer, columns=["species", "emitting_province", "consumer_region", "consumer_group", "tonnes"]
+    )
     regions, shares = region_shares(by_consumer, provinces, SF_SPECIES)
     group_of = by_consumer.drop_duplicates("consumer_region").set_index("consumer_region")["consumer_group"]
     all_codes, all_polygons = read_boundaries(smk.input.boundaries)
@@ -55,9 +56,11 @@ def main(smk) -> None:
     population = population_on_grid(people, pop_grid, product, all_codes, all_polygons)
     calibration = json.loads(open(smk.input.calibration, encoding="utf-8").read())
     params = SurrogateParameters(mixing_height_scale=calibration["mixing_height_scale"])
-    sources = ([("foreign_region", r, str(group_of.get(r, ""))) for r in regions]
-               + [("province_sector", f"{p}:{s}", p) for p in provinces for s in MEIC_SECTORS]
-               + [("all_exports", "I_EX", "")])
+    sources = (
+        [("foreign_region", r, str(group_of.get(r, ""))) for r in regions]
+        + [("province_sector", f"{p}:{s}", p) for p in provinces for s in MEIC_SECTORS]
+        + [("all_exports", "I_EX", "")]
+    )
     pw = np.zeros((len(COMPONENTS), len(all_codes), len(sources)))
     months = smk.params.months
     for month in months:
@@ -74,33 +77,43 @@ def main(smk) -> None:
                     removed[k][:, n_regions + j] = families[k].ravel()
             for k in SOURCE_KEYS:
                 q = SF_SPECIES.index(k)
-                province_cols = removed[k][:, n_regions:n_regions + n_sectors].reshape(
-                    -1, len(provinces), len(MEIC_SECTORS)).sum(-1)
+                province_cols = (
+                    removed[k][:, n_regions : n_regions + n_sectors]
+                    .reshape(-1, len(provinces), len(MEIC_SECTORS))
+                    .sum(-1)
+                )
                 removed[k][:, :n_regions] = province_cols @ shares[:, :, q].T
                 removed[k][:, -1] = province_cols.sum(1)
             for start in range(0, len(sources), CHUNK):
                 cols = slice(start, min(start + CHUNK, len(sources)))
                 chunk = {k: np.ascontiguousarray(v[:, cols]) for k, v in removed.items()}
-                response = first_order_response(lin, chunk, params)                      # [c, cells, k]
+                response = first_order_response(lin, chunk, params)  # [c, cells, k]
                 for c in range(len(COMPONENTS)):
                     field = crop(response[c].T.reshape(-1, ctm_grid.nlat, ctm_grid.nlon), buffer)
-                    pw[c, :, cols] += ((population.by_province @ field.reshape(field.shape[0], -1).T)
-                                       / population.totals[:, None])
+                    pw[c, :, cols] += (
+                        population.by_province @ field.reshape(field.shape[0], -1).T
+                    ) / population.totals[:, None]
     pw /= len(months)
     rows = []
     for k, (kind, name, group) in enumerate(sources):
         for a, province in enumerate(all_codes):
             rows.append((kind, name, group, province, *pw[:, a, k], pw[:, a, k].sum()))
     table = pd.DataFrame(rows, columns=["source_kind", "source", "group", "province", *COMPONENTS, "total"])
-    meta = {"units": "ug/m3, population-weighted (Eq. 14), first order around the Base",
-            "method": "tangent-linear surrogate (exportpm.ctm.first_order)", "comment": smk.params.provenance}
+    meta = {
+        "units": "ug/m3, population-weighted (Eq. 14), first order around the Base",
+        "method": "tangent-linear surrogate (exportpm.ctm.first_order)",
+        "comment": smk.params.provenance,
+    }
     write_parquet_atomic(table, smk.output.contributions, meta)
     _, exact, _ = read_fields(smk.input.export_related)
-    exact_pw = {s: population.by_province @ crop(v.sum(axis=0), 0).ravel() / population.totals
-                for s, v in exact.items()}
+    exact_pw = {
+        s: population.by_province @ crop(v.sum(axis=0), 0).ravel() / population.totals for s, v in exact.items()
+    }
     regional = table[table.source_kind == "foreign_region"]
-    first = {"I_EX": table[table.source == "I_EX"].set_index("province").loc[list(all_codes), "total"].to_numpy(),
-             "sum of foreign regions": regional.groupby("province")["total"].sum().loc[list(all_codes)].to_numpy()}
+    first = {
+        "I_EX": table[table.source == "I_EX"].set_index("province").loc[list(all_codes), "total"].to_numpy(),
+        "sum of foreign regions": regional.groupby("province")["total"].sum().loc[list(all_codes)].to_numpy(),
+    }
     for scenario, group in smk.params.groups.items():
         members = regional[regional.group == group]
         if not members.empty:
@@ -110,9 +123,10 @@ def main(smk) -> None:
     groups_exact = sum(exact_pw[s] for s in smk.params.groups if s in exact_pw)
     national = float(population.totals @ exact_pw["I_EX"] / population.totals.sum())
     check.attrs = {}
-    summary = pd.DataFrame([("sum of exact group zero-outs", float(population.totals @ groups_exact
-                                                                    / population.totals.sum()), national)],
-                           columns=["scenario", "first_order_ugm3", "exact_ugm3"])
+    summary = pd.DataFrame(
+        [("sum of exact group zero-outs", float(population.totals @ groups_exact / population.totals.sum()), national)],
+        columns=["scenario", "first_order_ugm3", "exact_ugm3"],
+    )
     summary["relative_error"] = summary["first_order_ugm3"] / summary["exact_ugm3"] - 1.0
     check = pd.concat([check, summary], ignore_index=True)
     write_parquet_atomic(check, smk.output.check, {**meta, "units": "ug/m3 national population-weighted; errors"})

@@ -30,10 +30,18 @@ def main(smk) -> None:
     results = run_month_scenarios(ctm_grid, met, sources, month, params)
     buffer = smk.params.buffer
     for scenario, path in zip(smk.params.scenarios, smk.output.pm25, strict=True):
-        write_pm25(path, interior(ctm_grid, buffer), {k: crop(v, buffer) for k, v in results[scenario].items()}, {
-            "title": f"Surface PM2.5 components, scenario {scenario}, {smk.params.year}-{month:02d}",
-            "backend": "surrogate", "comment": f"{SCREENING_NOTE}; {smk.params.provenance}",
-            "meteorology": met.source, "mixing_height_scale": calibration["mixing_height_scale"]})
+        write_pm25(
+            path,
+            interior(ctm_grid, buffer),
+            {k: crop(v, buffer) for k, v in results[scenario].items()},
+            {
+                "title": f"Surface PM2.5 components, scenario {scenario}, {smk.params.year}-{month:02d}",
+                "backend": "surrogate",
+                "comment": f"{SCREENING_NOTE}; {smk.params.provenance}",
+                "meteorology": met.source,
+                "mixing_height_scale": calibration["mixing_height_scale"],
+            },
+        )
 
 
 if __name__ == "__main__":

@@ -36,8 +36,13 @@ def main(smk) -> None:
     top = float(np.nanmax(table[["observed_ugm3", "model_ugm3"]].to_numpy())) * 1.05
     ax.plot([0, top], [0, top], "k-", lw=0.8, label="1:1")
     s = stats.iloc[0]
-    ax.set(xlim=(0, top), ylim=(0, top), xlabel="observed PM2.5 (µg/m³)", ylabel="modelled Base PM2.5 (µg/m³)",
-           title=f"Base vs stations: n={s['n']}, r={s['r']:.2f}, NMB={100 * s['nmb']:.1f}%")
+    ax.set(
+        xlim=(0, top),
+        ylim=(0, top),
+        xlabel="observed PM2.5 (µg/m³)",
+        ylabel="modelled Base PM2.5 (µg/m³)",
+        title=f"Base vs stations: n={s['n']}, r={s['r']:.2f}, NMB={100 * s['nmb']:.1f}%",
+    )
     ax.legend()
     fig.text(0.01, 0.005, smk.params.provenance, fontsize=7, color="#a00")
     fig.tight_layout(rect=(0, 0.02, 1, 1))

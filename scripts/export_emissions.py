@@ -23,8 +23,19 @@ def main(smk) -> None:
     classes = read_table(smk.input.province_classes, required=["iso3166_2", "region_class"])
     east = tuple(classes.loc[classes["region_class"] == smk.params.east_coast_class, "iso3166_2"])
     consumer_groups = dict(zip(groups["gtap_code"], groups["group"], strict=True))
-    inputs = ExportInputs(table.regions, table.sectors, table.is_province, table.Z, table.Y, table.x,
-                          table.categories, F, species, consumer_groups, east)
+    inputs = ExportInputs(
+        table.regions,
+        table.sectors,
+        table.is_province,
+        table.Z,
+        table.Y,
+        table.x,
+        table.categories,
+        F,
+        species,
+        consumer_groups,
+        east,
+    )
     del table  # the factorisation reuses Z's memory
     result = export_emissions(inputs)
     frames = to_frames(result, species, inputs.categories, inputs.sectors, consumer_groups, smk.params.ape)

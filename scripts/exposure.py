@@ -34,21 +34,25 @@ def main(smk) -> None:
     population = population_on_grid(people, pop_grid, grid, provinces, polygons)
     classes = read_table(smk.input.province_classes, required=["iso3166_2", "region_class", "inland"])
     class_of = dict(zip(classes["iso3166_2"], classes["region_class"], strict=True))
-    inland = {c: str(v).strip().lower() == "true" for c, v in zip(classes["iso3166_2"], classes["inland"],
-                                                                   strict=True)}
+    inland = {c: str(v).strip().lower() == "true" for c, v in zip(classes["iso3166_2"], classes["inland"], strict=True)}
     table = provincial_table(annual["Base"], differences, background, population, class_of, COMPONENTS)
     meta = {"units": "ug/m3 (population-weighted, Eq. 14)", "comment": attrs.get("comment", "")}
     write_parquet_atomic(table, smk.output.provincial, meta)
     cases = exposure_cases(annual["Base"].sum(axis=0) + background, differences)
     write_parquet_atomic(exposure_cdf(cases, population), smk.output.cdf, meta)
-    write_parquet_atomic(threshold_population(cases, population, tuple(smk.params.thresholds)),
-                         smk.output.thresholds, {**meta, "units": "persons; share of the national population"})
+    write_parquet_atomic(
+        threshold_population(cases, population, tuple(smk.params.thresholds)),
+        smk.output.thresholds,
+        {**meta, "units": "persons; share of the national population"},
+    )
     shares = region_shares(table, inland, class_of)
     write_parquet_atomic(shares, smk.output.region_shares, {**meta, "units": "share of export-related PM2.5"})
     national = table[(table.level == "national") & (table.component == "total")].set_index("scenario")
     log.info("national population-weighted PM2.5: %s", national["pw_ugm3"].round(3).to_dict())
-    log.info("inland share of export-related PM2.5 (I_EX): %s",
-             shares[(shares.scenario == "I_EX") & (shares.region == "inland")].round(4).to_dict("records"))
+    log.info(
+        "inland share of export-related PM2.5 (I_EX): %s",
+        shares[(shares.scenario == "I_EX") & (shares.region == "inland")].round(4).to_dict("records"),
+    )
 
 
 if __name__ == "__main__":

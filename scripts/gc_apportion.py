@@ -15,16 +15,23 @@ def main(smk) -> None:
     for key in ("base_emissions", "iex_emissions", "group_emissions"):
         _, months, values = read_scenario_emissions(smk.input[key])
         emissions[key] = values[months.index(month)]
-    shares = removal_shares(emissions["base_emissions"], emissions["iex_emissions"], emissions["group_emissions"],
-                            SF_SPECIES)
-    write_pm25(smk.output.pm25, grid, apportion(base, all_exports, shares), {
-        "title": f"Surface PM2.5 components, scenario {smk.wildcards.scenario}, {smk.params.year}-{month:02d}",
-        "backend": "geoschem",
-        "method": "apportioned from I_EX: Base - share x (Base - I_EX) per component, share = the group's part of "
-                  "the month's export-related removal of the component's precursor (SO4<-SO2, NIT<-NOx, NH4<-NH3, "
-                  "BC, POA<-OC, DST<-other primary PM2.5), domain totals",
-        **{f"share_{c}": v for c, v in shares.items()},
-        "comment": f"no GEOS-Chem run of this group (ctm.geoschem.simulate_groups); {smk.params.provenance}"})
+    shares = removal_shares(
+        emissions["base_emissions"], emissions["iex_emissions"], emissions["group_emissions"], SF_SPECIES
+    )
+    write_pm25(
+        smk.output.pm25,
+        grid,
+        apportion(base, all_exports, shares),
+        {
+            "title": f"Surface PM2.5 components, scenario {smk.wildcards.scenario}, {smk.params.year}-{month:02d}",
+            "backend": "geoschem",
+            "method": "apportioned from I_EX: Base - share x (Base - I_EX) per component, share = the group's part of "
+            "the month's export-related removal of the component's precursor (SO4<-SO2, NIT<-NOx, NH4<-NH3, "
+            "BC, POA<-OC, DST<-other primary PM2.5), domain totals",
+            **{f"share_{c}": v for c, v in shares.items()},
+            "comment": f"no GEOS-Chem run of this group (ctm.geoschem.simulate_groups); {smk.params.provenance}",
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -24,13 +24,23 @@ def main(smk) -> None:
     run_dir = create_run_directory(domain, Path(smk.output.info).parent / "rundir", settings)
     bc = None
     if domain == "nested":
-        bc = str(Path(smk.params.global_dir).resolve() / "OutputDir"
-                 / "GEOSChem.BoundaryConditions.$YYYY$MM$DD_$HH$MNz.nc4")
-    edit_hemco_config(run_dir, str(Path(smk.input.scale_factors).resolve()), str(Path(smk.input.meic_hemco).resolve()),
-                      settings, boundary_conditions=bc)
+        bc = str(
+            Path(smk.params.global_dir).resolve() / "OutputDir" / "GEOSChem.BoundaryConditions.$YYYY$MM$DD_$HH$MNz.nc4"
+        )
+    edit_hemco_config(
+        run_dir,
+        str(Path(smk.input.scale_factors).resolve()),
+        str(Path(smk.input.meic_hemco).resolve()),
+        settings,
+        boundary_conditions=bc,
+    )
     version = detect_version(run_dir, settings.version)
-    edit_history(run_dir, boundary_conditions=domain == "global", version=version,
-                 shortest_segment_hours=smk.params.shortest_segment_hours)
+    edit_history(
+        run_dir,
+        boundary_conditions=domain == "global",
+        version=version,
+        shortest_segment_hours=smk.params.shortest_segment_hours,
+    )
     start, _ = Plan.parse(smk.params.first_segment)
     initial = smk.params.settings["initial_restart"].get(domain, "")
     if domain == "global":
@@ -40,9 +50,18 @@ def main(smk) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(initial, target)
     with atomic_output(smk.output.info) as tmp:
-        tmp.write_text(json.dumps({"run_dir": str(run_dir), "domain": domain, "scenario": smk.wildcards.scenario,
-                                   "geoschem_version": str(version)},
-                                  indent=2) + "\n")
+        tmp.write_text(
+            json.dumps(
+                {
+                    "run_dir": str(run_dir),
+                    "domain": domain,
+                    "scenario": smk.wildcards.scenario,
+                    "geoschem_version": str(version),
+                },
+                indent=2,
+            )
+            + "\n"
+        )
 
 
 if __name__ == "__main__":

@@ -27,8 +27,10 @@ def main(smk) -> None:
         log.info("initial conditions from the global run: %s", source)
     restart = run_segment(run_dir, start, end, settings)
     with atomic_output(smk.output.done) as tmp:
-        tmp.write_text(json.dumps({"restart": str(restart), "start": f"{start:%Y-%m-%d}", "end": f"{end:%Y-%m-%d}"},
-                                  indent=2) + "\n")
+        tmp.write_text(
+            json.dumps({"restart": str(restart), "start": f"{start:%Y-%m-%d}", "end": f"{end:%Y-%m-%d}"}, indent=2)
+            + "\n"
+        )
 
 
 if __name__ == "__main__":

@@ -17,16 +17,32 @@ def main(smk) -> None:
     configure_logging(smk.log[0])
     with timed(log, f"reading {smk.input.gtap}"):
         gtap = read_gtap_basedata(smk.input.gtap, smk.input.gtap_sets, identity_rtol=smk.params.identity_rtol)
-    log.info("GTAP world gross output %.6g US$ million; %d regions x %d sectors", gtap.world_output,
-             len(gtap.regions), len(gtap.sectors))
+    log.info(
+        "GTAP world gross output %.6g US$ million; %d regions x %d sectors",
+        gtap.world_output,
+        len(gtap.regions),
+        len(gtap.sectors),
+    )
     for name, value in gtap.residuals.items():
         log.info("GTAP identity %s: max relative residual %.3e", name, value)
     with timed(log, "building the global MRIO (import proportionality)"):
         mrio = global_mrio(gtap)
-    write_global_mrio(mrio, smk.output.mrio, {"source": str(smk.input.gtap), "method": "GTAP -> MRIO, import "
-                      "proportionality (Peters, Andrew & Lennox 2011); margins from the global transport pool"})
-    identities = pd.DataFrame({"identity": list(gtap.residuals), "max_relative_residual": list(gtap.residuals.values()),
-                               "enforced": [name != "cost_balance" for name in gtap.residuals]})
+    write_global_mrio(
+        mrio,
+        smk.output.mrio,
+        {
+            "source": str(smk.input.gtap),
+            "method": "GTAP -> MRIO, import "
+            "proportionality (Peters, Andrew & Lennox 2011); margins from the global transport pool",
+        },
+    )
+    identities = pd.DataFrame(
+        {
+            "identity": list(gtap.residuals),
+            "max_relative_residual": list(gtap.residuals.values()),
+            "enforced": [name != "cost_balance" for name in gtap.residuals],
+        }
+    )
     write_csv_atomic(identities, smk.output.identities, [f"GTAP accounting identities of {smk.input.gtap}"])
 
 

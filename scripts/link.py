@@ -13,8 +13,9 @@ def main(smk) -> None:
     configure_logging(smk.log[0])
     world = read_global_mrio(smk.input.gtap_mrio)
     with timed(log, "assembling the four block pairs"):
-        table, _, fd_target = assemble(world, read_provincial(smk.input.provincial),
-                                       read_trade_blocks(smk.input.blocks), china=smk.params.china)
+        table, _, fd_target = assemble(
+            world, read_provincial(smk.input.provincial), read_trade_blocks(smk.input.blocks), china=smk.params.china
+        )
     write_linked_mrio(table, smk.output.mrio, {"balanced": "no", "method": "linked MRIO before GRAS"}, fd_target)
 
 

@@ -15,8 +15,11 @@ def main(smk) -> None:
         paths = [p for p in smk.input.pm25 if f"/{scenario}/" in p]
         grid, annual[scenario], attrs = annual_mean(paths)
     differences = export_related(annual)
-    note = {"comment": attrs.get("comment", ""), "months": str(smk.params.months),
-            "method": "mean of the simulated months (paper: Jan, Apr, Jul, Oct); SOA, natural dust, sea salt excluded"}
+    note = {
+        "comment": attrs.get("comment", ""),
+        "months": str(smk.params.months),
+        "method": "mean of the simulated months (paper: Jan, Apr, Jul, Oct); SOA, natural dust, sea salt excluded",
+    }
     write_fields(smk.output.annual, grid, annual, note, "annual-mean surface PM2.5 components")
     write_fields(smk.output.export_related, grid, differences, note, "export-related PM2.5 = Base - scenario")
 

@@ -34,8 +34,11 @@ def main(smk) -> None:
         attrs = {"scenario": scenario, "driver": str(driver), "comment": smk.params.provenance}
         write_scale_factors(sf_path, inputs.grid, factors, smk.params.year, attrs)
         write_scenario_emissions(emissions_path, inputs.grid, smk.params.months, emissions, attrs)
-        write_csv_atomic(check, check_path, [f"Scenario {scenario}: removed emissions per province (t/yr) against "
-                                             "the footprint tables."])
+        write_csv_atomic(
+            check,
+            check_path,
+            [f"Scenario {scenario}: removed emissions per province (t/yr) against the footprint tables."],
+        )
 
 
 if __name__ == "__main__":

@@ -42,19 +42,40 @@ def main(smk) -> None:
     out = smk.output
     s1 = s1_export_volumes(pd.read_parquet(smk.input.export_volume), class_of, inland, provinces)
     write(s1, out.s1, out.s1_html, "Table S1. Provincial export volumes by channel", note)
-    write(s2_foreign_contributors(exposure, provinces=provinces), out.s2, out.s2_html,
-          "Table S2. Major foreign contributors to provincial export-related PM2.5", note)
-    write(s3_layers_by_sector(pd.read_parquet(smk.input.layers), sectors), out.s3, out.s3_html,
-          "Table S3. Export-related emissions by production layer and sector", note)
+    write(
+        s2_foreign_contributors(exposure, provinces=provinces),
+        out.s2,
+        out.s2_html,
+        "Table S2. Major foreign contributors to provincial export-related PM2.5",
+        note,
+    )
+    write(
+        s3_layers_by_sector(pd.read_parquet(smk.input.layers), sectors),
+        out.s3,
+        out.s3_html,
+        "Table S3. Export-related emissions by production layer and sector",
+        note,
+    )
     paths = pd.read_parquet(smk.input.top_paths)
-    write(s4_top_paths(paths, provinces, sectors), out.s4, out.s4_html,
-          "Table S4. Top interprovincial supply-chain paths of export-related emissions", note)
-    write(s5_path_demand_sectors(paths, sectors), out.s5, out.s5_html,
-          "Table S5. Final-demand and emitting sectors of the top paths", note)
+    write(
+        s4_top_paths(paths, provinces, sectors),
+        out.s4,
+        out.s4_html,
+        "Table S4. Top interprovincial supply-chain paths of export-related emissions",
+        note,
+    )
+    write(
+        s5_path_demand_sectors(paths, sectors),
+        out.s5,
+        out.s5_html,
+        "Table S5. Final-demand and emitting sectors of the top paths",
+        note,
+    )
     by_consumer = pd.read_parquet(smk.input.by_consumer, columns=["emitting_province", "ape"])
     numbers = headline_numbers(exposure, pd.read_parquet(smk.input.thresholds), s1, by_consumer, inland)
-    text = summary_markdown(numbers, note) + evaluation_and_intervals(pd.read_parquet(smk.input.evaluation),
-                                                                      pd.read_parquet(smk.input.monte_carlo))
+    text = summary_markdown(numbers, note) + evaluation_and_intervals(
+        pd.read_parquet(smk.input.evaluation), pd.read_parquet(smk.input.monte_carlo)
+    )
     with atomic_output(out.summary) as tmp:
         tmp.write_text(text, encoding="utf-8")
 

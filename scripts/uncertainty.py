@@ -17,11 +17,23 @@ log = logging.getLogger("uncertainty")
 
 
 def interpolation(smk, regions, sectors, x, flags) -> pd.DataFrame:
-    inputs = read_inventory_inputs(regions, sectors, x, flags, smk.input.meic, smk.input.gains, smk.input.agri_nh3,
-                                   smk.input.boundaries, smk.input.gains_sectors, smk.input.agnh3_categories,
-                                   smk.params.study_year)
-    results = {m: emissions_frame(hybrid_from_inputs(inputs, smk.params.study_year, m), inputs.provinces,
-                                  inputs.sectors) for m in smk.params.methods}
+    inputs = read_inventory_inputs(
+        regions,
+        sectors,
+        x,
+        flags,
+        smk.input.meic,
+        smk.input.gains,
+        smk.input.agri_nh3,
+        smk.input.boundaries,
+        smk.input.gains_sectors,
+        smk.input.agnh3_categories,
+        smk.params.study_year,
+    )
+    results = {
+        m: emissions_frame(hybrid_from_inputs(inputs, smk.params.study_year, m), inputs.provinces, inputs.sectors)
+        for m in smk.params.methods
+    }
     return interpolation_table(results)
 
 
@@ -35,12 +47,26 @@ def main(smk) -> None:
     species, F = read_intensities(smk.input.intensities)
     y = table.Y[:, index.fd_columns(foreign=True)].sum(1)
     with timed(log, "Leontief system, export output and multipliers by emitting province"):
-        multipliers = export_multipliers(table.Z, table.x, y, F, index.province_rows, index.n_sectors, tuple(species),
-                                         index.provinces, smk.params.sigma_z, smk.params.sigma_y)
-    result = monte_carlo_table(multipliers, pd.read_parquet(smk.input.exposure), smk.params.emission_95,
-                               smk.params.samples, smk.params.seed)
-    write_parquet_atomic(result, smk.output.monte_carlo, {"samples": str(smk.params.samples),
-                                                          "method": "lognormal emissions x first-order MRIO"})
+        multipliers = export_multipliers(
+            table.Z,
+            table.x,
+            y,
+            F,
+            index.province_rows,
+            index.n_sectors,
+            tuple(species),
+            index.provinces,
+            smk.params.sigma_z,
+            smk.params.sigma_y,
+        )
+    result = monte_carlo_table(
+        multipliers, pd.read_parquet(smk.input.exposure), smk.params.emission_95, smk.params.samples, smk.params.seed
+    )
+    write_parquet_atomic(
+        result,
+        smk.output.monte_carlo,
+        {"samples": str(smk.params.samples), "method": "lognormal emissions x first-order MRIO"},
+    )
     provincial_intervals_figure(result, smk.params.samples, smk.params.provenance).savefig(smk.output.figure, dpi=150)
 
 

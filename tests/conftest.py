@@ -51,8 +51,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     terminalreporter.write_sep("=", "corruption suite")
     terminalreporter.write_line(line(list(module.OUTCOMES.values())))
     for area in sorted({name.split("/")[0] for name in module.OUTCOMES}):
-        terminalreporter.write_line(f"  {area}: " + line([k for n, k in module.OUTCOMES.items()
-                                                          if n.split("/")[0] == area]))
+        terminalreporter.write_line(
+            f"  {area}: " + line([k for n, k in module.OUTCOMES.items() if n.split("/")[0] == area])
+        )
     for name, kind in sorted(module.OUTCOMES.items()):
         if kind != "clear":
             terminalreporter.write_line(f"  {kind}: {name}")

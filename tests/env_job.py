@@ -20,8 +20,7 @@ class Named(list):
 
     def __init__(self, items: list, names: dict[str, tuple[int, int | None]]):
         super().__init__(items)
-        self._named = {name: items[start] if end is None else items[start:end] for name, (start, end) in
-                       names.items()}
+        self._named = {name: items[start] if end is None else items[start:end] for name, (start, end) in names.items()}
         for name, value in self._named.items():
             setattr(self, name, value)
 

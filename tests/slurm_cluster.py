@@ -29,8 +29,9 @@ def ensure_installed() -> None:
         return
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, timeout=600, capture_output=True)
-    subprocess.run(["apt-get", "install", "-y", "-qq", *PACKAGES], check=True, env=env, timeout=900,
-                   capture_output=True)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", *PACKAGES], check=True, env=env, timeout=900, capture_output=True
+    )
 
 
 def _memory_mb() -> int:
@@ -55,18 +56,39 @@ def write_config(folder: Path, ports: tuple[int, int] | None = None) -> Path:
     host = socket.gethostname().split(".")[0]
     ctld_port, slurmd_port = ports or (free_port(), free_port())
     conf = folder / "slurm.conf"
-    conf.write_text("\n".join([
-        "ClusterName=exportpm-ci", "SlurmctldHost=localhost", "SlurmUser=slurm", "AuthType=auth/munge",
-        "MpiDefault=none", "ProctrackType=proctrack/linuxproc", "TaskPlugin=task/none", "ReturnToService=2",
-        "SchedulerType=sched/backfill", "SelectType=select/cons_tres", "SelectTypeParameters=CR_Core_Memory",
-        "AccountingStorageType=accounting_storage/none", "JobAcctGatherType=jobacct_gather/none",
-        "JobCompType=jobcomp/none", "MinJobAge=600", "EnforcePartLimits=ALL",
-        f"SlurmctldPort={ctld_port}", f"SlurmdPort={slurmd_port}",
-        f"SlurmctldPidFile={folder}/slurmctld.pid", f"SlurmdPidFile={folder}/slurmd.pid",
-        f"StateSaveLocation={state}", f"SlurmdSpoolDir={folder}/spool",
-        f"SlurmctldLogFile={folder}/log/slurmctld.log", f"SlurmdLogFile={folder}/log/slurmd.log",
-        f"NodeName={host} NodeAddr=127.0.0.1 CPUs={os.cpu_count()} RealMemory={_memory_mb()} State=UNKNOWN",
-        "PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP", ""]))
+    conf.write_text(
+        "\n".join(
+            [
+                "ClusterName=exportpm-ci",
+                "SlurmctldHost=localhost",
+                "SlurmUser=slurm",
+                "AuthType=auth/munge",
+                "MpiDefault=none",
+                "ProctrackType=proctrack/linuxproc",
+                "TaskPlugin=task/none",
+                "ReturnToService=2",
+                "SchedulerType=sched/backfill",
+                "SelectType=select/cons_tres",
+                "SelectTypeParameters=CR_Core_Memory",
+                "AccountingStorageType=accounting_storage/none",
+                "JobAcctGatherType=jobacct_gather/none",
+                "JobCompType=jobcomp/none",
+                "MinJobAge=600",
+                "EnforcePartLimits=ALL",
+                f"SlurmctldPort={ctld_port}",
+                f"SlurmdPort={slurmd_port}",
+                f"SlurmctldPidFile={folder}/slurmctld.pid",
+                f"SlurmdPidFile={folder}/slurmd.pid",
+                f"StateSaveLocation={state}",
+                f"SlurmdSpoolDir={folder}/spool",
+                f"SlurmctldLogFile={folder}/log/slurmctld.log",
+                f"SlurmdLogFile={folder}/log/slurmd.log",
+                f"NodeName={host} NodeAddr=127.0.0.1 CPUs={os.cpu_count()} RealMemory={_memory_mb()} State=UNKNOWN",
+                "PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP",
+                "",
+            ]
+        )
+    )
     return conf
 
 
@@ -107,8 +129,10 @@ class Cluster:
         self.pid_files = {"slurmctld": folder / "slurmctld.pid", "slurmd": folder / "slurmd.pid"}
 
     def log_tail(self, chars: int = 2000) -> str:
-        return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-chars:]}"
-                         for p in sorted((self.folder / "log").glob("*.log")))
+        return "\n".join(
+            f"--- {p.name}\n{p.read_text(errors='replace')[-chars:]}"
+            for p in sorted((self.folder / "log").glob("*.log"))
+        )
 
     def check(self) -> None:
         """Raise ClusterDownError unless slurmctld and slurmd are alive and slurmctld answers a ping."""
@@ -120,8 +144,9 @@ class Cluster:
         except subprocess.TimeoutExpired:
             raise ClusterDownError(f"slurmctld does not answer (scontrol ping timed out)\n{self.log_tail()}") from None
         if "UP" not in ping.stdout:
-            raise ClusterDownError(f"slurmctld does not answer: {ping.stdout.strip()} {ping.stderr.strip()}\n"
-                              f"{self.log_tail()}")
+            raise ClusterDownError(
+                f"slurmctld does not answer: {ping.stdout.strip()} {ping.stderr.strip()}\n{self.log_tail()}"
+            )
 
     def wait_idle(self, seconds: float) -> None:
         """Until the node is idle; fails at once if a daemon dies, else after ``seconds``."""
@@ -132,8 +157,9 @@ class Cluster:
                 if pid_file.exists() and not _alive(_pid(pid_file)):
                     raise ClusterDownError(f"{name} exited during start-up\n{self.log_tail()}")
             try:
-                state = subprocess.run(["sinfo", "-h", "-o", "%T"], capture_output=True, text=True, timeout=5,
-                                       env=self.env).stdout.strip()
+                state = subprocess.run(
+                    ["sinfo", "-h", "-o", "%T"], capture_output=True, text=True, timeout=5, env=self.env
+                ).stdout.strip()
             except subprocess.TimeoutExpired:
                 state = "no answer"
             if state == "idle":
@@ -181,17 +207,23 @@ def local_cluster(ready_seconds: float = 60.0):
         if not _munge_answers():
             if munge_pid.exists() and not _alive(_pid(munge_pid)):
                 munge_pid.unlink()  # stale pid file of a munged that is gone
-            subprocess.run(["runuser", "-u", "munge", "--", "/usr/sbin/munged", "--force"], check=True, timeout=30,
-                           capture_output=True)
+            subprocess.run(
+                ["runuser", "-u", "munge", "--", "/usr/sbin/munged", "--force"],
+                check=True,
+                timeout=30,
+                capture_output=True,
+            )
             started_munge = True
             if not _munge_answers():
                 raise ClusterDownError("munged started but does not answer (munge -n | unmunge fails)")
         for daemon in ("slurmctld", "slurmd"):
-            run = subprocess.run([f"/usr/sbin/{daemon}", "-f", str(conf)], timeout=30, env=env, capture_output=True,
-                                 text=True)
+            run = subprocess.run(
+                [f"/usr/sbin/{daemon}", "-f", str(conf)], timeout=30, env=env, capture_output=True, text=True
+            )
             if run.returncode != 0:
-                raise ClusterDownError(f"{daemon} failed to start ({run.returncode}): {run.stderr[-1000:]}\n"
-                                  f"{cluster.log_tail()}")
+                raise ClusterDownError(
+                    f"{daemon} failed to start ({run.returncode}): {run.stderr[-1000:]}\n{cluster.log_tail()}"
+                )
         cluster.wait_idle(ready_seconds)
         yield env, folder, cluster
     finally:

@@ -15,13 +15,18 @@ def all_paths_brute_force(A: np.ndarray, f: np.ndarray, y: np.ndarray, max_depth
     level = [((int(j),), float(y[j])) for j in np.flatnonzero(y > 0)]
     for _ in range(max_depth + 1):
         out += [Path(f[nodes[0]] * flow, nodes) for nodes, flow in level]
-        level = [((int(k), *nodes), A[k, nodes[0]] * flow) for nodes, flow in level for k in range(len(f))
-                 if A[k, nodes[0]] > 0]
+        level = [
+            ((int(k), *nodes), A[k, nodes[0]] * flow)
+            for nodes, flow in level
+            for k in range(len(f))
+            if A[k, nodes[0]] > 0
+        ]
     return sorted(out, key=lambda p: (-p.value, p.nodes))
 
 
-def layer_by_exporter_brute_force(A: np.ndarray, f: np.ndarray, y: np.ndarray, province_of: np.ndarray, t: int
-                                  ) -> np.ndarray:
+def layer_by_exporter_brute_force(
+    A: np.ndarray, f: np.ndarray, y: np.ndarray, province_of: np.ndarray, t: int
+) -> np.ndarray:
     """[emitting node, exporting province] emissions at layer t, summing every path i0 -> i1 -> ... -> it of
     f_i0 a_i0i1 ... a_i(t-1)it y_it. The exporter is the final node's province when it is Chinese
     (``province_of`` >= 0), else the province of the node just before the first foreign node."""

@@ -21,12 +21,31 @@ from conftest import REPO
 
 PACKAGE = REPO / "src" / "exportpm"
 RANKS = {
-    "errors": 0, "logs": 0, "conventions": 0, "benchmarking": 0, "numerics": 0, "resources": 1, "grid": 1,
-    "io": 2, "regrid": 2,
-    "mrio": 10, "inventory": 11, "footprint": 12, "scenarios": 13, "ctm": 14, "pm25": 15, "exposure": 16,
-    "evaluation": 17, "spa": 17, "uncertainty": 18, "tables": 19, "figures": 19, "comparison": 19, "maps": 19,
+    "errors": 0,
+    "logs": 0,
+    "conventions": 0,
+    "benchmarking": 0,
+    "numerics": 0,
+    "resources": 1,
+    "grid": 1,
+    "io": 2,
+    "regrid": 2,
+    "mrio": 10,
+    "inventory": 11,
+    "footprint": 12,
+    "scenarios": 13,
+    "ctm": 14,
+    "pm25": 15,
+    "exposure": 16,
+    "evaluation": 17,
+    "spa": 17,
+    "uncertainty": 18,
+    "tables": 19,
+    "figures": 19,
+    "comparison": 19,
+    "maps": 19,
     "demo": 30,
-    "config": 31,   # semantic config validation: checks values against every layer's names and the demo's files
+    "config": 31,  # semantic config validation: checks values against every layer's names and the demo's files
 }
 
 

@@ -24,8 +24,9 @@ GRID = LonLatGrid(100.0, 110.0, 25.0, 33.0, 0.5, 0.5)
 
 def uniform_met(grid: LonLatGrid, u=3.0, v=-1.0, H=800.0, T=285.0, P=0.1) -> MonthlyMet:
     shape = (grid.nlat, grid.nlon)
-    return MonthlyMet(np.full(shape, u), np.full(shape, v), np.full(shape, H), np.full(shape, T), np.full(shape, P),
-                      "test")
+    return MonthlyMet(
+        np.full(shape, u), np.full(shape, v), np.full(shape, H), np.full(shape, T), np.full(shape, P), "test"
+    )
 
 
 def sources(grid, **values):
@@ -89,8 +90,8 @@ def test_nh4no3_equilibrium_by_hand():
 def test_halving_nh3_matters_only_where_ammonia_limits_nitrate():
     T = np.array([275.0, 275.0])
     sulfate = np.array([5.0, 5.0])
-    total_nh3 = np.array([3.0, 40.0])     # cell 0: ammonia-limited; cell 1: plenty of ammonia
-    total_no3 = np.array([30.0, 2.0])     # cell 1: nitrate-limited
+    total_nh3 = np.array([3.0, 40.0])  # cell 0: ammonia-limited; cell 1: plenty of ammonia
+    total_no3 = np.array([30.0, 2.0])  # cell 1: nitrate-limited
     base = partition(sulfate, total_nh3, total_no3, T)
     half = partition(sulfate, total_nh3 / 2, total_no3, T)
     assert half["NIT"][0] < 0.9 * base["NIT"][0]
@@ -110,8 +111,10 @@ def test_every_scenario_as_a_right_hand_side_equals_one_run_per_scenario():
     """run_month_scenarios (operators factorised once) gives each scenario what its own run gives."""
     met = default_met(GRID, 1)
     params = SurrogateParameters()
-    scenarios = {"a": sources(GRID, SO2=3e5, NOx=4e5, NH3=2e5, BC=1e4, OC=2e4, PM25_other=5e4),
-                 "b": sources(GRID, SO2=1e5, NOx=4e5, NH3=3e5, BC=0.0, OC=2e4, PM25_other=1e4)}
+    scenarios = {
+        "a": sources(GRID, SO2=3e5, NOx=4e5, NH3=2e5, BC=1e4, OC=2e4, PM25_other=5e4),
+        "b": sources(GRID, SO2=1e5, NOx=4e5, NH3=3e5, BC=0.0, OC=2e4, PM25_other=1e4),
+    }
     together = run_month_scenarios(GRID, met, scenarios, 1, params)
     for name, emissions in scenarios.items():
         alone = run_month(GRID, met, emissions, 1, params)
@@ -135,6 +138,6 @@ def test_default_met_ventilates_the_coast_and_stagnates_the_north_china_plain():
     def at(field, lon, lat):
         return field[int((lat - 30.0) / 0.5), int((lon - 110.0) / 0.5)]
 
-    sea, plain = (123.5, 33.5), (115.5, 37.0)        # Yellow Sea; the North China Plain
+    sea, plain = (123.5, 33.5), (115.5, 37.0)  # Yellow Sea; the North China Plain
     assert at(met.mixing_height, *sea) > 1.9 * at(met.mixing_height, 119.0, 33.5)
     assert abs(at(met.u, *sea)) > abs(at(met.u, *plain)) + 3.0

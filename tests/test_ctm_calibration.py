@@ -58,10 +58,14 @@ def test_calibration_to_a_target_reaches_it():
     background = np.full(GRID.nlat * GRID.nlon, 0.2 * modelled)
     target = 0.5 * (modelled + 0.2 * modelled)
     result = calibrate_mixing_height(months, sources, met, params, background, weight, target, GRID)
-    check = np.mean(list(base_months(months, sources, met, params, result["mixing_height_scale"], GRID).values()),
-                    axis=0).mean() + 0.2 * modelled
+    check = (
+        np.mean(
+            list(base_months(months, sources, met, params, result["mixing_height_scale"], GRID).values()), axis=0
+        ).mean()
+        + 0.2 * modelled
+    )
     assert check == pytest.approx(target, rel=1e-5)
-    assert result["evaluations"] <= 6 and result["mixing_height_scale"] > 1.0      # Brent needed 16 on the demo
+    assert result["evaluations"] <= 6 and result["mixing_height_scale"] > 1.0  # Brent needed 16 on the demo
 
 
 def test_calibration_to_stations_removes_the_normalised_mean_bias():
@@ -72,10 +76,19 @@ def test_calibration_to_stations_removes_the_normalised_mean_bias():
     background = 0.01 * climatology(product)
     params = SurrogateParameters()
     first = base_months(months, sources, met, params, 1.0, GRID)
-    j = np.array([7, 7, 8, 6, 7, 8, 9, 9, 10, 8, 9, 10])            # around the two sources (product grid)
+    j = np.array([7, 7, 8, 6, 7, 8, 9, 9, 10, 8, 9, 10])  # around the two sources (product grid)
     i = np.array([5, 6, 5, 5, 4, 6, 11, 12, 11, 11, 10, 12])
-    rows = [(f"S{k}", float(product.lon[i[k]]), float(product.lat[j[k]]), m,
-             0.6 * crop(first[m], buffer)[j[k], i[k]] + background[j[k], i[k]]) for k in range(12) for m in months]
+    rows = [
+        (
+            f"S{k}",
+            float(product.lon[i[k]]),
+            float(product.lat[j[k]]),
+            m,
+            0.6 * crop(first[m], buffer)[j[k], i[k]] + background[j[k], i[k]],
+        )
+        for k in range(12)
+        for m in months
+    ]
     stations = pd.DataFrame(rows, columns=["station_id", "lon", "lat", "month", "pm25_ugm3"])
     ones = np.ones((product.nlat, product.nlon))
 
@@ -84,8 +97,13 @@ def test_calibration_to_stations_removes_the_normalised_mean_bias():
 
     result = calibrate_to_stations(months, sources, met, params, background, station_statistics, GRID, buffer)
     fields = base_months(months, sources, met, params, result["mixing_height_scale"], GRID)
-    stats, _ = evaluate(stations, {m: crop(f, buffer) + background for m, f in fields.items()}, product,
-                        np.ones((product.nlat, product.nlon)), 0.0)
+    stats, _ = evaluate(
+        stations,
+        {m: crop(f, buffer) + background for m, f in fields.items()},
+        product,
+        np.ones((product.nlat, product.nlon)),
+        0.0,
+    )
     assert abs(stats.iloc[0]["nmb"]) < 1e-5
     assert result["fit"]["nmb"] == pytest.approx(stats.iloc[0]["nmb"], abs=1e-9)
     assert result["fit"]["n"] == 12 and result["mixing_height_scale"] > 1.0
@@ -94,19 +112,22 @@ def test_calibration_to_stations_removes_the_normalised_mean_bias():
 def test_background_climatology_by_region_class(tmp_path):
     grid = LonLatGrid(70.0, 140.0, 15.0, 55.0, 1.0, 1.0)
     field = climatology(grid)
-    at = {(lon, lat): field[int(lat - 15.0), int(lon - 70.0)] for lon, lat in
-          ((91.5, 29.5), (83.5, 39.5), (121.5, 31.5), (125.5, 45.5), (72.5, 50.5))}
+    at = {
+        (lon, lat): field[int(lat - 15.0), int(lon - 70.0)]
+        for lon, lat in ((91.5, 29.5), (83.5, 39.5), (121.5, 31.5), (125.5, 45.5), (72.5, 50.5))
+    }
     values = {name: v for name, *_, v in CLIMATOLOGY}
-    assert at[(91.5, 29.5)] == values["Tibetan plateau"] < 5.0          # Lhasa: below the WHO guideline
+    assert at[(91.5, 29.5)] == values["Tibetan plateau"] < 5.0  # Lhasa: below the WHO guideline
     assert at[(83.5, 39.5)] == values["Tarim / Taklimakan"]
-    assert at[(121.5, 31.5)] == values["humid east and south"]           # Shanghai
+    assert at[(121.5, 31.5)] == values["humid east and south"]  # Shanghai
     assert at[(125.5, 45.5)] == values["Northeast"]
     assert at[(72.5, 50.5)] == 3.0
     np.testing.assert_array_equal(background_field({"source": "uniform", "uniform_ugm3": 7.0}, grid), 7.0)
     path = tmp_path / "bg.nc"
     write_background(path, grid, field, {})
-    np.testing.assert_array_equal(background_field({"source": "file", "file": str(path), "variable": "background"},
-                                                   grid), field)
+    np.testing.assert_array_equal(
+        background_field({"source": "file", "file": str(path), "variable": "background"}, grid), field
+    )
     with pytest.raises(InputError, match="product grid"):
         read_background(path, interior(grid, 1))
     with pytest.raises(ConfigError, match=r"ctm\.background\.file"):
@@ -123,25 +144,44 @@ def test_people_above_thresholds_due_to_exports_by_hand():
     pop = population([100.0, 200.0, 300.0, 400.0], [0, 0, 1, 1])
     base = np.array([[4.0, 6.0, 40.0, 50.0]])
     differences = {"I_EX": np.zeros((2, 1, 4)), "I_EXEAST": np.zeros((2, 1, 4))}
-    differences["I_EX"][0] = [0.5, 2.0, 10.0, 10.0]        # total 4 -> 3.5, 6 -> 4, 40 -> 30, 50 -> 40
-    differences["I_EXEAST"][1] = [0.0, 0.5, 6.0, 0.0]      # 6 -> 5.5, 40 -> 34
+    differences["I_EX"][0] = [0.5, 2.0, 10.0, 10.0]  # total 4 -> 3.5, 6 -> 4, 40 -> 30, 50 -> 40
+    differences["I_EXEAST"][1] = [0.0, 0.5, 6.0, 0.0]  # 6 -> 5.5, 40 -> 34
     table = threshold_population(exposure_cases(base, differences), pop, (35.0, 5.0)).set_index(
-        ["case", "threshold_ugm3"])["people"]
+        ["case", "threshold_ugm3"]
+    )["people"]
     assert table[("with_exports", 35.0)] == 700 and table[("without_exports", 35.0)] == 400
     assert table[("due_to_exports", 35.0)] == 300 and table[("due_to_exports", 5.0)] == 200
     assert table[("due_to_east_coast_exports", 35.0)] == 300 and table[("due_to_east_coast_exports", 5.0)] == 0
 
 
 def test_region_shares_of_export_related_pm25_by_hand():
-    rows = [("province", a, s, "total", c, 0.0, p, p) for a, s, c, p in
-            (("A", "I_EX", 2.0, 100.0), ("B", "I_EX", 4.0, 300.0), ("C", "I_EX", 6.0, 100.0),
-             ("A", "Base", 50.0, 100.0))]
-    table = pd.DataFrame(rows, columns=["level", "province", "scenario", "component", "pw_ugm3", "share_of_total",
-                                        "population", "population_official"])
+    rows = [
+        ("province", a, s, "total", c, 0.0, p, p)
+        for a, s, c, p in (
+            ("A", "I_EX", 2.0, 100.0),
+            ("B", "I_EX", 4.0, 300.0),
+            ("C", "I_EX", 6.0, 100.0),
+            ("A", "Base", 50.0, 100.0),
+        )
+    ]
+    table = pd.DataFrame(
+        rows,
+        columns=[
+            "level",
+            "province",
+            "scenario",
+            "component",
+            "pw_ugm3",
+            "share_of_total",
+            "population",
+            "population_official",
+        ],
+    )
     shares = region_shares(table, {"A": True, "B": True, "C": False}, {"A": "X", "B": "X", "C": "East Coast"})
     inland = shares.set_index(["scenario", "region"]).loc[("I_EX", "inland")]
     assert inland["share_of_exposure"] == pytest.approx((200 + 1200) / (200 + 1200 + 600))
     assert inland["share_of_provincial_sum"] == pytest.approx(6.0 / 12.0)
     assert set(shares["scenario"]) == {"I_EX"}
-    assert shares.set_index(["scenario", "region"]).loc[("I_EX", "East Coast"), "share_of_exposure"] == \
-        pytest.approx(600 / 2000)
+    assert shares.set_index(["scenario", "region"]).loc[("I_EX", "East Coast"), "share_of_exposure"] == pytest.approx(
+        600 / 2000
+    )

@@ -39,7 +39,7 @@ def test_first_order_matches_small_zero_outs_and_is_exact_for_linear_components(
                 scale = np.abs(exact).sum()
                 error = np.abs(response[c, :, j] - exact).sum() / scale if scale > 0 else 0.0
                 if name in ("SO4", "BC", "POA", "DST"):
-                    assert error < 1e-9, (name, fraction, error)          # linear in the surrogate: exact
+                    assert error < 1e-9, (name, fraction, error)  # linear in the surrogate: exact
                 else:
                     assert error < (0.05 if fraction == 0.01 else 0.25), (name, fraction, error)
 

@@ -42,8 +42,9 @@ def test_gtap_har_read_back_by_harpy_satisfies_identities(tiny_world):
     vdfb = har.getHeaderArrayObj("VDFB")
     assert [s["name"] for s in vdfb["sets"]] == ["COMM", "ACTS", "REG"]
     assert vdfb["sets"][2]["dim_desc"] == sets["REG"]  # labels carried by the header itself
-    residuals = gtap_identity_residuals({k: v.astype(np.float64) for k, v in headers.items()},
-                                        tuple(sets["MARG"]), tuple(sets["COMM"]))
+    residuals = gtap_identity_residuals(
+        {k: v.astype(np.float64) for k, v in headers.items()}, tuple(sets["MARG"]), tuple(sets["COMM"])
+    )
     assert max(residuals.values()) < FLOAT32_RTOL, residuals
     # price links: tariffs and export taxes are non-negative
     assert (headers["VMSB"] >= headers["VCIF"] * (1 - 1e-6)).all()
@@ -68,20 +69,21 @@ def test_full_world_identities_and_plausibility():
 
 def test_ceads_read_back_by_pandas_openpyxl(tiny_world):
     spec = world_spec("tiny")
-    raw = pd.read_excel(tiny_world / "ceads/china_provincial_mrio_2017.xlsx", sheet_name="Table_2017",
-                        header=None, engine="openpyxl")
+    raw = pd.read_excel(
+        tiny_world / "ceads/china_provincial_mrio_2017.xlsx", sheet_name="Table_2017", header=None, engine="openpyxl"
+    )
     P, K = len(spec.provinces), len(spec.ceads_sectors)
     assert "SYNTHETIC" in str(raw.iat[0, 0])
     codes = raw.iloc[3, 3:].tolist()
     assert codes[: P * K] == list(spec.ceads_sectors) * P
     assert codes[-4:] == ["EX", "IM", "OTHER", "TOTAL"]
-    body = raw.iloc[4:4 + P * K, 3:].to_numpy(dtype=float)
-    provinces = raw.iloc[4:4 + P * K, 0].ffill().tolist()
+    body = raw.iloc[4 : 4 + P * K, 3:].to_numpy(dtype=float)
+    provinces = raw.iloc[4 : 4 + P * K, 0].ffill().tolist()
     assert provinces[::K] == list(spec.provinces["name_zh"])
-    Z, FD = body[:, : P * K], body[:, P * K: P * K + 5 * P]
+    Z, FD = body[:, : P * K], body[:, P * K : P * K + 5 * P]
     ex, im, other, total = body[:, -4:].T
     np.testing.assert_allclose(Z.sum(1) + FD.sum(1) + ex - im + other, total, rtol=1e-12)
-    va = raw.iloc[4 + P * K: 4 + P * K + 4, 3:3 + P * K].to_numpy(dtype=float)
+    va = raw.iloc[4 + P * K : 4 + P * K + 4, 3 : 3 + P * K].to_numpy(dtype=float)
     np.testing.assert_allclose(Z.sum(0) + va.sum(0), total, rtol=1e-12)
     assert (FD[:, 4::5] < 0).any(), "inventory changes include negatives (GRAS must handle them)"
 
@@ -128,8 +130,11 @@ def test_customs_records_and_concordances(tiny_world):
     assert customs["注册地编码"].str[:2].isin(resource("provinces31")["nbs_code"]).all()
     modes = resource("customs_trade_modes")
     customs["trade_mode"] = customs["贸易方式名称"].map(dict(zip(modes["name_zh"], modes["name_en"], strict=True)))
-    excluded = {"processing trade with imported materials", "equipment imported for processing trade",
-                "bonded-zone warehousing and re-exported goods"}
+    excluded = {
+        "processing trade with imported materials",
+        "equipment imported for processing trade",
+        "bonded-zone warehousing and re-exported goods",
+    }
     assert customs["trade_mode"].isin(excluded).any() and (~customs["trade_mode"].isin(excluded)).any()
 
 

@@ -216,18 +216,34 @@ def build_env(env: str) -> Path:
     deployed.write_text(text, encoding="utf-8")
     python, _, pip = env_spec(deployed)
     base = getattr(sys, "_base_executable", sys.executable)
-    version = subprocess.run([base, "-c", "import platform; print(platform.python_version())"],
-                             capture_output=True, text=True, check=True).stdout.strip()
+    version = subprocess.run(
+        [base, "-c", "import platform; print(platform.python_version())"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert version.split(".")[:2] == python.split(".")[:2], f"{env}: needs python {python}, have {version}"
     subprocess.run([base, "-m", "venv", str(building / "venv")], check=True)
     venv_python = building / "venv/bin/python"
     (building / "requirements.txt").write_text("\n".join(pip) + "\n", encoding="utf-8")
-    install = subprocess.run([str(venv_python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                              "--no-deps", "--only-binary=:all:", "-r", str(building / "requirements.txt")],
-                             capture_output=True, text=True, timeout=1800)
+    install = subprocess.run(
+        [
+            str(venv_python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-deps",
+            "--only-binary=:all:",
+            "-r",
+            str(building / "requirements.txt"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     assert install.returncode == 0, install.stderr[-3000:]
-    subprocess.run([str(venv_python), "-m", "pip", "uninstall", "--quiet", "-y", "setuptools"],
-                   capture_output=True, text=True)
+    subprocess.run(
+        [str(venv_python), "-m", "pip", "uninstall", "--quiet", "-y", "setuptools"], capture_output=True, text=True
+    )
     check = subprocess.run([str(venv_python), "-m", "pip", "check"], capture_output=True, text=True)
     assert check.returncode == 0, f"{env}: {check.stdout[-3000:]}"
     (building / "ok").write_text(version, encoding="utf-8")
@@ -240,10 +256,15 @@ def env_run(venv: Path, args: list[str], cwd: Path, src: Path, timeout: int = 90
     """The environment's interpreter with only its own packages, the workflow's src/ on PYTHONPATH (as
     workflow/rules/common.smk sets it for every job) and no user site-packages."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTHON", "VIRTUAL_ENV"))}
-    env |= {"PYTHONPATH": str(src), "PYTHONNOUSERSITE": "1", "MPLBACKEND": "Agg",
-            "PATH": f"{venv / 'venv/bin'}{os.pathsep}{env.get('PATH', '')}"}
-    return subprocess.run([str(venv / "venv/bin/python"), "-s", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    env |= {
+        "PYTHONPATH": str(src),
+        "PYTHONNOUSERSITE": "1",
+        "MPLBACKEND": "Agg",
+        "PATH": f"{venv / 'venv/bin'}{os.pathsep}{env.get('PATH', '')}",
+    }
+    return subprocess.run(
+        [str(venv / "venv/bin/python"), "-s", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 @pytest.fixture(scope="module")
@@ -272,10 +293,17 @@ def tiny_jobs(tmp_path_factory) -> tuple[Path, dict[str, list[Path]]]:
         if job.rule in seen_rules:
             continue
         seen_rules.add(job.rule)
-        data = {key: (list(getattr(job, key)), dict(getattr(job, key)._names))
-                for key in ("input", "output", "params", "wildcards", "log", "resources")}
-        data |= {"threads": job.threads, "config": job.config, "rule": job.rule, "scriptdir": str(job.scriptdir),
-                 "script": str(workdir / "scripts" / f"{script}.py")}
+        data = {
+            key: (list(getattr(job, key)), dict(getattr(job, key)._names))
+            for key in ("input", "output", "params", "wildcards", "log", "resources")
+        }
+        data |= {
+            "threads": job.threads,
+            "config": job.config,
+            "rule": job.rule,
+            "scriptdir": str(job.scriptdir),
+            "script": str(workdir / "scripts" / f"{script}.py"),
+        }
         job_file = folder / f"{job.rule}.pickle"
         job_file.write_bytes(pickle.dumps(data, protocol=4))
         jobs.setdefault(envs[script], []).append(job_file)

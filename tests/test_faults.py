@@ -30,8 +30,11 @@ RUN = yaml.safe_load((REPO / "config/tiny.yaml").read_text(encoding="utf-8"))["r
 def products(workdir: Path) -> dict[str, bytes]:
     """Every file under results/<run>/ (the demo world included) except the per-rule benchmark records."""
     root = workdir / "results" / RUN
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and p.relative_to(root).parts[0] != "benchmarks"}
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.relative_to(root).parts[0] != "benchmarks"
+    }
 
 
 def temporaries(workdir: Path) -> list[Path]:
@@ -69,9 +72,13 @@ def interrupted_run(workdir: Path, what: str, after_jobs: int, timeout: float = 
     atomic_output) or Snakemake's whole process group. Returns what was killed."""
     log = workdir / "interrupted.log"
     with open(log, "w", encoding="utf-8") as handle:
-        process = subprocess.Popen([sys.executable, "-m", "snakemake", "--cores", "2", "--configfile",
-                                    "config/tiny.yaml"], cwd=workdir, stdout=handle, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "snakemake", "--cores", "2", "--configfile", "config/tiny.yaml"],
+            cwd=workdir,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     deadline, killed = time.monotonic() + timeout, ""
     try:
         while time.monotonic() < deadline and process.poll() is None:
@@ -120,15 +127,17 @@ def test_temporary_of_a_killed_writer_is_removed_by_the_next_write(tmp_path):
     """A process SIGKILLed inside atomic_output leaves its temporary; the next atomic_output of the same
     target removes it (and leaves a live writer's temporary alone)."""
     target = tmp_path / "out" / "product.nc"
-    code = ("import os, signal, sys\nfrom exportpm.io.atomic import atomic_output\n"
-            f"with atomic_output({str(target)!r}) as tmp:\n    tmp.write_bytes(b'half')\n"
-            "    os.kill(os.getpid(), signal.SIGKILL)\n")
+    code = (
+        "import os, signal, sys\nfrom exportpm.io.atomic import atomic_output\n"
+        f"with atomic_output({str(target)!r}) as tmp:\n    tmp.write_bytes(b'half')\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
     child = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(REPO / "src")})
     assert child.returncode == -signal.SIGKILL
     left = list(target.parent.glob(f".product.nc{TMP_MARK}*"))
     assert len(left) == 1 and left[0].read_bytes() == b"half" and not target.exists()
     with atomic_output(target) as tmp:
-        assert list(target.parent.glob(f".product.nc{TMP_MARK}*")) == [tmp]   # the stale one is gone
+        assert list(target.parent.glob(f".product.nc{TMP_MARK}*")) == [tmp]  # the stale one is gone
         tmp.write_bytes(b"whole")
     assert target.read_bytes() == b"whole"
     assert sorted(p.name for p in target.parent.iterdir()) == ["product.nc"]

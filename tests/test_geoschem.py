@@ -53,7 +53,7 @@ import fake_gcclassic  # noqa: E402  (the stand-in's own checks, tested to refus
 
 
 def wrapper(path, target):
-    path.write_text(f"#!/usr/bin/env bash\nexec {sys.executable} {target} \"$@\"\n")
+    path.write_text(f'#!/usr/bin/env bash\nexec {sys.executable} {target} "$@"\n')
     path.chmod(0o755)
     return path
 
@@ -61,8 +61,9 @@ def wrapper(path, target):
 @pytest.fixture
 def settings(tmp_path):
     exe = wrapper(tmp_path / "gcclassic", FIXTURES / "fake_gcclassic.py")
-    return GeosChemSettings(executable=str(exe), data_root=str(tmp_path / "ExtData"),
-                            createrundir=str(FIXTURES / "fake_createRunDir.sh"))
+    return GeosChemSettings(
+        executable=str(exe), data_root=str(tmp_path / "ExtData"), createrundir=str(FIXTURES / "fake_createRunDir.sh")
+    )
 
 
 @pytest.fixture
@@ -90,8 +91,11 @@ def test_run_directories_from_createrundir_answered_on_stdin(tmp_path, settings)
     assert read_simulation_key(nested, "root_data_dir") == settings.data_root
     glob = create_run_directory("global", tmp_path / "runs/Base_global", settings)
     assert "resolution: 2.0x2.5" in (glob / "geoschem_config.yml").read_text()
-    copy = create_run_directory("nested", tmp_path / "runs/copy", GeosChemSettings(
-        executable="x", templates={"nested": str(FIXTURES / "gc_template")}))
+    copy = create_run_directory(
+        "nested",
+        tmp_path / "runs/copy",
+        GeosChemSettings(executable="x", templates={"nested": str(FIXTURES / "gc_template")}),
+    )
     assert (copy / "HEMCO_Config.rc").exists()
 
 
@@ -106,8 +110,9 @@ def test_users_geoschem_config_cannot_override_the_data_root(tmp_path, settings,
     assert read_simulation_key(run, "root_data_dir") == settings.data_root
     forced = tmp_path / "bin/createRunDir.sh"
     forced.parent.mkdir()
-    forced.write_text(f"#!/usr/bin/env bash\nexport GC_DATA_ROOT=/users/own/ExtData\n"
-                      f"exec {FIXTURES / 'fake_createRunDir.sh'}\n")
+    forced.write_text(
+        f"#!/usr/bin/env bash\nexport GC_DATA_ROOT=/users/own/ExtData\nexec {FIXTURES / 'fake_createRunDir.sh'}\n"
+    )
     forced.chmod(0o755)
     settings.createrundir = str(forced)
     with pytest.raises(ConfigError, match=r"/users/own/ExtData.*" + str(settings.data_root)):
@@ -120,9 +125,11 @@ def test_set_dates_edits_only_the_date_lines_of_a_loose_yaml_file(tmp_path, sett
     set_dates(run, dt.datetime(2017, 1, 8), dt.datetime(2017, 1, 16, 12))
     after = (run / "geoschem_config.yml").read_text().splitlines()
     changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
-    assert changed == [("  start_date: [20190701, 000000]", "  start_date: [20170108, 000000]"),
-                       ("  end_date: [20190801, 000000]", "  end_date: [20170116, 120000]")]
-    assert "     output_menu:             # 1234567890123456789012345678901" in after   # loose indentation kept
+    assert changed == [
+        ("  start_date: [20190701, 000000]", "  start_date: [20170108, 000000]"),
+        ("  end_date: [20190801, 000000]", "  end_date: [20170116, 120000]"),
+    ]
+    assert "     output_menu:             # 1234567890123456789012345678901" in after  # loose indentation kept
     (run / "geoschem_config.yml").write_text("\n".join(line for line in after if "end_date" not in line))
     with pytest.raises(InputError, match=r"simulation\.end_date"):
         set_dates(run, dt.datetime(2017, 1, 8), dt.datetime(2017, 1, 16))
@@ -133,8 +140,13 @@ def test_set_dates_edits_only_the_date_lines_of_a_loose_yaml_file(tmp_path, sett
 
 def test_hemco_edit_follows_the_real_file_and_hemco_accepts_it(tmp_path, settings, scale_file):
     run = create_run_directory("nested", tmp_path / "run", settings)
-    edit_hemco_config(run, str(scale_file), "/data/MEIC_HEMCO", settings,
-                      boundary_conditions="/bc/GEOSChem.BoundaryConditions.$YYYY$MM$DD_$HH$MNz.nc4")
+    edit_hemco_config(
+        run,
+        str(scale_file),
+        "/data/MEIC_HEMCO",
+        settings,
+        boundary_conditions="/bc/GEOSChem.BoundaryConditions.$YYYY$MM$DD_$HH$MNz.nc4",
+    )
     edit_hemco_config(run, str(scale_file), "/data/MEIC_HEMCO", settings)  # idempotent
     hemco = (run / "HEMCO_Config.rc").read_text()
     assert fake_gcclassic.check_hemco(hemco) is None
@@ -144,16 +156,26 @@ def test_hemco_edit_follows_the_real_file_and_hemco_accepts_it(tmp_path, setting
     assert hemco.count("--> MEIC_CHINA") == 1 and hemco.count("(((MEIC_CHINA") == 3
     parts = fake_gcclassic.sections(hemco)
     base = [c for c in parts["BASE EMISSIONS"] if c[1].startswith("MEIC_")]
-    assert len(base) == 5 * 10 and {c[8] for c in base} == {"NO", "SO2", "SO4", "CO", "NH3", "BCPI", "BCPO",
-                                                          "OCPI", "OCPO", "DST1"}
+    assert len(base) == 5 * 10 and {c[8] for c in base} == {
+        "NO",
+        "SO2",
+        "SO4",
+        "CO",
+        "NH3",
+        "BCPI",
+        "BCPO",
+        "OCPI",
+        "OCPO",
+        "DST1",
+    }
     so2 = next(c for c in base if c[1] == "MEIC_POWER_SO2")
     so4 = next(c for c in base if c[1] == "MEIC_POWER_SO4")
     factors = {c[0]: c[2] for c in parts["SCALE FACTORS"]}
-    assert [factors.get(i) for i in so2[9].split("/")[1:-1]] == []            # SO2 unscaled, as CEDS
-    assert [factors[i] for i in so4[9].split("/")[1:-1]] == ["0.031"]         # SO4 = 3.1 % of SO2
+    assert [factors.get(i) for i in so2[9].split("/")[1:-1]] == []  # SO2 unscaled, as CEDS
+    assert [factors[i] for i in so4[9].split("/")[1:-1]] == ["0.031"]  # SO4 = 3.1 % of SO2
     mask = next(c for c in parts["MASKS"] if c[1] == "MEIC_CHINA_MASK")
     assert mask[-1] == "73/18/135/54" and mask[2].endswith("China_mask.generic.1x1.nc")
-    assert all(c[9].split("/")[-1] == mask[0] and int(c[11]) > 2 for c in base)   # above AFCID's dust
+    assert all(c[9].split("/")[-1] == mask[0] and int(c[11]) > 2 for c in base)  # above AFCID's dust
     assert "--> GC_BCs                 :       true" in hemco
     assert "* BC_  /bc/GEOSChem.BoundaryConditions" in hemco
     assert f"SF_power_SO2 {scale_file} SF_power_SO2" in hemco
@@ -175,8 +197,10 @@ def test_hemco_edit_refuses_what_hemco_refuses(tmp_path, settings, scale_file):
     with pytest.raises(InputError, match="END SECTION MASKS"):
         edit_hemco_config(run, str(scale_file), "/data", settings)
     # the stand-in refuses the old mistakes, as HEMCO 3.5 does
-    sf = original.replace("### END SECTION SCALE FACTORS", "3999 BOX 73/18/135/54 - 2000/1/1/0 C xy 1 1 73/18/135/54\n"
-                                                           "### END SECTION SCALE FACTORS")
+    sf = original.replace(
+        "### END SECTION SCALE FACTORS",
+        "3999 BOX 73/18/135/54 - 2000/1/1/0 C xy 1 1 73/18/135/54\n### END SECTION SCALE FACTORS",
+    )
     assert "Bad integer" in fake_gcclassic.check_hemco(sf)
     floats = original.replace("70/10/150/60", "70.0/10.0/150.0/60.0")
     assert "Bad integer" in fake_gcclassic.check_hemco(floats)
@@ -186,15 +210,15 @@ def test_history_keeps_metrics_writes_restart_at_end_and_names_fields_by_version
     run = create_run_directory("nested", tmp_path / "run", settings)
     history = (run / "HISTORY.rc").read_text()
     budget = "  Budget.frequency:          00000100 000000\n  Budget.fields: 'X', 'GIGCchem',\n::\n"
-    (run / "HISTORY.rc").write_text(history.replace("             'SpeciesConc',",
-                                                    "             'SpeciesConc',\n             'Budget',") + budget)
+    (run / "HISTORY.rc").write_text(
+        history.replace("             'SpeciesConc',", "             'SpeciesConc',\n             'Budget',") + budget
+    )
     edit_history(run, shortest_segment_hours=24 * 7)
     history = (run / "HISTORY.rc").read_text()
     enabled = fake_gcclassic.history(history)
-    assert set(enabled) == {"Restart", "Metrics", "AerosolMass", "SpeciesConc", "StateMet"}   # Budget: monthly
+    assert set(enabled) == {"Restart", "Metrics", "AerosolMass", "SpeciesConc", "StateMet"}  # Budget: monthly
     assert enabled["Restart"][0] == "'End'" and enabled["Metrics"][0] == "'End'"
-    assert enabled["SpeciesConc"][1] == ["SpeciesConc_DST1", "SpeciesConc_DST2", "SpeciesConc_OCPI",
-                                         "SpeciesConc_OCPO"]
+    assert enabled["SpeciesConc"][1] == ["SpeciesConc_DST1", "SpeciesConc_DST2", "SpeciesConc_OCPI", "SpeciesConc_OCPO"]
     assert enabled["AerosolMass"][1][-1] == "PM25" and "Met_PMID" in enabled["StateMet"][1]
     assert_history_blocks_are_well_formed(history)
     edit_history(run, version=parse_version("14.1.0", "test"))
@@ -209,8 +233,8 @@ def assert_history_blocks_are_well_formed(history: str) -> None:
         tagged = [i for i, line in enumerate(lines) if line.strip().startswith(f"{collection}.")]
         fields = next(i for i in tagged if lines[i].strip().startswith(f"{collection}.fields:"))
         assert tagged[-1] == fields and tagged == list(range(tagged[0], fields + 1))
-        assert f"{collection}.levels:" in "\n".join(lines[tagged[0]:fields])
-        assert lines[fields].split(":", 1)[1].strip() and "::" in lines[fields + 1:][:20]
+        assert f"{collection}.levels:" in "\n".join(lines[tagged[0] : fields])
+        assert lines[fields].split(":", 1)[1].strip() and "::" in lines[fields + 1 :][:20]
         assert sum(f"{collection}.fields:" in line for line in lines) == 1
     assert "LEVELS" not in history
     assert not history.rstrip().splitlines()[-1].strip().endswith(",") and history.rstrip().endswith("::")
@@ -231,7 +255,7 @@ def test_stand_in_refuses_a_monthly_restart_in_a_short_segment(tmp_path, setting
     run = create_run_directory("nested", tmp_path / "run", settings)
     edit_hemco_config(run, str(scale_file), "/data", settings)
     restart_file(run, dt.datetime(2017, 1, 1)).write_bytes(b"x")
-    with pytest.raises(RuntimeError, match="failed"):     # template as written: Restart monthly
+    with pytest.raises(RuntimeError, match="failed"):  # template as written: Restart monthly
         run_segment(run, dt.datetime(2017, 1, 1), dt.datetime(2017, 1, 8), settings)
     assert "No diagnostic output will be created" in (run / "GC.log").read_text()
     edit_history(run, shortest_segment_hours=24 * 7)
@@ -259,8 +283,10 @@ def test_stack_limit_is_raised_for_gcclassic(tmp_path, settings, scale_file):
     run = prepared(tmp_path, settings, scale_file)
     restart_file(run, dt.datetime(2017, 1, 1)).write_bytes(b"x")
     probe = tmp_path / "probe"
-    probe.write_text(f"#!/usr/bin/env bash\nulimit -s > {tmp_path / 'stack.txt'}\nexec {sys.executable} "
-                     f"{FIXTURES / 'fake_gcclassic.py'}\n")
+    probe.write_text(
+        f"#!/usr/bin/env bash\nulimit -s > {tmp_path / 'stack.txt'}\nexec {sys.executable} "
+        f"{FIXTURES / 'fake_gcclassic.py'}\n"
+    )
     probe.chmod(0o755)
     settings.executable = str(probe)
     run_segment(run, dt.datetime(2017, 1, 1), dt.datetime(2017, 1, 8), settings)
@@ -282,7 +308,7 @@ def test_segments_chain_and_failed_segment_retries_from_its_restart(tmp_path, se
     with pytest.raises(RuntimeError, match="failed"):
         run_segment(run, *pieces[1], settings)
     assert not restart_file(run, pieces[1][1]).exists()
-    assert run_segment(run, *pieces[1], settings).exists()   # the retry starts from the same restart
+    assert run_segment(run, *pieces[1], settings).exists()  # the retry starts from the same restart
     run_segment(run, *pieces[2], settings)
     assert "E N D   O F   G E O S -- C H E M" in (run / "GC.log").read_text()
 
@@ -319,8 +345,7 @@ def test_reader_components_add_up_to_geoschem_pm25(tmp_path, settings, scale_fil
     np.testing.assert_allclose(day["SO4"], 1.1 * so4 * stp, rtol=1e-12)
     full = month_run(tmp_path, settings, scale_file, "full")
     _, with_soa = read_month(full / "OutputDir", 2017, 1, NESTED_ASIA, buffer=3)
-    np.testing.assert_allclose(sum(with_soa[c] for c in COMPONENTS) + with_soa["OTHER"], with_soa["PM25"],
-                               rtol=1e-12)
+    np.testing.assert_allclose(sum(with_soa[c] for c in COMPONENTS) + with_soa["OTHER"], with_soa["PM25"], rtol=1e-12)
     assert with_soa["OTHER"].min() > 0 and np.allclose(with_soa["SO4"], fields["SO4"])
 
 
@@ -348,9 +373,17 @@ def gc_config(tmp_path, **changes):
     restart = tmp_path / "restart.nc4"
     restart.write_bytes(b"x")
     (tmp_path / "ExtData").mkdir(exist_ok=True)
-    return {"executable": str(exe), "createrundir": str(FIXTURES / "fake_createRunDir.sh"),
-            "data_root": str(tmp_path / "ExtData"), "templates": {}, "initial_restart": {"global": str(restart)},
-            "china_mask": [73, 18, 135, 54], "simulate_groups": ["USA"], "slurm": {"partition": "main"}, **changes}
+    return {
+        "executable": str(exe),
+        "createrundir": str(FIXTURES / "fake_createRunDir.sh"),
+        "data_root": str(tmp_path / "ExtData"),
+        "templates": {},
+        "initial_restart": {"global": str(restart)},
+        "china_mask": [73, 18, 135, 54],
+        "simulate_groups": ["USA"],
+        "slurm": {"partition": "main"},
+        **changes,
+    }
 
 
 def test_config_check_names_placeholders_and_missing_paths(tmp_path):
@@ -360,8 +393,9 @@ def test_config_check_names_placeholders_and_missing_paths(tmp_path):
     for key in ("executable", "createrundir", "data_root", "initial_restart.global", "slurm.partition"):
         assert f"ctm.geoschem.{key}" in problems
     assert "placeholder" in problems
-    bad = gc_config(tmp_path, data_root=str(tmp_path / "missing"), china_mask=[73.5, 18, 135, 54],
-                    simulate_groups=["Mars"])
+    bad = gc_config(
+        tmp_path, data_root=str(tmp_path / "missing"), china_mask=[73.5, 18, 135, 54], simulate_groups=["Mars"]
+    )
     problems = "\n".join(check_config(bad, ["USA"]))
     assert "data_root" in problems and "does not exist" in problems and "china_mask" in problems
     assert "simulate_groups" in problems and "Mars" in problems
@@ -420,7 +454,7 @@ def test_real_gcclassic_dry_run_accepts_every_run_directory(real_workflow):
         result = gc_check.dry_run(info, bin_ / "gcclassic", wf, dt.datetime(2017, 1, 1))
         assert result.reached_end and not result.errors, (info, result.errors, result.tail)
         assert all(result.listed.values()), (info, result.listed)
-    known = gc_check.history_fields_known(REAL[0])      # the dry run does not read HISTORY.rc's fields
+    known = gc_check.history_fields_known(REAL[0])  # the dry run does not read HISTORY.rc's fields
     assert known and all(known.values()), known
 
 
@@ -449,9 +483,11 @@ def test_edits_never_raise_a_raw_error_on_any_real_template(tmp_path, scale_file
         run.mkdir()
         kind = path.parent.name.split(".templates")[0]
         shutil.copy(path, run / kind)
-        edit = {"geoschem_config.yml": lambda r: set_dates(r, dt.datetime(2017, 1, 1), dt.datetime(2017, 1, 8)),
-                "HEMCO_Config.rc": lambda r: edit_hemco_config(r, str(scale_file), "/data", settings),
-                "HISTORY.rc": lambda r: edit_history(r, version=parse_version("14.0.1", "test"))}.get(kind)
+        edit = {
+            "geoschem_config.yml": lambda r: set_dates(r, dt.datetime(2017, 1, 1), dt.datetime(2017, 1, 8)),
+            "HEMCO_Config.rc": lambda r: edit_hemco_config(r, str(scale_file), "/data", settings),
+            "HISTORY.rc": lambda r: edit_history(r, version=parse_version("14.0.1", "test")),
+        }.get(kind)
         if edit is None:
             continue
         try:

@@ -9,8 +9,9 @@ from scipy import sparse
 from exportpm.mrio.gras import BalancingError, _multiplier, _residual, apply_scaling, gras, split_signs
 
 
-def gras_rebuilding(A: np.ndarray, u: np.ndarray, w: np.ndarray, tol: float = 1e-10,
-                    max_iter: int = 10_000) -> tuple[np.ndarray, int]:
+def gras_rebuilding(
+    A: np.ndarray, u: np.ndarray, w: np.ndarray, tol: float = 1e-10, max_iter: int = 10_000
+) -> tuple[np.ndarray, int]:
     """Reference GRAS that rebuilds the matrix every half-step (as textbook and MARIO-style codes do).
 
     Same fixed point as ``gras``: the tests' reference (the pipeline uses ``gras``).
@@ -44,7 +45,7 @@ def test_miller_blair_ras_example_equals_the_minimum_cross_entropy_solution():
 
     A0 = np.array([[0.120, 0.100, 0.049], [0.210, 0.247, 0.265], [0.026, 0.249, 0.145]])
     x1 = np.array([421.0, 284.0, 283.0])
-    Z1 = np.array([[98.0, 72.0, 75.0], [65.0, 8.0, 63.0], [88.0, 27.0, 44.0]])   # the book's "unknown" flows
+    Z1 = np.array([[98.0, 72.0, 75.0], [65.0, 8.0, 63.0], [88.0, 27.0, 44.0]])  # the book's "unknown" flows
     u, v = Z1.sum(1), Z1.sum(0)
     np.testing.assert_array_equal(u, [245.0, 136.0, 159.0])
     np.testing.assert_array_equal(v, [251.0, 107.0, 182.0])
@@ -59,9 +60,15 @@ def test_miller_blair_ras_example_equals_the_minimum_cross_entropy_solution():
 
     margins = [{"type": "eq", "fun": lambda z, i=i: z.reshape(3, 3)[i].sum() - u[i]} for i in range(3)]
     margins += [{"type": "eq", "fun": lambda z, j=j: z.reshape(3, 3)[:, j].sum() - v[j]} for j in range(2)]
-    optimum = minimize(cross_entropy, Z0.ravel() * u.sum() / Z0.sum(), method="SLSQP", constraints=margins,
-                       bounds=[(1e-9, None)] * 9, jac=lambda z: np.log(z / Z0.ravel()),
-                       options={"ftol": 1e-14, "maxiter": 500})
+    optimum = minimize(
+        cross_entropy,
+        Z0.ravel() * u.sum() / Z0.sum(),
+        method="SLSQP",
+        constraints=margins,
+        bounds=[(1e-9, None)] * 9,
+        jac=lambda z: np.log(z / Z0.ravel()),
+        options={"ftol": 1e-14, "maxiter": 500},
+    )
     assert optimum.success
     np.testing.assert_allclose(Z.ravel(), optimum.x, rtol=1e-6)
 

@@ -9,8 +9,7 @@ from exportpm.errors import InputError
 from exportpm.io.gtap import read_gtap_basedata, write_gtap_basedata
 from exportpm.mrio.gtap import global_mrio
 
-SETS = {"REG": ("aaa", "bbb"), "COMM": ("gd", "otp"), "ACTS": ("gd", "otp"), "ENDW": ("Capital",),
-        "MARG": ("otp",)}
+SETS = {"REG": ("aaa", "bbb"), "COMM": ("gd", "otp"), "ACTS": ("gd", "otp"), "ENDW": ("Capital",), "MARG": ("otp",)}
 
 
 def hand_made_headers() -> dict[str, np.ndarray]:
@@ -29,10 +28,10 @@ def hand_made_headers() -> dict[str, np.ndarray]:
     h["VMFB"][0, 0, 0], h["VMFB"][0, 0, 1] = 6, 4
     h["VDPB"] = np.array([[30, 40], [3, 6]], dtype=float)
     h["VMPB"] = np.array([[2, 1], [0, 0]], dtype=float)
-    h["VDGB"] = np.array([[0, 0], [2, 2]], dtype=float)   # governments buy domestic transport
-    h["VMGB"] = np.array([[1, 0], [0, 0]], dtype=float)   # aaa's government imports 1 of gd
+    h["VDGB"] = np.array([[0, 0], [2, 2]], dtype=float)  # governments buy domestic transport
+    h["VMGB"] = np.array([[1, 0], [0, 0]], dtype=float)  # aaa's government imports 1 of gd
     h["VDIB"] = np.array([[5, 0], [0, 0]], dtype=float)
-    h["VMIB"] = np.array([[0, 1], [0, 0]], dtype=float)   # bbb's investment imports 1 of gd
+    h["VMIB"] = np.array([[0, 1], [0, 0]], dtype=float)  # bbb's investment imports 1 of gd
     trade = np.zeros((2, 2, 2))  # [i, source, destination]
     h["VMSB"], h["VCIF"], h["VFOB"], h["VXSB"] = trade.copy(), trade.copy(), trade.copy(), trade.copy()
     h["VMSB"][0, 1, 0], h["VCIF"][0, 1, 0], h["VFOB"][0, 1, 0], h["VXSB"][0, 1, 0] = 9, 8, 7, 7
@@ -61,18 +60,22 @@ def test_hand_made_database_gives_the_hand_computed_mrio(hand_har):
     assert max(gtap.residuals.values()) < 1e-6
     mrio = global_mrio(gtap)
     # rows/cols: (aaa,gd) (aaa,otp) (bbb,gd) (bbb,otp); Y columns: aaa hh, gov, gfcf, bbb hh, gov, gfcf
-    expected_Z = np.array([
-        [10, 2, 11 / 3, 0],            # aaa's good: own use, and 4 x 5.5/6 to bbb's firms
-        [3 + 4 / 9, 1, 2 / 9, 0],      # aaa's transport: own use + 2/3 of the margins on imports
-        [14 / 3, 0, 20, 4],            # bbb's good: 6 x 7/9 to aaa's firms
-        [2 / 9, 0, 5 + 1 / 9, 2],      # bbb's transport: 1/3 of the margins
-    ])
-    expected_Y = np.array([  # imports per unit: 7/9 (aaa from bbb), 11/12 (bbb from aaa); margins 1/9, 1/12
-        [30, 0, 5, 11 / 12, 0, 11 / 12],
-        [3 + 4 / 27, 2 + 2 / 27, 0, 1 / 18, 0, 1 / 18],   # margins: 2/3 of the pool
-        [14 / 9, 7 / 9, 0, 40, 0, 0],
-        [2 / 27, 1 / 27, 0, 6 + 1 / 36, 2, 1 / 36],       # margins: 1/3 of the pool
-    ])
+    expected_Z = np.array(
+        [
+            [10, 2, 11 / 3, 0],  # aaa's good: own use, and 4 x 5.5/6 to bbb's firms
+            [3 + 4 / 9, 1, 2 / 9, 0],  # aaa's transport: own use + 2/3 of the margins on imports
+            [14 / 3, 0, 20, 4],  # bbb's good: 6 x 7/9 to aaa's firms
+            [2 / 9, 0, 5 + 1 / 9, 2],  # bbb's transport: 1/3 of the margins
+        ]
+    )
+    expected_Y = np.array(
+        [  # imports per unit: 7/9 (aaa from bbb), 11/12 (bbb from aaa); margins 1/9, 1/12
+            [30, 0, 5, 11 / 12, 0, 11 / 12],
+            [3 + 4 / 27, 2 + 2 / 27, 0, 1 / 18, 0, 1 / 18],  # margins: 2/3 of the pool
+            [14 / 9, 7 / 9, 0, 40, 0, 0],
+            [2 / 27, 1 / 27, 0, 6 + 1 / 36, 2, 1 / 36],  # margins: 1/3 of the pool
+        ]
+    )
     np.testing.assert_allclose(mrio.Z, expected_Z, atol=2e-6)
     np.testing.assert_allclose(mrio.Y, expected_Y, atol=2e-6)
     np.testing.assert_allclose(mrio.x, [52.5, 10.0, 71.0, 15.5])
@@ -93,26 +96,40 @@ def write_raw_har(path, sets, headers, dims=None, names=None):
     for name, array in headers.items():
         header_dims = (dims or {}).get(name, HEADER_SETS[name])
         descriptors = [{"name": d, "status": "k", "dim_type": "Set", "dim_desc": list(sets[d])} for d in header_dims]
-        har.addHeaderArrayObj(HeaderArrayObj.HeaderArrayFromData((names or {}).get(name, name),
-                                                                 array.astype(np.float32), sets=descriptors))
+        har.addHeaderArrayObj(
+            HeaderArrayObj.HeaderArrayFromData(
+                (names or {}).get(name, name), array.astype(np.float32), sets=descriptors
+            )
+        )
     har.writeToDisk(str(path))
 
 
 def test_pre_v10_header_names_are_accepted(tmp_path):
-    renamed = {"VDFB": "VDFM", "VMFB": "VIFM", "VDPB": "VDPM", "VMPB": "VIPM", "VXSB": "VXMD", "VMSB": "VIMS",
-               "VFOB": "VXWD", "VCIF": "VIWS"}
+    renamed = {
+        "VDFB": "VDFM",
+        "VMFB": "VIFM",
+        "VDPB": "VDPM",
+        "VMPB": "VIPM",
+        "VXSB": "VXMD",
+        "VMSB": "VIMS",
+        "VFOB": "VXWD",
+        "VCIF": "VIWS",
+    }
     path = tmp_path / "v9.har"
     write_raw_har(path, SETS, hand_made_headers(), names=renamed)
     gtap = read_gtap_basedata(path, world_output_musd=None)
     np.testing.assert_allclose(global_mrio(gtap).x, [52.5, 10.0, 71.0, 15.5])
 
 
-@pytest.mark.parametrize(("mutate", "field"), [
-    (lambda h: h.pop("VXSB"), "VXSB"),
-    (lambda h: h.__setitem__("VDPB", np.ones((2, 3))), "VDPB"),
-    (lambda h: h["VDFB"].__setitem__((0, 0, 0), -1.0), "VDFB"),
-    (lambda h: h["MAKB"].__setitem__((0, 0, 0), 80.0), "output_balance"),
-])
+@pytest.mark.parametrize(
+    ("mutate", "field"),
+    [
+        (lambda h: h.pop("VXSB"), "VXSB"),
+        (lambda h: h.__setitem__("VDPB", np.ones((2, 3))), "VDPB"),
+        (lambda h: h["VDFB"].__setitem__((0, 0, 0), -1.0), "VDFB"),
+        (lambda h: h["MAKB"].__setitem__((0, 0, 0), 80.0), "output_balance"),
+    ],
+)
 def test_corrupt_databases_are_rejected_naming_file_and_field(tmp_path, mutate, field):
     headers = hand_made_headers()
     mutate(headers)

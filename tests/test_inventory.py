@@ -50,15 +50,24 @@ def tiny_inventory(tiny_world):
     provinces = ("CN-HE", "CN-JS", "CN-SC")
     N = len(world.sectors)
     rng = np.random.default_rng(0)
-    x = np.concatenate([world.x[:N * 4], rng.uniform(50, 500, 3 * N)])
+    x = np.concatenate([world.x[: N * 4], rng.uniform(50, 500, 3 * N)])
     regions = (*world.regions[1:], *provinces)  # any 4 foreign regions, then the provinces
     flags = np.array([False] * 4 + [True] * 3)
     meic = sorted((tiny_world / "meic").glob("2017_*"))
     gains = sorted((tiny_world / "gains").glob("*.csv"))
-    inputs = read_inventory_inputs(regions, world.sectors, x, flags, meic, gains,
-                                   tiny_world / "agri_nh3/agri_nh3_2017.csv",
-                                   tiny_world / "boundaries/provinces.geojson", RESOURCES_DIR / "gains_sectors.csv",
-                                   RESOURCES_DIR / "agnh3_categories.csv", 2017)
+    inputs = read_inventory_inputs(
+        regions,
+        world.sectors,
+        x,
+        flags,
+        meic,
+        gains,
+        tiny_world / "agri_nh3/agri_nh3_2017.csv",
+        tiny_world / "boundaries/provinces.geojson",
+        RESOURCES_DIR / "gains_sectors.csv",
+        RESOURCES_DIR / "agnh3_categories.csv",
+        2017,
+    )
     return inputs, hybrid_from_inputs(inputs, 2017)
 
 

@@ -50,8 +50,9 @@ def test_har_reader_names_missing_header(tiny_world):
 def test_ceads_reader_round_trip_and_corrupt_file(tiny_world, tmp_path):
     table = read_ceads_mrio(tiny_world / "ceads/china_provincial_mrio_2017.xlsx")
     assert table.Z.shape == (33, 33) and table.FD.shape == (33, 15)
-    np.testing.assert_allclose(table.Z.sum(1) + table.FD.sum(1) + table.exports - table.imports + table.other,
-                               table.output, rtol=1e-12)
+    np.testing.assert_allclose(
+        table.Z.sum(1) + table.FD.sum(1) + table.exports - table.imports + table.other, table.output, rtol=1e-12
+    )
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04 nonsense")
     with pytest.raises(InputError, match=r"broken\.xlsx"):
@@ -64,5 +65,4 @@ def test_area_fractions_split_shared_cells():
     fractions = area_fractions(grid, [west, east]).toarray()
     np.testing.assert_allclose(fractions.sum(0), 1.0)  # every cell fully covered by the two
     np.testing.assert_allclose(fractions[0].reshape(2, 4)[0], [1.0, 0.5, 0.0, 0.0])
-    assert grid.cell_area_m2().sum() == pytest.approx(
-        6371000.0**2 * np.radians(4) * np.sin(np.radians(2)), rel=1e-12)
+    assert grid.cell_area_m2().sum() == pytest.approx(6371000.0**2 * np.radians(4) * np.sin(np.radians(2)), rel=1e-12)

@@ -15,8 +15,11 @@ from exportpm.mrio.link import assemble, balance
 from exportpm.mrio.pipeline import blocks_from_files, provincial_from_files
 from exportpm.resources import RESOURCES_DIR
 
-EXCLUDED = ["processing trade with imported materials", "equipment imported for processing trade",
-            "bonded-zone warehousing and re-exported goods"]
+EXCLUDED = [
+    "processing trade with imported materials",
+    "equipment imported for processing trade",
+    "bonded-zone warehousing and re-exported goods",
+]
 
 
 @pytest.fixture(scope="module")
@@ -24,16 +27,38 @@ def tiny_chain(tiny_world):
     world = global_mrio(read_gtap_basedata(tiny_world / "gtap/basedata.har"))
     china = world.x[world.index("chn")]
     provincial, shares = provincial_from_files(
-        tiny_world / "ceads/china_provincial_mrio_2017.xlsx", tiny_world / "yearbook/agriculture_output_2017.csv",
-        tiny_world / "yearbook/cattle_2017.csv", tiny_world / "yearbook/wood_furniture_2017.csv",
-        RESOURCES_DIR / "concordance_ceads42_gtap65.csv", world.sectors, china, 6.7518)
-    blocks, summary = blocks_from_files(tiny_world / "customs/customs_2017.csv",
-                                        tiny_world / "customs/hs6_gtap_concordance.csv",
-                                        RESOURCES_DIR / "gtap11_regions.csv", world, provincial, "chn", EXCLUDED)
+        tiny_world / "ceads/china_provincial_mrio_2017.xlsx",
+        tiny_world / "yearbook/agriculture_output_2017.csv",
+        tiny_world / "yearbook/cattle_2017.csv",
+        tiny_world / "yearbook/wood_furniture_2017.csv",
+        RESOURCES_DIR / "concordance_ceads42_gtap65.csv",
+        world.sectors,
+        china,
+        6.7518,
+    )
+    blocks, summary = blocks_from_files(
+        tiny_world / "customs/customs_2017.csv",
+        tiny_world / "customs/hs6_gtap_concordance.csv",
+        RESOURCES_DIR / "gtap11_regions.csv",
+        world,
+        provincial,
+        "chn",
+        EXCLUDED,
+    )
     table, x, fd_target = assemble(world, provincial, blocks)
     balanced, result, report = balance(table, x, fd_target, tol=1e-11)
-    return {"world": world, "provincial": provincial, "shares": shares, "blocks": blocks, "summary": summary,
-            "table": table, "balanced": balanced, "result": result, "report": report, "fd_target": fd_target}
+    return {
+        "world": world,
+        "provincial": provincial,
+        "shares": shares,
+        "blocks": blocks,
+        "summary": summary,
+        "table": table,
+        "balanced": balanced,
+        "result": result,
+        "report": report,
+        "fd_target": fd_target,
+    }
 
 
 def test_linked_table_is_balanced(tiny_chain):
@@ -72,21 +97,29 @@ def test_agricultural_split_adds_back_per_province(tiny_chain, tiny_world):
     # Eq. 1 with 'cereal grains nec = grains - rice - wheat' and O_g the yearbook total; the unallocated rest
     # (agricultural services) by GTAP China's shares
     yb = read_agriculture_output(tiny_world / "yearbook/agriculture_output_2017.csv")
-    parts = np.column_stack([yb["rice"], yb["wheat"], yb["grains"] - yb["rice"] - yb["wheat"],
-                             yb["cattle_sheep_goats_horses"], yb["forestry"]])
+    parts = np.column_stack(
+        [
+            yb["rice"],
+            yb["wheat"],
+            yb["grains"] - yb["rice"] - yb["wheat"],
+            yb["cattle_sheep_goats_horses"],
+            yb["forestry"],
+        ]
+    )
     total = yb["total"].to_numpy()[:, None]
     world = tiny_chain["world"]
     china = world.x[world.index("chn")][[world.sectors.index(s) for s in ag]]
     expected = parts / total + (1 - parts.sum(1, keepdims=True) / total) * china / china.sum()
-    assert (1 - parts.sum(1) / total[:, 0] > 0.01).all()                # the yearbook total is larger
+    assert (1 - parts.sum(1) / total[:, 0] > 0.01).all()  # the yearbook total is larger
     np.testing.assert_allclose(ag_out / ag_out.sum(1, keepdims=True), expected, rtol=1e-10)
 
 
 def test_customs_blocks_match_provincial_trade_totals(tiny_chain):
     blocks, provincial = tiny_chain["blocks"], tiny_chain["provincial"]
     np.testing.assert_allclose(blocks.ZPF.sum(1) + blocks.DPF.sum(1), provincial.exports, rtol=1e-10, atol=1e-9)
-    np.testing.assert_allclose(blocks.ZFP.sum(0).reshape(3, -1).sum(0).sum() + blocks.DFP.sum(),
-                               provincial.imports.sum(), rtol=1e-10)
+    np.testing.assert_allclose(
+        blocks.ZFP.sum(0).reshape(3, -1).sum(0).sum() + blocks.DFP.sum(), provincial.imports.sum(), rtol=1e-10
+    )
     summary = tiny_chain["summary"].set_index("flow")
     assert 0 < summary.at["export", "excluded_trade_mode_share"] < 1
 
@@ -109,15 +142,27 @@ def _customs_copy(tiny_world, tmp_path, column, bad_value):
     return path
 
 
-@pytest.mark.parametrize(("column", "value", "field"), [("商品编码", "99999999", "hs_code"),
-                                                       ("贸易伙伴编码", "999", "partner_code"),
-                                                       ("注册地编码", "99019", "region_code"),
-                                                       ("美元", "-5", "美元")])
+@pytest.mark.parametrize(
+    ("column", "value", "field"),
+    [
+        ("商品编码", "99999999", "hs_code"),
+        ("贸易伙伴编码", "999", "partner_code"),
+        ("注册地编码", "99019", "region_code"),
+        ("美元", "-5", "美元"),
+    ],
+)
 def test_customs_reader_rejects_bad_records(tiny_world, tmp_path, column, value, field):
     path = _customs_copy(tiny_world, tmp_path, column, value)
     with pytest.raises(InputError, match=rf"customs_bad\.csv: field '{field}'"):
-        read_customs(path, tiny_world / "customs/hs6_gtap_concordance.csv", RESOURCES_DIR / "gtap11_regions.csv",
-                     ("CN-HE",), ("pdr",), ("usa",), EXCLUDED)
+        read_customs(
+            path,
+            tiny_world / "customs/hs6_gtap_concordance.csv",
+            RESOURCES_DIR / "gtap11_regions.csv",
+            ("CN-HE",),
+            ("pdr",),
+            ("usa",),
+            EXCLUDED,
+        )
 
 
 def test_yearbook_and_concordance_readers_reject_bad_input(tiny_world, tmp_path):
@@ -133,11 +178,16 @@ def test_yearbook_and_concordance_readers_reject_bad_input(tiny_world, tmp_path)
     concordance.to_csv(path, index=False)
     world = global_mrio(read_gtap_basedata(tiny_world / "gtap/basedata.har"))
     with pytest.raises(InputError, match=r"concordance_bad\.csv: field 'ceads_code'"):
-        provincial_from_files(tiny_world / "ceads/china_provincial_mrio_2017.xlsx",
-                              tiny_world / "yearbook/agriculture_output_2017.csv",
-                              tiny_world / "yearbook/cattle_2017.csv",
-                              tiny_world / "yearbook/wood_furniture_2017.csv", path, world.sectors,
-                              world.x[world.index("chn")], 6.7518)
+        provincial_from_files(
+            tiny_world / "ceads/china_provincial_mrio_2017.xlsx",
+            tiny_world / "yearbook/agriculture_output_2017.csv",
+            tiny_world / "yearbook/cattle_2017.csv",
+            tiny_world / "yearbook/wood_furniture_2017.csv",
+            path,
+            world.sectors,
+            world.x[world.index("chn")],
+            6.7518,
+        )
 
 
 def test_split_rules_by_hand():
@@ -145,23 +195,35 @@ def test_split_rules_by_hand():
     from exportpm.mrio.provincial import YearbookData, split_shares
 
     sectors = ("pdr", "wht", "gro", "cmt", "ofd", "lum", "omf")
-    concordance = pd.DataFrame({"ceads_code": ["01", "01", "01", "06", "06", "09", "09"],
-                                "gtap_code": ["pdr", "wht", "gro", "cmt", "ofd", "lum", "omf"],
-                                "split_rule": ["yearbook_agriculture"] * 3 + ["yearbook_bovine_meat"] * 2
-                                + ["yearbook_furniture"] * 2})
-    agriculture = pd.DataFrame({"grains": [10.0, 6.0], "rice": [2.0, 0.0], "wheat": [3.0, 6.0]},
-                               index=["CN-AA", "CN-BB"])
-    cattle = pd.DataFrame({"production_10k_t": [1.0, 1.5], "price_cny_per_kg": [50.0, np.nan]},
-                          index=["CN-AA", "CN-BB"])
+    concordance = pd.DataFrame(
+        {
+            "ceads_code": ["01", "01", "01", "06", "06", "09", "09"],
+            "gtap_code": ["pdr", "wht", "gro", "cmt", "ofd", "lum", "omf"],
+            "split_rule": ["yearbook_agriculture"] * 3 + ["yearbook_bovine_meat"] * 2 + ["yearbook_furniture"] * 2,
+        }
+    )
+    agriculture = pd.DataFrame(
+        {"grains": [10.0, 6.0], "rice": [2.0, 0.0], "wheat": [3.0, 6.0]}, index=["CN-AA", "CN-BB"]
+    )
+    cattle = pd.DataFrame(
+        {"production_10k_t": [1.0, 1.5], "price_cny_per_kg": [50.0, np.nan]}, index=["CN-AA", "CN-BB"]
+    )
     furniture = pd.Series([0.25, 0.5], index=["CN-AA", "CN-BB"])
     china_output = np.array([1, 1, 1, 1, 3, 1, 1], dtype=float)
     output = np.array([[100.0, 1e5, 80.0], [100.0, 1e5, 80.0]])  # 10^4 CNY: agriculture, food, wood
-    S = split_shares(concordance, ["01", "06", "09"], sectors, ("CN-AA", "CN-BB"), china_output,
-                     YearbookData(agriculture, cattle, furniture), output)
-    np.testing.assert_allclose(S[0, 0, :3], [0.2, 0.3, 0.5])        # gro = 10 - 2 - 3
+    S = split_shares(
+        concordance,
+        ["01", "06", "09"],
+        sectors,
+        ("CN-AA", "CN-BB"),
+        china_output,
+        YearbookData(agriculture, cattle, furniture),
+        output,
+    )
+    np.testing.assert_allclose(S[0, 0, :3], [0.2, 0.3, 0.5])  # gro = 10 - 2 - 3
     np.testing.assert_allclose(S[1, 0, :3], [0.0, 1.0, 0.0])
-    np.testing.assert_allclose(S[0, 1, 3], 1.0 * 50 * 1e3 / 1e5)    # 10^4 t x CNY/kg = 10^3 x 10^4 CNY
-    np.testing.assert_allclose(S[1, 1, 3], 1.5 * 50 * 1e3 / 1e5)    # national average price (only AA reports)
+    np.testing.assert_allclose(S[0, 1, 3], 1.0 * 50 * 1e3 / 1e5)  # 10^4 t x CNY/kg = 10^3 x 10^4 CNY
+    np.testing.assert_allclose(S[1, 1, 3], 1.5 * 50 * 1e3 / 1e5)  # national average price (only AA reports)
     np.testing.assert_allclose(S[:, 1, 4], 1 - S[:, 1, 3])
     np.testing.assert_allclose(S[:, 2, 5:], [[0.75, 0.25], [0.5, 0.5]])
 
@@ -196,8 +258,8 @@ def test_gras_keeps_the_customs_export_blocks(tiny_chain):
     assert 0 < report[("balanced", "free_cells_relative_change")] < 1
     _, _, free = balance(table, table.x, tiny_chain["fd_target"], tol=1e-11, hold_exports=False)
     free = free.set_index(["stage", "check"])["value"]
-    assert free[("balanced", "export_totals_drift_province")] > 1e-4   # the old behaviour: exports drift
-    assert held.cols.max() >= n                                          # foreign final demand held too
+    assert free[("balanced", "export_totals_drift_province")] > 1e-4  # the old behaviour: exports drift
+    assert held.cols.max() >= n  # foreign final demand held too
 
 
 def test_gras_with_held_cells_is_biproportional_on_the_rest():
@@ -209,7 +271,7 @@ def test_gras_with_held_cells_is_biproportional_on_the_rest():
     A = rng.uniform(0.5, 2.0, (5, 6))
     A0 = A.copy()
     held = HeldBlocks(np.array([3, 4]), np.array([0, 1]))
-    x_target, fd_target = np.array([9.0, 8.0, 10.0, 11.0]), np.array([2.0, 3.0])   # rows [x, 5], columns [x, fd]
+    x_target, fd_target = np.array([9.0, 8.0, 10.0, 11.0]), np.array([2.0, 3.0])  # rows [x, 5], columns [x, fd]
     balance_augmented(A, x_target, fd_target, tol=1e-13, held=held)
     np.testing.assert_array_equal(A[np.ix_(held.rows, held.cols)], A0[np.ix_(held.rows, held.cols)])
     np.testing.assert_allclose(A.sum(1), np.concatenate([x_target, [fd_target.sum()]]), rtol=1e-10)
@@ -230,16 +292,18 @@ def test_eq1_uses_the_yearbook_total_and_reports_the_rest():
     from exportpm.mrio.provincial import YearbookData, split_shares
 
     sectors = ("pdr", "wht", "gro")
-    concordance = pd.DataFrame({"ceads_code": ["01"] * 3, "gtap_code": list(sectors),
-                                "split_rule": ["yearbook_agriculture"] * 3})
+    concordance = pd.DataFrame(
+        {"ceads_code": ["01"] * 3, "gtap_code": list(sectors), "split_rule": ["yearbook_agriculture"] * 3}
+    )
     agriculture = pd.DataFrame({"grains": [10.0], "rice": [2.0], "wheat": [3.0], "total": [20.0]}, index=["CN-AA"])
     data = YearbookData(agriculture, pd.DataFrame(columns=["production_10k_t", "price_cny_per_kg"]), pd.Series())
-    china = np.array([1.0, 1.0, 2.0])                                     # GTAP China shares 1/4, 1/4, 1/2
+    china = np.array([1.0, 1.0, 2.0])  # GTAP China shares 1/4, 1/4, 1/2
     S = split_shares(concordance, ["01"], sectors, ("CN-AA",), china, data, np.array([[100.0]]))
     unallocated = 1 - 10 / 20
     np.testing.assert_allclose(S[0, 0], np.array([2, 3, 5]) / 20 + unallocated * np.array([0.25, 0.25, 0.5]))
-    S = split_shares(concordance, ["01"], sectors, ("CN-AA",), china, data, np.array([[100.0]]),
-                     agriculture_total="mapped")
+    S = split_shares(
+        concordance, ["01"], sectors, ("CN-AA",), china, data, np.array([[100.0]]), agriculture_total="mapped"
+    )
     np.testing.assert_allclose(S[0, 0], [0.2, 0.3, 0.5])
 
 
@@ -247,12 +311,13 @@ def test_bovine_share_above_the_cap_fails_naming_the_province():
     from exportpm.mrio.provincial import YearbookData, split_shares
 
     sectors = ("cmt", "ofd")
-    concordance = pd.DataFrame({"ceads_code": ["06", "06"], "gtap_code": list(sectors),
-                                "split_rule": ["yearbook_bovine_meat"] * 2})
+    concordance = pd.DataFrame(
+        {"ceads_code": ["06", "06"], "gtap_code": list(sectors), "split_rule": ["yearbook_bovine_meat"] * 2}
+    )
     cattle = pd.DataFrame({"production_10k_t": [3.0], "price_cny_per_kg": [50.0]}, index=["CN-AA"])
     data = YearbookData(pd.DataFrame(), cattle, pd.Series())
     args = (concordance, ["06"], sectors, ("CN-AA",), np.array([1.0, 1.0]), data, np.array([[100.0]]))
     with pytest.raises(InputError, match="CN-AA"):
-        split_shares(*args)                                              # 3 x 50 x 1e3 = 150 000 > 95 % of 100
+        split_shares(*args)  # 3 x 50 x 1e3 = 150 000 > 95 % of 100
     S = split_shares(*args, bovine_cap="warn")
     np.testing.assert_allclose(S[0, 0], [0.95, 0.05])

@@ -31,7 +31,7 @@ def test_unproductive_coefficients_are_rejected_before_the_lu(total, effect):
 
 def test_multipliers_of_an_accepted_system_are_bounded():
     A = coefficients_with_column_sums(40, 0.999)
-    L = np.linalg.inv(np.eye(40) - A)   # oracle (tests only)
+    L = np.linalg.inv(np.eye(40) - A)  # oracle (tests only)
     assert require_productive("test", A) == pytest.approx(0.999)
     solved = LeontiefSystem.factorise(A).solve(np.eye(40))
     np.testing.assert_allclose(solved, L, rtol=1e-8)
@@ -41,7 +41,7 @@ def test_column_sums_above_one_with_radius_below_one_pass():
     """Negative value added in one sector (column sum 2) with rho(A) = sqrt(0.2): productive, accepted."""
     A = np.array([[0.0, 2.0], [0.1, 0.0]])
     upper = require_productive("test", A)
-    assert np.sqrt(0.2) - 1e-9 <= upper < 1   # a valid upper bound, tight enough to decide
+    assert np.sqrt(0.2) - 1e-9 <= upper < 1  # a valid upper bound, tight enough to decide
     np.testing.assert_allclose(LeontiefSystem.factorise(A).solve(np.eye(2)), np.linalg.inv(np.eye(2) - A))
 
 
@@ -57,7 +57,7 @@ def test_zero_output_sector_with_inputs_is_not_dropped_silently():
     x = np.array([10.0, 0.0, 5.0])
     with pytest.raises(NumericalInputError, match=r"inputs but output x <= 0 \(columns 1"):
         technical_coefficients(Z, x)
-    Z[:, 1] = 0.0   # an empty sector (no inputs, no output) is fine: its coefficients are zero
+    Z[:, 1] = 0.0  # an empty sector (no inputs, no output) is fine: its coefficients are zero
     assert technical_coefficients(Z, x)[:, 1].tolist() == [0.0, 0.0, 0.0]
 
 

@@ -37,8 +37,11 @@ def write_har(path, arrays):
         if array.dtype.kind in "US":
             har.addHeaderArrayObj(HeaderArrayObj.HeaderArrayFromData(name, array, long_name=f"Set {name}"))
             continue
-        sets = None if dims is None else [{"name": d, "status": "k", "dim_type": "Set", "dim_desc": list(labels)}
-                                          for d, labels in dims]
+        sets = (
+            None
+            if dims is None
+            else [{"name": d, "status": "k", "dim_type": "Set", "dim_desc": list(labels)} for d, labels in dims]
+        )
         kwargs = {} if sets is None else {"sets": sets}
         header = HeaderArrayObj.HeaderArrayFromData(name, array.astype(np.float32), **kwargs)
         if sets is None:
@@ -78,8 +81,15 @@ def test_release_layout_reads_back_exactly(release):
 def test_sets_in_another_order_are_matched_by_label_not_position(release, tmp_path):
     """sets.har lists bbb before aaa: the data are re-ordered by their own labels, never mislabelled."""
     swapped = tmp_path / "swapped_sets.har"
-    write_har(swapped, {"REG": (np.array(["bbb", "aaa"]), None), "COMM": (np.array(["gd", "otp"]), None),
-                        "ACTS": (np.array(["gd", "otp"]), None), "MARG": (np.array(["otp"]), None)})
+    write_har(
+        swapped,
+        {
+            "REG": (np.array(["bbb", "aaa"]), None),
+            "COMM": (np.array(["gd", "otp"]), None),
+            "ACTS": (np.array(["gd", "otp"]), None),
+            "MARG": (np.array(["otp"]), None),
+        },
+    )
     gtap = read_gtap_basedata(release / "basedata.har", swapped, world_output_musd=None)
     assert gtap.regions == ("bbb", "aaa")
     assert "VDFB REG" in gtap.reordered
@@ -97,8 +107,15 @@ def test_sets_in_another_order_are_matched_by_label_not_position(release, tmp_pa
 
 def test_other_elements_in_sets_file_are_rejected(release, tmp_path):
     other = tmp_path / "other_sets.har"
-    write_har(other, {"REG": (np.array(["aaa", "ccc"]), None), "COMM": (np.array(["gd", "otp"]), None),
-                      "ACTS": (np.array(["gd", "otp"]), None), "MARG": (np.array(["otp"]), None)})
+    write_har(
+        other,
+        {
+            "REG": (np.array(["aaa", "ccc"]), None),
+            "COMM": (np.array(["gd", "otp"]), None),
+            "ACTS": (np.array(["gd", "otp"]), None),
+            "MARG": (np.array(["otp"]), None),
+        },
+    )
     with pytest.raises(InputError, match=r"basedata\.har: field 'VDFB REG'.*other_sets\.har.*ccc"):
         read_gtap_basedata(release / "basedata.har", other, world_output_musd=None)
 
@@ -130,8 +147,9 @@ def test_headers_without_descriptors_take_labels_from_the_sets_file(release, tmp
     for sets_path in (release / "sets.har", None):
         gtap = read_gtap_basedata(path, sets_path, world_output_musd=None)
         np.testing.assert_array_equal(gtap.headers["VDPB"], hand_made_headers()["VDPB"])
-    write_har(path, {k: (v[:1] if k == "VDPB" else v, None if v.ndim == 2 else dims)
-                     for k, (v, dims) in headers.items()})
+    write_har(
+        path, {k: (v[:1] if k == "VDPB" else v, None if v.ndim == 2 else dims) for k, (v, dims) in headers.items()}
+    )
     with pytest.raises(InputError, match=r"unlabelled\.har: field 'VDPB'.*2 elements of COMM"):
         read_gtap_basedata(path, release / "sets.har", world_output_musd=None)
 
@@ -156,18 +174,21 @@ def test_harpy_exceptions_are_wrapped_and_silenced(release, capfd):
     path = release / "basedata.har"
     data = bytearray(path.read_bytes())
     position = data.index(b"VDFB") + 8  # the second record of VDFB: 4 blanks, type, storage, long name, ...
-    data[position + 4:position + 6] = b"ZZ"  # unknown data type / version
+    data[position + 4 : position + 6] = b"ZZ"  # unknown data type / version
     path.write_bytes(bytes(data))
     with pytest.raises(InputError, match=r"basedata\.har: field 'VDFB'.*readable header"):
         read_gtap_basedata(path, world_output_musd=None)
     assert capfd.readouterr().err == ""
 
 
-@pytest.mark.parametrize(("mutate", "field"), [
-    (lambda h: h["VDFB"].__setitem__(Ellipsis, 0.0), "VDFB"),
-    (lambda h: h["VST"].__setitem__((0, 0), np.nan), "VST"),
-    (lambda h: h["MAKB"].__setitem__((0, 1, 0), 5.0), "MAKB"),
-])
+@pytest.mark.parametrize(
+    ("mutate", "field"),
+    [
+        (lambda h: h["VDFB"].__setitem__(Ellipsis, 0.0), "VDFB"),
+        (lambda h: h["VST"].__setitem__((0, 0), np.nan), "VST"),
+        (lambda h: h["MAKB"].__setitem__((0, 1, 0), 5.0), "MAKB"),
+    ],
+)
 def test_value_checks(tmp_path, mutate, field):
     headers = hand_made_headers()
     mutate(headers)
@@ -198,15 +219,21 @@ def test_values_in_us_dollars_are_rejected_by_the_world_output_range(tmp_path):
 
 # --------------------------------------------------------------------------------------------------- customs
 
-RECORDS = pd.DataFrame({
-    "province": ["CN-HE", "CN-JS", "CN-JS", "CN-SC"],
-    "hs_code": ["10011000", "84713000", "84713000", "02013000"],
-    "partner_iso3": ["USA", "JPN", "DEU", "ATA"],
-    "trade_mode": ["general trade", "processing trade with imported materials", "general trade",
-                   "border small-scale trade"],
-    "flow": ["export", "export", "import", "import"],
-    "value_usd": [1_250_000.0, 3_000_000.0, 2_000_000.0, 500_000.0],
-})
+RECORDS = pd.DataFrame(
+    {
+        "province": ["CN-HE", "CN-JS", "CN-JS", "CN-SC"],
+        "hs_code": ["10011000", "84713000", "84713000", "02013000"],
+        "partner_iso3": ["USA", "JPN", "DEU", "ATA"],
+        "trade_mode": [
+            "general trade",
+            "processing trade with imported materials",
+            "general trade",
+            "border small-scale trade",
+        ],
+        "flow": ["export", "export", "import", "import"],
+        "value_usd": [1_250_000.0, 3_000_000.0, 2_000_000.0, 500_000.0],
+    }
+)
 CONCORDANCE = "hs6,gtap_code\n100110,wht\n847130,ele\n020130,cmt\n"
 DIMS = (("CN-HE", "CN-JS", "CN-SC"), ("wht", "cmt", "ele"), ("usa", "deu", "jpn", "xtw"))
 
@@ -244,8 +271,7 @@ def test_platform_export_reads_back_exactly(tmp_path, encoding):
 
 def test_english_layout_and_partner_by_name_or_iso3(tmp_path):
     path = tmp_path / "customs.csv"
-    RECORDS.replace({"ATA": "xtw-unknown"}).assign(partner_iso3=["USA", "JPN", "DEU", "701"]).to_csv(
-        path, index=False)
+    RECORDS.replace({"ATA": "xtw-unknown"}).assign(partner_iso3=["USA", "JPN", "DEU", "701"]).to_csv(path, index=False)
     flows = read_flows(path, tmp_path)
     np.testing.assert_array_equal(flows.exports, expected_flows()[0])
     # partner names only (Chinese), province names with suffixes, values in 10^3 US$
@@ -277,34 +303,43 @@ def test_partner_table_covers_every_gtap_region():
     partners = resource("customs_partner_codes")
     coded = set(partners["iso3"])
     regions = resource("gtap11_regions")
-    uncovered = [c for c, m in zip(regions["code"], regions["iso3_members"], strict=True)
-                 if not set(m.split(";")) & coded]
+    uncovered = [
+        c for c, m in zip(regions["code"], regions["iso3_members"], strict=True) if not set(m.split(";")) & coded
+    ]
     assert uncovered == ["xtw"] and partners.set_index("customs_code").at["701", "gtap_region"] == "xtw"
     assert partners["customs_code"].is_unique and partners["iso3"][partners["iso3"] != ""].is_unique
 
 
 # --------------------------------------------------------------------------------------------------- yearbooks
 
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
 def test_yearbooks_read_back_exactly_in_every_encoding(tmp_path, encoding):
     agriculture = tmp_path / "agri.csv"
-    agriculture.write_bytes(("# note\n地区,项目,总产值(亿元)\n河北省,total,6100.5\n河北省,grains,1200.25\n13,rice,3.5\n"
-                             "CN-HE,wheat,800\n广西壮族自治区,total,4000\n").encode(encoding))
+    agriculture.write_bytes(
+        (
+            "# note\n地区,项目,总产值(亿元)\n河北省,total,6100.5\n河北省,grains,1200.25\n13,rice,3.5\n"
+            "CN-HE,wheat,800\n广西壮族自治区,total,4000\n"
+        ).encode(encoding)
+    )
     wide = read_agriculture_output(agriculture)
     assert wide.at["CN-HE", "grains"] == 1200.25 and wide.at["CN-HE", "rice"] == 3.5
     assert wide.at["CN-GX", "total"] == 4000.0 and wide.at["CN-GX", "grains"] == 0.0
     cattle = tmp_path / "cattle.csv"
-    cattle.write_bytes("province,beef_production_10k_t,beef_price_cny_per_kg\n内蒙古,60.5,65.25\nCN-SD,70,\n"
-                       .encode(encoding))
+    cattle.write_bytes(
+        "province,beef_production_10k_t,beef_price_cny_per_kg\n内蒙古,60.5,65.25\nCN-SD,70,\n".encode(encoding)
+    )
     table = read_cattle(cattle)
     assert table.at["CN-NM", "price_cny_per_kg"] == 65.25 and np.isnan(table.at["CN-SD", "price_cny_per_kg"])
     wood = tmp_path / "wood.csv"
-    wood.write_bytes("province,wood_processing_output_100m_cny,furniture_output_100m_cny\n广东,300,100\n"
-                     .encode(encoding))
+    wood.write_bytes(
+        "province,wood_processing_output_100m_cny,furniture_output_100m_cny\n广东,300,100\n".encode(encoding)
+    )
     assert read_wood_furniture(wood).to_dict() == {"CN-GD": 0.25}
 
 
 # --------------------------------------------------------------------------------------------------- CEADs
+
 
 def ceads_arrays(P=2, K=3, seed=1):
     """A balanced provincial table from known arrays (10^4 CNY): other closes the rows, VA the columns."""
@@ -323,8 +358,14 @@ def ceads_arrays(P=2, K=3, seed=1):
 def test_ceads_layout_written_by_the_demo_writer_reads_back_exactly(tmp_path):
     arrays = ceads_arrays()
     path = tmp_path / "ceads.xlsx"
-    write_ceads_mrio(path, ["河北", "江苏"], ["01", "02", "06"], ["农业", "煤炭", "食品"], *arrays,
-                     title="2017年 区域间投入产出表 单位：万元")
+    write_ceads_mrio(
+        path,
+        ["河北", "江苏"],
+        ["01", "02", "06"],
+        ["农业", "煤炭", "食品"],
+        *arrays,
+        title="2017年 区域间投入产出表 单位：万元",
+    )
     table = read_ceads_mrio(path)
     for name, array in zip(("Z", "FD", "exports", "imports", "other", "value_added", "output"), arrays, strict=True):
         np.testing.assert_array_equal(getattr(table, name), array, err_msg=name)
@@ -338,23 +379,44 @@ def test_ceads_other_layout_found_by_labels_and_unit_converted(tmp_path):
 
     Z, FD, exports, imports, other, value_added, output = ceads_arrays(P=2, K=2, seed=3)
     provinces, codes = ["Hebei Province", "江苏省"], ["1", "6"]
-    fd_names = ["Rural household consumption", "Urban household consumption", "Government consumption",
-                "Gross fixed capital formation", "Changes in inventories"]
+    fd_names = [
+        "Rural household consumption",
+        "Urban household consumption",
+        "Government consumption",
+        "Gross fixed capital formation",
+        "Changes in inventories",
+    ]
     wb = Workbook()
     ws = wb.active
     ws.title = "IRIO 2017"
     ws.append(["China MRIO 2017, 单位：亿元"])
     ws.append(["", ""])
-    ws.append(["region", None, *[p if k == 0 else None for p in provinces for k in range(2)],
-               *[p if k == 0 else None for p in provinces for k in range(5)]])
+    ws.append(
+        [
+            "region",
+            None,
+            *[p if k == 0 else None for p in provinces for k in range(2)],
+            *[p if k == 0 else None for p in provinces for k in range(5)],
+        ]
+    )
     ws.append(["", "code", *codes * 2, *fd_names * 2, "Export", "Import", "Other", "Total output"])
     for r in range(4):
         p, k = divmod(r, 2)
-        ws.append([provinces[p] if k == 0 else None, codes[k], *Z[r], *FD[r], exports[r], imports[r], other[r],
-                   output[r]])
-    for label, values in zip(["Compensation of employees", "Net taxes on production", "Depreciation",
-                              "Operating surplus", "Total value added", "Total input"],
-                             [*value_added, value_added.sum(0), output], strict=True):
+        ws.append(
+            [provinces[p] if k == 0 else None, codes[k], *Z[r], *FD[r], exports[r], imports[r], other[r], output[r]]
+        )
+    for label, values in zip(
+        [
+            "Compensation of employees",
+            "Net taxes on production",
+            "Depreciation",
+            "Operating surplus",
+            "Total value added",
+            "Total input",
+        ],
+        [*value_added, value_added.sum(0), output],
+        strict=True,
+    ):
         ws.append([label, None, *values])
     path = tmp_path / "other_layout.xlsx"
     wb.save(path)
@@ -369,8 +431,20 @@ def test_ceads_other_layout_found_by_labels_and_unit_converted(tmp_path):
 def test_ceads_balance_residuals_are_reported(tmp_path):
     Z, FD, exports, imports, other, value_added, output = ceads_arrays()
     path = tmp_path / "ceads.xlsx"
-    write_ceads_mrio(path, ["河北", "江苏"], ["01", "02", "06"], ["农业", "煤炭", "食品"], Z, FD, exports, imports,
-                     other + np.r_[0.01, np.zeros(5)], value_added, output, title="单位：万元")
+    write_ceads_mrio(
+        path,
+        ["河北", "江苏"],
+        ["01", "02", "06"],
+        ["农业", "煤炭", "食品"],
+        Z,
+        FD,
+        exports,
+        imports,
+        other + np.r_[0.01, np.zeros(5)],
+        value_added,
+        output,
+        title="单位：万元",
+    )
     table = read_ceads_mrio(path)
     assert table.residuals["row_balance"] == pytest.approx(0.01 / output.max())
     with pytest.raises(InputError, match=r"ceads\.xlsx: field 'row balance'"):
@@ -395,8 +469,11 @@ def test_inputs_summary_reads_yearbooks_in_gb18030_with_chinese_headers(tmp_path
     from exportpm.io.summary import summarise_csv
 
     path = tmp_path / "cattle.csv"
-    path.write_bytes("# 牛肉产量和价格\n地区,牛肉产量(万吨),牛肉价格(元/公斤)\n内蒙古自治区,60.5,65.25\n山东省,70,\n"
-                     .encode("gb18030"))
+    path.write_bytes(
+        "# 牛肉产量和价格\n地区,牛肉产量(万吨),牛肉价格(元/公斤)\n内蒙古自治区,60.5,65.25\n山东省,70,\n".encode(
+            "gb18030"
+        )
+    )
     row = summarise_csv("yearbook_cattle", str(path), "beef_production_10k_t", "10^4 t", read_cattle)
     assert row["records"] == 2 and row["total"] == 130.5 and "牛肉" in row["note"]
     path.write_bytes("地区,牛肉产量(万吨),牛肉价格(元/公斤)\n山东省,70,\n山东,5,\n".encode("gb18030"))
@@ -411,24 +488,51 @@ def test_pre_v10_database_with_cgds_is_converted(tmp_path):
     vdfm = np.concatenate([h["VDFB"], h["VDIB"][:, None, :]], axis=1)
     vifm = np.concatenate([h["VMFB"], h["VMIB"][:, None, :]], axis=1)
     vfm = np.concatenate([h["EVFB"], np.zeros((1, 1, 2))], axis=1)
-    sets9 = {"TRAD_COMM": SETS["COMM"], "PROD_COMM": prod, "REG": SETS["REG"], "ENDW_COMM": SETS["ENDW"],
-             "MARG_COMM": SETS["MARG"]}
-    dims9 = {"VDFM": ("TRAD_COMM", "PROD_COMM", "REG"), "VIFM": ("TRAD_COMM", "PROD_COMM", "REG"),
-             "VFM": ("ENDW_COMM", "PROD_COMM", "REG"), "VDPM": ("TRAD_COMM", "REG"), "VIPM": ("TRAD_COMM", "REG"),
-             "VDGM": ("TRAD_COMM", "REG"), "VIGM": ("TRAD_COMM", "REG"), "VXMD": ("TRAD_COMM", "REG", "REG"),
-             "VIMS": ("TRAD_COMM", "REG", "REG"), "VXWD": ("TRAD_COMM", "REG", "REG"),
-             "VIWS": ("TRAD_COMM", "REG", "REG"), "VST": ("MARG_COMM", "REG"),
-             "VTWR": ("MARG_COMM", "TRAD_COMM", "REG", "REG")}
-    arrays = {"VDFM": vdfm, "VIFM": vifm, "VFM": vfm, "VDPM": h["VDPB"], "VIPM": h["VMPB"], "VDGM": h["VDGB"],
-              "VIGM": h["VMGB"], "VXMD": h["VXSB"], "VIMS": h["VMSB"], "VXWD": h["VFOB"], "VIWS": h["VCIF"],
-              "VST": h["VST"], "VTWR": h["VTWR"]}
+    sets9 = {
+        "TRAD_COMM": SETS["COMM"],
+        "PROD_COMM": prod,
+        "REG": SETS["REG"],
+        "ENDW_COMM": SETS["ENDW"],
+        "MARG_COMM": SETS["MARG"],
+    }
+    dims9 = {
+        "VDFM": ("TRAD_COMM", "PROD_COMM", "REG"),
+        "VIFM": ("TRAD_COMM", "PROD_COMM", "REG"),
+        "VFM": ("ENDW_COMM", "PROD_COMM", "REG"),
+        "VDPM": ("TRAD_COMM", "REG"),
+        "VIPM": ("TRAD_COMM", "REG"),
+        "VDGM": ("TRAD_COMM", "REG"),
+        "VIGM": ("TRAD_COMM", "REG"),
+        "VXMD": ("TRAD_COMM", "REG", "REG"),
+        "VIMS": ("TRAD_COMM", "REG", "REG"),
+        "VXWD": ("TRAD_COMM", "REG", "REG"),
+        "VIWS": ("TRAD_COMM", "REG", "REG"),
+        "VST": ("MARG_COMM", "REG"),
+        "VTWR": ("MARG_COMM", "TRAD_COMM", "REG", "REG"),
+    }
+    arrays = {
+        "VDFM": vdfm,
+        "VIFM": vifm,
+        "VFM": vfm,
+        "VDPM": h["VDPB"],
+        "VIPM": h["VMPB"],
+        "VDGM": h["VDGB"],
+        "VIGM": h["VMGB"],
+        "VXMD": h["VXSB"],
+        "VIMS": h["VMSB"],
+        "VXWD": h["VFOB"],
+        "VIWS": h["VCIF"],
+        "VST": h["VST"],
+        "VTWR": h["VTWR"],
+    }
     basedata = tmp_path / "basedata9.har"
     write_har(basedata, {k: (v, [(d, sets9[d]) for d in dims9[k]]) for k, v in arrays.items()})
     sets_har = tmp_path / "sets9.har"
     har = HarFileObj()
     for i, (name, labels) in enumerate(sets9.items()):
-        har.addHeaderArrayObj(HeaderArrayObj.HeaderArrayFromData(f"H{i + 1}", np.array(labels),
-                                                                 long_name=f"Set {name} of GTAP 9"))
+        har.addHeaderArrayObj(
+            HeaderArrayObj.HeaderArrayFromData(f"H{i + 1}", np.array(labels), long_name=f"Set {name} of GTAP 9")
+        )
     har.writeToDisk(str(sets_har))
     gtap = read_gtap_basedata(basedata, sets_har, world_output_musd=None)
     for name in ("VDFB", "VMFB", "VDIB", "VMIB", "EVFB", "VXSB", "VTWR"):
@@ -442,8 +546,10 @@ def test_excluded_trade_modes_must_name_known_modes(tmp_path):
     from exportpm.io.customs import excluded_trade_modes
 
     assert excluded_trade_modes(["进料加工贸易", "20", "bonded-zone warehousing and re-exported goods"]) == [
-        "processing trade with imported materials", "equipment imported for processing trade",
-        "bonded-zone warehousing and re-exported goods"]
+        "processing trade with imported materials",
+        "equipment imported for processing trade",
+        "bonded-zone warehousing and re-exported goods",
+    ]
     path = tmp_path / "export.csv"
     platform_export(RECORDS).to_csv(path, index=False)
     with pytest.raises(ConfigError, match=r"customs\.excluded_trade_modes: \['processing trade'\]"):

@@ -26,6 +26,7 @@ def known(grid: LonLatGrid, seed: int = 1) -> np.ndarray:
 
 # ---- MEIC -----------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("corner", [True, False], ids=["xllcorner", "xllcenter"])
 def test_meic_esri_ascii_reads_back_exactly(tmp_path, corner):
     values = known(SQUARE)
@@ -61,8 +62,20 @@ def test_meic_gmt_pixel_netcdf_reads_back(tmp_path):
     np.testing.assert_array_equal(got, expected)
 
 
-def write_gmt(path, z_north_to_south, x_range, y_range, spacing, node_offset=None, dtype="f8", nodata=None,
-              scale=None, offset=None, fmt="NETCDF3_CLASSIC", node_offset_global=False):
+def write_gmt(
+    path,
+    z_north_to_south,
+    x_range,
+    y_range,
+    spacing,
+    node_offset=None,
+    dtype="f8",
+    nodata=None,
+    scale=None,
+    offset=None,
+    fmt="NETCDF3_CLASSIC",
+    node_offset_global=False,
+):
     ny, nx = z_north_to_south.shape
     with netCDF4.Dataset(path, "w", format=fmt) as nc:
         nc.createDimension("side", 2)
@@ -117,8 +130,18 @@ def test_meic_nan_and_sentinel_nodata(tmp_path):
 def test_meic_packed_values_are_unpacked(tmp_path):
     packed = np.arange(20, dtype=np.int16).reshape(4, 5)
     path = tmp_path / "grid.nc"
-    write_gmt(path, packed, (100.0, 105.0), (20.0, 24.0), (1.0, 1.0), node_offset=1, dtype="i2", nodata=-1,
-              scale=0.5, offset=2.0)
+    write_gmt(
+        path,
+        packed,
+        (100.0, 105.0),
+        (20.0, 24.0),
+        (1.0, 1.0),
+        node_offset=1,
+        dtype="i2",
+        nodata=-1,
+        scale=0.5,
+        offset=2.0,
+    )
     _, got = read_meic_grid(path)
     np.testing.assert_array_equal(got, (packed * 0.5 + 2.0)[::-1])
 
@@ -171,6 +194,7 @@ def test_meic_wrong_dimensions_are_rejected(tmp_path):
 
 # ---- population -------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("units", ["counts", "density_km2"])
 def test_population_geotiff_reads_back_exactly(tmp_path, units):
     values = known(GRID) * 1e4
@@ -195,8 +219,9 @@ def test_population_netcdf_dims_and_order(tmp_path, dims):
         data, coords = data[None], {**coords, "time": [0]}
     names = {"lat": "y", "lon": "x"} if dims == ("y", "x") else {}
     coords = {names.get(k, k): v for k, v in coords.items()}
-    ds = xr.Dataset({"population": (tuple(names.get(d, d) for d in dims), data, {"units": "persons per cell"})},
-                    coords=coords)
+    ds = xr.Dataset(
+        {"population": (tuple(names.get(d, d) for d in dims), data, {"units": "persons per cell"})}, coords=coords
+    )
     path = tmp_path / "pop.nc"
     ds.to_netcdf(path)
     grid, people = read_population(path)
@@ -230,22 +255,34 @@ def test_population_without_units_metadata_needs_the_config(tmp_path):
 
 
 def test_population_three_d_or_projected_grids_are_rejected(tmp_path):
-    ds = xr.Dataset({"population": (("band", "lat", "lon"), np.ones((2, GRID.nlat, GRID.nlon)))},
-                    coords={"lat": GRID.lat, "lon": GRID.lon})
+    ds = xr.Dataset(
+        {"population": (("band", "lat", "lon"), np.ones((2, GRID.nlat, GRID.nlon)))},
+        coords={"lat": GRID.lat, "lon": GRID.lon},
+    )
     ds.to_netcdf(tmp_path / "pop3.nc")
     with pytest.raises(InputError, match="2-D grid"):
         read_population(tmp_path / "pop3.nc", units="counts")
     import rasterio
     from affine import Affine
 
-    with rasterio.open(tmp_path / "m.tif", "w", driver="GTiff", height=4, width=4, count=1, dtype="float64",
-                       crs="EPSG:3857", transform=Affine(1000.0, 0, 1.1e7, 0, -1000.0, 3.0e6)) as dst:
+    with rasterio.open(
+        tmp_path / "m.tif",
+        "w",
+        driver="GTiff",
+        height=4,
+        width=4,
+        count=1,
+        dtype="float64",
+        crs="EPSG:3857",
+        transform=Affine(1000.0, 0, 1.1e7, 0, -1000.0, 3.0e6),
+    ) as dst:
         dst.write(np.ones((4, 4)), 1)
     with pytest.raises(InputError, match="crs"):
         read_population(tmp_path / "m.tif", units="counts")
 
 
 # ---- conservative regridding ------------------------------------------------------------------------------------
+
 
 def test_conservative_regridding_preserves_totals():
     src = LonLatGrid(95.0, 125.0, 20.0, 45.0, 0.5, 0.5)
@@ -269,6 +306,7 @@ def test_conservative_regridding_to_a_larger_domain_keeps_everything_and_a_small
 
 # ---- boundaries -------------------------------------------------------------------------------------------------
 
+
 def write_geojson(path, features, crs="urn:ogc:def:crs:OGC:1.3:CRS84"):
     import json
 
@@ -280,8 +318,11 @@ def write_geojson(path, features, crs="urn:ogc:def:crs:OGC:1.3:CRS84"):
 
 def box_feature(code, lon0, lon1, lat0, lat1):
     ring = [[lon0, lat0], [lon1, lat0], [lon1, lat1], [lon0, lat1], [lon0, lat0]]
-    return {"type": "Feature", "properties": {"iso3166_2": code},
-            "geometry": {"type": "Polygon", "coordinates": [ring]}}
+    return {
+        "type": "Feature",
+        "properties": {"iso3166_2": code},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
 
 
 def test_boundaries_in_requested_order_and_checked(tmp_path):
@@ -307,8 +348,10 @@ GAINS_PREAMBLE = "GAINS export\nScenario: x\nPollutant: SO2\nYear: 2015\nUnits: 
 def test_gains_export_read_in_any_accepted_encoding(tmp_path):
     from exportpm.io.emission_inputs import read_gains
 
-    body = ("Region,Sector,Activity,Unit,activity,impl_ef,emiss\nCHIN_Hebei,PP_EX_COAL,HC1,PJ,10,0.5,5.25\n"
-            "CHIN_河北,PP_EX_COAL,HC2,PJ,2,0.5,1\nCHIN_JIANGSU,PP_EX_OIL,NOF,PJ,1,1,0\n")
+    body = (
+        "Region,Sector,Activity,Unit,activity,impl_ef,emiss\nCHIN_Hebei,PP_EX_COAL,HC1,PJ,10,0.5,5.25\n"
+        "CHIN_河北,PP_EX_COAL,HC2,PJ,2,0.5,1\nCHIN_JIANGSU,PP_EX_OIL,NOF,PJ,1,1,0\n"
+    )
     for encoding in ("utf-8", "utf-8-sig", "gb18030"):
         path = tmp_path / f"gains_{encoding}.csv"
         path.write_bytes((GAINS_PREAMBLE + body).encode(encoding))
@@ -334,6 +377,7 @@ def test_agri_nh3_duplicates_and_negatives_rejected(tmp_path):
 
 # ---- monitoring stations ------------------------------------------------------------------------------------------
 
+
 def write_station_list(path, codes):
     lines = ["监测点编码,监测点名称,城市,经度,纬度"]
     lines += [f"{c},站{c},北京,{116 + k / 10},{39.9}" for k, c in enumerate(codes)]
@@ -352,7 +396,7 @@ def write_year(folder, codes, year, value, hours_per_day=24, skip_days=()):
             continue
         values = np.full((24, len(codes)), np.nan)
         for k in range(len(codes)):
-            values[:hours_per_day if not callable(hours_per_day) else hours_per_day(d, k), k] = value(d, k)
+            values[: hours_per_day if not callable(hours_per_day) else hours_per_day(d, k), k] = value(d, k)
         day = date(year, 1, 1) + timedelta(d)
         write_archive_day(folder / f"china_sites_{day:%Y%m%d}.csv", day, {"PM2.5": values, "AQI": values * 2}, codes)
     return sorted(folder.glob("china_sites_*.csv"))
@@ -365,16 +409,21 @@ def test_station_means_follow_gb3095_validity_rules(tmp_path):
     write_station_list(tmp_path / "list.csv", codes)
     # 1001A: 20 hourly values every day (valid days); 1002A: 19 (no valid day); 1003A: 24, value = month
     hours = {0: 20, 1: 19, 2: 24}
-    files = write_year(tmp_path, codes, 2017, lambda d, k: 10.0 * (k + 1) + (d // 31),
-                       hours_per_day=lambda d, k: hours[k],
-                       skip_days=set(range(31 + 3, 31 + 5)) | set(range(59 + 4, 59 + 9)))  # Feb: 26 days, Mar: 26
+    files = write_year(
+        tmp_path,
+        codes,
+        2017,
+        lambda d, k: 10.0 * (k + 1) + (d // 31),
+        hours_per_day=lambda d, k: hours[k],
+        skip_days=set(range(31 + 3, 31 + 5)) | set(range(59 + 4, 59 + 9)),
+    )  # Feb: 26 days, Mar: 26
     means = station_means(files, tmp_path / "list.csv", 2017)
     annual = means.annual.set_index("code")
     assert annual.loc["1002A", "n_days"] == 0 and not annual.loc["1002A", "valid"]
     assert annual.loc["1001A", "n_days"] == 365 - 7 and annual.loc["1001A", "valid"]
     monthly = means.monthly.set_index(["code", "month"])
-    assert monthly.loc[("1003A", 2), "n_days"] == 26 and monthly.loc[("1003A", 2), "valid"]       # >= 25 in Feb
-    assert monthly.loc[("1003A", 3), "n_days"] == 26 and not monthly.loc[("1003A", 3), "valid"]   # < 27
+    assert monthly.loc[("1003A", 2), "n_days"] == 26 and monthly.loc[("1003A", 2), "valid"]  # >= 25 in Feb
+    assert monthly.loc[("1003A", 3), "n_days"] == 26 and not monthly.loc[("1003A", 3), "valid"]  # < 27
     assert np.isnan(monthly.loc[("1003A", 3), "pm25_ugm3"])
     assert monthly.loc[("1003A", 1), "pm25_ugm3"] == pytest.approx(30.0)  # January days 0-30: 30 + 0
     frame = evaluation_frame(means)
@@ -401,8 +450,9 @@ def test_daily_mean_uses_only_hourly_pm25_rows(tmp_path):
     values = np.arange(24.0)[:, None].repeat(2, 1)
     values[:3, 1] = np.nan  # 21 hours: still valid
     path = tmp_path / "china_sites_20170301.csv"
-    write_archive_day(path, date(2017, 3, 1), {"AQI": values * 10, "PM2.5": values, "PM2.5_24h": values + 100},
-                      ["1001A", "1002A"])
+    write_archive_day(
+        path, date(2017, 3, 1), {"AQI": values * 10, "PM2.5": values, "PM2.5_24h": values + 100}, ["1001A", "1002A"]
+    )
     day, means = read_daily_file(path, ["1001A", "1002A"], 2017)
     assert day == date(2017, 3, 1)
     assert means["1001A"] == pytest.approx(11.5) and means["1002A"] == pytest.approx(np.arange(3, 24).mean())

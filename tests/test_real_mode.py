@@ -29,8 +29,14 @@ RUN = TINY["run"]["name"]
 # and the run index (README.md) lists the demo world's folder only in demo mode.
 # Every other product, figures included, is byte-identical: provenance follows the inputs' SYNTHETIC mark, not
 # the inputs: mode; PDFs carry no creation date and the balance report no GRAS wall time.
-SOURCE_PATH_PRODUCTS = {"README.md", "inputs/inputs_summary.csv", "mrio/gtap_identities.csv", "mrio/gtap_mrio.nc",
-                        "mrio/customs_blocks.nc", "mrio/provincial_expanded.nc"}
+SOURCE_PATH_PRODUCTS = {
+    "README.md",
+    "inputs/inputs_summary.csv",
+    "mrio/gtap_identities.csv",
+    "mrio/gtap_mrio.nc",
+    "mrio/customs_blocks.nc",
+    "mrio/provincial_expanded.nc",
+}
 
 
 def demo_file_keys(size: str) -> dict[str, str | None]:
@@ -72,8 +78,11 @@ def user_layout(world: Path, target: Path, size: str = "tiny") -> dict[str, str]
 def products(workdir: Path, run: str) -> dict[str, Path]:
     """Every product of the run (results/<run>/) except the demo world and benchmark records (path -> file)."""
     root = workdir / "results" / run
-    return {str(p.relative_to(root)): p for p in sorted(root.rglob("*"))
-            if p.is_file() and p.relative_to(root).parts[0] not in ("demo_world", "benchmarks")}
+    return {
+        str(p.relative_to(root)): p
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.relative_to(root).parts[0] not in ("demo_world", "benchmarks")
+    }
 
 
 def _replace(value, paths: dict[str, str]):
@@ -90,8 +99,9 @@ def same_but_source_paths(demo: Path, real: Path, paths: dict[str, str]) -> bool
     """Equal once the real run's input paths are written as the demo run's (text, netCDF attrs, Parquet
     metadata): the product differs only by the provenance attribute naming its source file."""
     if demo.suffix in (".csv", ".md", ".txt"):
-        expected = b"".join(line for line in demo.read_bytes().splitlines(keepends=True)
-                            if not line.startswith(b"| `demo_world/"))   # the run index lists the demo world
+        expected = b"".join(
+            line for line in demo.read_bytes().splitlines(keepends=True) if not line.startswith(b"| `demo_world/")
+        )  # the run index lists the demo world
         return expected == _replace(real.read_bytes(), paths)
     if demo.suffix == ".nc":
         with xr.open_dataset(demo) as a, xr.open_dataset(real) as b:
@@ -126,8 +136,10 @@ def test_real_mode_equals_demo_mode(demo_run, tmp_path):
     differ = [name for name in demo if demo[name].read_bytes() != real[name].read_bytes()]
     # The demo run read results/<run>/demo_world/...; undo the layout (longest paths first).
     demo_dir = f"results/{RUN}/demo_world"
-    paths = {data[key]: f"{demo_dir}/{RAW_FILES[key] if key in RAW_FILES else RAW_DIRS[key]}"
-             for key in sorted(data, key=lambda k: -len(data[k]))}
+    paths = {
+        data[key]: f"{demo_dir}/{RAW_FILES[key] if key in RAW_FILES else RAW_DIRS[key]}"
+        for key in sorted(data, key=lambda k: -len(data[k]))
+    }
     by_source = sorted(name for name in differ if same_but_source_paths(demo[name], real[name], paths))
     assert set(by_source) <= SOURCE_PATH_PRODUCTS, f"more products name their source file: {by_source}"
     assert not set(differ) - set(by_source), f"real-mode products differ from demo mode: {sorted(differ)}"
@@ -140,7 +152,7 @@ def test_real_data_template_plans_the_whole_dag(demo_run, tmp_path):
     workdir = workflow_copy(tmp_path / "template")
     world = demo_run / f"results/{RUN}/demo_world"
     keys = demo_file_keys(TINY["demo"]["size"])
-    paths = {key for key in template["data"] if key in RAW_FILES or key in RAW_DIRS}   # others are options
+    paths = {key for key in template["data"] if key in RAW_FILES or key in RAW_DIRS}  # others are options
     assert set(keys.values()) - {None} == paths, "real-data.yaml data: and the demo world's inputs differ"
     for relative, key in sorted(keys.items(), key=lambda item: item[1] is None):
         if key is None:

@@ -52,8 +52,15 @@ def test_scale_factors_and_exact_province_attribution():
 
 
 def test_removed_fractions_from_table_and_missing_driver():
-    table = pd.DataFrame({"province": ["CN-A"], "meic_sector": ["power"], "species": ["NOx"],
-                          "driver": ["all_exports"], "fraction_removed": [0.3]})
+    table = pd.DataFrame(
+        {
+            "province": ["CN-A"],
+            "meic_sector": ["power"],
+            "species": ["NOx"],
+            "driver": ["all_exports"],
+            "fraction_removed": [0.3],
+        }
+    )
     f = removed_fractions(table, "all_exports", ("CN-A", "CN-B"))
     assert f[0, MEIC_SECTORS.index("power"), MEIC_SPECIES.index("NOx")] == 0.3 and f.sum() == pytest.approx(0.3)
     assert removed_fractions(table, None, ("CN-A",)).sum() == 0
@@ -112,7 +119,7 @@ def test_evaluation_statistics_by_hand():
     model, observed = np.array([12.0, 18.0, 30.0]), np.array([10.0, 20.0, 30.0])
     s = statistics(model, observed)
     assert s["n"] == 3
-    assert s["nmb"] == pytest.approx(0.0)                       # (2 - 2 + 0) / 60
+    assert s["nmb"] == pytest.approx(0.0)  # (2 - 2 + 0) / 60
     assert s["nme"] == pytest.approx(4.0 / 60.0)
     assert s["rmse"] == pytest.approx(np.sqrt(8.0 / 3.0))
     assert s["r"] == pytest.approx(np.corrcoef(model, observed)[0, 1])
@@ -122,8 +129,15 @@ def test_evaluation_samples_station_cells_and_splits_dense_areas():
     from exportpm.evaluation import evaluate
 
     grid = LonLatGrid(100, 102, 30, 31, 1.0, 1.0)
-    stations = pd.DataFrame({"station_id": ["a", "a", "b", "b"], "lon": [100.5] * 2 + [101.5] * 2,
-                             "lat": [30.5] * 4, "month": [1, 7, 1, 7], "pm25_ugm3": [40.0, 20.0, 80.0, 60.0]})
+    stations = pd.DataFrame(
+        {
+            "station_id": ["a", "a", "b", "b"],
+            "lon": [100.5] * 2 + [101.5] * 2,
+            "lat": [30.5] * 4,
+            "month": [1, 7, 1, 7],
+            "pm25_ugm3": [40.0, 20.0, 80.0, 60.0],
+        }
+    )
     monthly = {1: np.array([[50.0, 90.0]]), 7: np.array([[30.0, 50.0]])}
     stats, table = evaluate(stations, monthly, grid, np.array([[100.0, 5000.0]]), 1000.0)
     assert table.set_index("station_id").loc["a", "model_ugm3"] == pytest.approx(40.0)

@@ -22,9 +22,25 @@ def test_tiny_workflow_through_sbatch(tmp_path):
     workdir.mkdir()
     workflow_copy(workdir)
     with local_cluster() as (env, folder, cluster):
-        command = ["timeout", "-s", "INT", "1500", sys.executable, "-m", "snakemake", "--profile", "profiles/slurm",
-                   "--configfile", "config/tiny.yaml", "--jobs", "4", "--latency-wait", "10",
-                   "--slurm-init-seconds-before-status-checks", "2"]
+        command = [
+            "timeout",
+            "-s",
+            "INT",
+            "1500",
+            sys.executable,
+            "-m",
+            "snakemake",
+            "--profile",
+            "profiles/slurm",
+            "--configfile",
+            "config/tiny.yaml",
+            "--jobs",
+            "4",
+            "--latency-wait",
+            "10",
+            "--slurm-init-seconds-before-status-checks",
+            "2",
+        ]
         out, err = (tmp_path / "snakemake.out").open("w+"), (tmp_path / "snakemake.err").open("w+")
         with out, err, subprocess.Popen(command, cwd=workdir, env=env, stdout=out, stderr=err, text=True) as proc:
             try:

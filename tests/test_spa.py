@@ -37,15 +37,24 @@ def small_linked(seed: int = 4, F_regions: int = 2, provinces: int = 3, N: int =
     n = R * N
     Z = rng.uniform(0.0, 1.0, (n, n)) * (rng.random((n, n)) < 0.8)
     Y = rng.uniform(0.5, 2.0, (n, R * D))
-    x = (Z.sum(1) + Y.sum(1)) * 1.3           # value added in every column
+    x = (Z.sum(1) + Y.sum(1)) * 1.3  # value added in every column
     regions = tuple(f"f{i}" for i in range(F_regions)) + tuple(f"CN-{i}" for i in range(provinces))
     is_province = np.array([False] * F_regions + [True] * provinces)
     F = np.zeros((2, n))
-    F[:, F_regions * N:] = rng.uniform(0.1, 3.0, (2, provinces * N))
+    F[:, F_regions * N :] = rng.uniform(0.1, 3.0, (2, provinces * N))
     A = technical_coefficients(Z, x)
-    inputs = SpaInputs(regions, tuple(f"s{k}" for k in range(N)), is_province, A.copy(), Y,
-                       ("household", "gfcf"), F, ("SO2", "NOx"), {"SO2": 0.95, "NOx": 1.9},
-                       {"f0": "g1", "f1": "g2"})
+    inputs = SpaInputs(
+        regions,
+        tuple(f"s{k}" for k in range(N)),
+        is_province,
+        A.copy(),
+        Y,
+        ("household", "gfcf"),
+        F,
+        ("SO2", "NOx"),
+        {"SO2": 0.95, "NOx": 1.9},
+        {"f0": "g1", "f1": "g2"},
+    )
     return inputs, A
 
 
@@ -73,7 +82,8 @@ def test_layers_by_exporting_province_equal_path_enumeration():
         expected = layer_by_exporter_brute_force(A, f, y, province_of, t)[P]
         got = both[both["layer"] == f"PL{t}"].assign(
             row=lambda d: d["emitting_province"].str[3:].astype(int) * 2 + d["sector"].str[1:].astype(int),
-            col=lambda d: d["driver"].str[-1].astype(int))
+            col=lambda d: d["driver"].str[-1].astype(int),
+        )
         ours = np.zeros_like(expected)
         np.add.at(ours, (got["row"].to_numpy(), got["col"].to_numpy()), got["value"].to_numpy())
         np.testing.assert_allclose(ours, expected, rtol=1e-10, atol=1e-12 * expected.max())
@@ -102,7 +112,7 @@ def test_mapping_flows_run_through_foreign_buyers():
     tables = spa_tables(inputs, depth=3, n_paths=5)
     names = ("CN-0", "CN-1", "CN-2", FOREIGN)
     group = np.where(province_of < 0, 3, province_of)
-    G = np.eye(4)[group]                                          # n x groups indicator
+    G = np.eye(4)[group]  # n x groups indicator
     for t in range(4):
         v = np.linalg.matrix_power(A, t) @ y
         expected = G.T @ (m[:, None] * A * v[None, :]) @ G
@@ -112,7 +122,7 @@ def test_mapping_flows_run_through_foreign_buyers():
         for row in rows.itertuples():
             ours[names.index(row.supplier), names.index(row.buyer)] = row.ape
         np.testing.assert_allclose(ours, expected, rtol=1e-10)
-        assert ours[3, 3] > 0                                     # the pale-yellow flows: foreign -> foreign
+        assert ours[3, 3] > 0  # the pale-yellow flows: foreign -> foreign
         nodes = tables["layer_nodes"][tables["layer_nodes"]["layer"] == f"PL{t}"].set_index("group")
         np.testing.assert_allclose(nodes.loc[list(names), "embodied_ape"], G.T @ (m * v), rtol=1e-10)
     three = np.einsum("k,kj,ji,i->kji", m, A, A, y)
@@ -177,12 +187,24 @@ def test_top_paths_equal_pyspa_above_a_threshold():
     m = f @ np.linalg.inv(np.eye(7) - A)
     for target in (0, 2, 3, 5):
         threshold = 0.01 * m[target]
-        info = pd.DataFrame({"ID": np.arange(1, 8), "Name": [f"s{i}" for i in range(7)], "Region": "R", "Unit": "USD",
-                             "DR_APE_(eq)": f, "TR_APE_(eq)": m})
+        info = pd.DataFrame(
+            {
+                "ID": np.arange(1, 8),
+                "Name": [f"s{i}" for i in range(7)],
+                "Region": "R",
+                "Unit": "USD",
+                "DR_APE_(eq)": f,
+                "TR_APE_(eq)": m,
+            }
+        )
         with contextlib.redirect_stdout(io.StringIO()):
             chain = pyspa.get_spa(target, 4, A, info, {"APE": threshold}, zero_indexing=True)
-        theirs = {tuple(int(str(node.index_reference)) for node in path.nodes)[::-1]:
-                  path.get_fraction_of_total_intensity_for("APE") * m[target] for path in chain.get_pathways()}
+        theirs = {
+            tuple(int(str(node.index_reference)) for node in path.nodes)[
+                ::-1
+            ]: path.get_fraction_of_total_intensity_for("APE") * m[target]
+            for path in chain.get_pathways()
+        }
         theirs = {k: v for k, v in theirs.items() if v > threshold}
         y = np.zeros(7)
         y[target] = 1.0
@@ -193,31 +215,55 @@ def test_top_paths_equal_pyspa_above_a_threshold():
 
 def test_layer_summary_by_hand():
     """Shares of each layer's export-related emissions (both channels) and of interprovincial flows."""
-    layers = pd.DataFrame({
-        "species": "APE", "layer": "PL1",
-        "driver": ["exports_of:A", "exports_of:A", "exports_of:B", "exports_of:B", "exports_of:C", "all_exports",
-                   "all_exports", "all_exports"],
-        "emitting_province": ["A", "B", "A", "B", "B", "A", "B", "C"], "sector": "x",
-        "value": [1.0, 3.0, 2.0, 4.0, 5.0, 3.0, 12.0, 0.0]})
-    flows = pd.DataFrame({"link": "PL1->PL0", "supplier_layer": "PL1", "buyer_layer": "PL0",
-                          "supplier": ["B", "B", "B", "A", FOREIGN], "buyer": ["A", "C", FOREIGN, "B", "B"],
-                          "ape": [6.0, 2.0, 9.0, 1.0, 7.0]})
+    layers = pd.DataFrame(
+        {
+            "species": "APE",
+            "layer": "PL1",
+            "driver": [
+                "exports_of:A",
+                "exports_of:A",
+                "exports_of:B",
+                "exports_of:B",
+                "exports_of:C",
+                "all_exports",
+                "all_exports",
+                "all_exports",
+            ],
+            "emitting_province": ["A", "B", "A", "B", "B", "A", "B", "C"],
+            "sector": "x",
+            "value": [1.0, 3.0, 2.0, 4.0, 5.0, 3.0, 12.0, 0.0],
+        }
+    )
+    flows = pd.DataFrame(
+        {
+            "link": "PL1->PL0",
+            "supplier_layer": "PL1",
+            "buyer_layer": "PL0",
+            "supplier": ["B", "B", "B", "A", FOREIGN],
+            "buyer": ["A", "C", FOREIGN, "B", "B"],
+            "ape": [6.0, 2.0, 9.0, 1.0, 7.0],
+        }
+    )
     out = layer_summary(layers, flows, east_coast={"A"}, inland={"B", "C"})
     out = out.set_index(["measure", "method", "region", "counterpart", "layer"])["share"]
     assert out[("national_share_driven_by_other_provinces", "layers", "China", "", "PL1")] == pytest.approx(10 / 15)
     # indirect at PL1: all (3 + 12 + 0) minus own final products (none here: no final_exports_of rows)
     assert out[("national_indirect_share", "layers", "China", "", "PL1")] == pytest.approx(1.0)
     # inland B hosts 3 (A's exports) + 5 (C's) interprovincially: 3/8 driven by the East Coast
-    assert out[("inland_interprovincial_share_driven_by_east_coast", "layers", "inland", "", "PL1")] \
-        == pytest.approx(3 / 8)
-    assert out[("east_coast_interprovincial_share_driven_by_inland", "layers", "East Coast", "", "PL1")] \
-        == pytest.approx(1.0)
+    assert out[("inland_interprovincial_share_driven_by_east_coast", "layers", "inland", "", "PL1")] == pytest.approx(
+        3 / 8
+    )
+    assert out[
+        ("east_coast_interprovincial_share_driven_by_inland", "layers", "East Coast", "", "PL1")
+    ] == pytest.approx(1.0)
     assert out[("province_interprovincial_share_by_driver", "layers", "B", "C", "PL1")] == pytest.approx(5 / 8)
     # mapping: supplier B at PL1 sells 6 to A and 2 to C (the foreign buyer is not interprovincial)
-    assert out[("inland_interprovincial_share_driven_by_east_coast", "mapping", "inland", "", "PL1")] \
-        == pytest.approx(6 / 8)
-    assert out[("province_interprovincial_share_driven_by_east_coast", "mapping", "B", "", "PL1")] \
-        == pytest.approx(6 / 8)
+    assert out[("inland_interprovincial_share_driven_by_east_coast", "mapping", "inland", "", "PL1")] == pytest.approx(
+        6 / 8
+    )
+    assert out[("province_interprovincial_share_driven_by_east_coast", "mapping", "B", "", "PL1")] == pytest.approx(
+        6 / 8
+    )
     assert out[("province_layer_share", "layers", "B", "", "PL1")] == pytest.approx(1.0)
 
 
@@ -225,11 +271,14 @@ def test_disparity_sign_by_hand():
     """Supp. Fig. 7: disparity of r = others' emissions driven by r's exports - r's emissions driven by others'
     exports (positive for the exporter); pair flows oriented from the driving to the hosting province."""
     # emitting x exporting APE: E emits 1 for its own exports and 2 for I's; I emits 10 for E's and 3 for its own.
-    by_consumer = pd.DataFrame({"emitting_province": ["E", "E", "I", "I", "I"],
-                                "exporting_province": ["E", "I", "E", "I", "E"],
-                                "channel": ["final_products", "final_products", "final_products",
-                                            "final_products", "intermediate_exports"],
-                                "ape": [1.0, 2.0, 6.0, 3.0, 4.0]})
+    by_consumer = pd.DataFrame(
+        {
+            "emitting_province": ["E", "E", "I", "I", "I"],
+            "exporting_province": ["E", "I", "E", "I", "E"],
+            "channel": ["final_products", "final_products", "final_products", "final_products", "intermediate_exports"],
+            "ape": [1.0, 2.0, 6.0, 3.0, 4.0],
+        }
+    )
     per_province, pairs = disparities(by_consumer)
     per = per_province.set_index("province")
     assert per.at["E", "disparity_ape"] == pytest.approx(10.0 - 2.0)

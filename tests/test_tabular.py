@@ -20,8 +20,9 @@ def test_read_table_decodes_chinese_headers_in_every_encoding(tmp_path, encoding
     assert numeric(frame, "value_usd", path).tolist() == [5.5, 7.0]
 
 
-@pytest.mark.parametrize(("text", "field"), [("", "<file>"), ("# only a comment\n", "<table>"),
-                                             ("a,b\n", "<rows>"), ("x,y\n1,2\n", "a, b")])
+@pytest.mark.parametrize(
+    ("text", "field"), [("", "<file>"), ("# only a comment\n", "<table>"), ("a,b\n", "<rows>"), ("x,y\n1,2\n", "a, b")]
+)
 def test_read_table_rejects_empty_header_only_and_missing_columns(tmp_path, text, field):
     path = tmp_path / "table.csv"
     path.write_text(text, encoding="utf-8")

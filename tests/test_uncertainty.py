@@ -19,11 +19,12 @@ def test_zero_perturbation_returns_the_deterministic_result_exactly():
 
 
 def test_lognormal_interval_matches_the_analytical_one():
-    sigma = lognormal_sigma(0.31)                                    # MEIC NOx: 31 % at 95 %
-    samples_e, _ = monte_carlo(np.array([[10.0]]), np.array([[20.0]]), np.zeros((1, 1)), np.array([sigma]),
-                               samples=200_000, seed=7)
+    sigma = lognormal_sigma(0.31)  # MEIC NOx: 31 % at 95 %
+    samples_e, _ = monte_carlo(
+        np.array([[10.0]]), np.array([[20.0]]), np.zeros((1, 1)), np.array([sigma]), samples=200_000, seed=7
+    )
     lo, hi = np.percentile(samples_e[:, 0, 0], [2.5, 97.5])
-    assert hi == pytest.approx(10.0 * 1.31, rel=0.01)                # exp(1.96 sigma) = 1.31 by construction
+    assert hi == pytest.approx(10.0 * 1.31, rel=0.01)  # exp(1.96 sigma) = 1.31 by construction
     assert lo == pytest.approx(10.0 / 1.31, rel=0.01)
 
 
@@ -69,16 +70,16 @@ def test_export_multipliers_in_place_equal_the_textbook_formulas():
     n = N * regions
     Z = rng.uniform(1.0, 10.0, (n, n))
     y = rng.uniform(20.0, 60.0, n)
-    x = Z.sum(1) + y + rng.uniform(10.0, 30.0, n)              # domestic final demand besides the exports y
+    x = Z.sum(1) + y + rng.uniform(10.0, 30.0, n)  # domestic final demand besides the exports y
     F = rng.uniform(0.0, 1.0, (2, n))
-    rows_P = np.arange(N * 2)                                    # provinces: the first two regions
+    rows_P = np.arange(N * 2)  # provinces: the first two regions
     L = np.linalg.inv(np.eye(n) - Z / x[None, :])
     np.testing.assert_allclose(neumann_output(Z / x[None, :], y), L @ y, rtol=1e-13)
     m = export_multipliers(Z.copy(), x, y, F, rows_P, N, ("a", "b"), ("P1", "P2"), 0.05, 0.02)
     x_export = L @ y
     for q in range(2):
         for r in range(2):
-            block = rows_P[r * N:(r + 1) * N]
+            block = rows_P[r * N : (r + 1) * N]
             assert m.export[q, r] == pytest.approx(F[q, block] @ x_export[block], rel=1e-12)
             assert m.total[q, r] == pytest.approx(F[q, block] @ x[block], rel=1e-12)
             G = np.zeros(n)

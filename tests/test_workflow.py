@@ -31,8 +31,13 @@ def workflow_copy(tmp_path: Path) -> Path:
 
 
 def snakemake(workdir: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", *args], cwd=workdir,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "2", *args],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def planned_rules(workdir: Path) -> set[str]:
@@ -73,12 +78,13 @@ def test_tiny_world_runs_every_rule(tmp_path):
     assert calibration["objective"] == "stations" and abs(calibration["fit"]["nmb"]) < 1e-5  # no mean bias
     assert national.at["Base", "pw_ugm3"] > national.at["I_EX", "pw_ugm3"] > 0
     first_order = pd.read_parquet(workdir / "results/tiny/ctm/first_order_check.parquet").set_index("scenario")
-    assert abs(first_order.at["I_EX", "relative_error"]) < 0.2          # tangent-linear vs the exact zero-out
+    assert abs(first_order.at["I_EX", "relative_error"]) < 0.2  # tangent-linear vs the exact zero-out
     due = pd.read_parquet(workdir / "results/tiny/exposure/threshold_population.parquet")
     assert {"due_to_exports", "due_to_east_coast_exports"} <= set(due["case"])
     shares = pd.read_parquet(workdir / "results/tiny/exposure/region_shares.parquet").set_index(["scenario", "region"])
-    assert shares.loc[("I_EX", "inland"), "share_of_exposure"] + shares.loc[("I_EX", "coastal"),
-                                                                          "share_of_exposure"] == pytest.approx(1.0)
+    assert shares.loc[("I_EX", "inland"), "share_of_exposure"] + shares.loc[
+        ("I_EX", "coastal"), "share_of_exposure"
+    ] == pytest.approx(1.0)
     assert 0 < national.at["I_EX", "share_of_total"] < 1
     assert national.at["I_EXDIR", "pw_ugm3"] <= national.at["I_EX", "pw_ugm3"]
     with xr.open_dataset(workdir / "results/tiny/pm25/Base/01.nc") as ds:
@@ -93,8 +99,9 @@ def test_tiny_world_runs_every_rule(tmp_path):
     from exportpm.figures import figure2
 
     _, drawn = figure2(table, pd.read_parquet(workdir / "results/tiny/footprint/export_volume.parquet"), [])
-    regions = table[(table.level == "national") & (table.component == "total")
-                    & table.scenario.str.startswith("I_EXREGION_")].set_index("scenario")["pw_ugm3"]
+    regions = table[
+        (table.level == "national") & (table.component == "total") & table.scenario.str.startswith("I_EXREGION_")
+    ].set_index("scenario")["pw_ugm3"]
     assert drawn["national_contributors"].to_dict() == pytest.approx(regions.to_dict())
     assert list(drawn["national_contributors"].index) == list(regions.sort_values(ascending=False).index)
     summary = (workdir / "results/tiny/summary.md").read_text(encoding="utf-8")
@@ -103,8 +110,13 @@ def test_tiny_world_runs_every_rule(tmp_path):
     assert "(paper_comparison.md)" in summary
     index = (workdir / "results/tiny/README.md").read_text(encoding="utf-8")
     assert "| `mrio/linked_mrio.nc` |" in index and "| `ras` |" in index and "| `pm25/{scenario}/{month}.nc` |" in index
-    for name in ("S1_export_volumes", "S2_foreign_contributors", "S3_layers_by_sector", "S4_top_paths",
-                 "S5_path_sectors"):
+    for name in (
+        "S1_export_volumes",
+        "S2_foreign_contributors",
+        "S3_layers_by_sector",
+        "S4_top_paths",
+        "S5_path_sectors",
+    ):
         assert (workdir / f"results/tiny/tables/{name}.csv").is_file()
         assert (workdir / f"results/tiny/tables/{name}.md").is_file()
         assert "<th>" in (workdir / f"results/tiny/tables/{name}.html").read_text(encoding="utf-8")
@@ -113,7 +125,7 @@ def test_tiny_world_runs_every_rule(tmp_path):
     assert len(comparison) >= 60 and comparison["pipeline"].notna().sum() >= 40
     assert "| D2 |" in (workdir / "results/tiny/paper_comparison.md").read_text(encoding="utf-8")
     balance = pd.read_csv(workdir / "results/tiny/mrio/balance_report.csv", comment="#").set_index(["stage", "check"])
-    assert balance.at[("balanced", "export_totals_drift_province_partner"), "value"] < 1e-12   # customs kept
+    assert balance.at[("balanced", "export_totals_drift_province_partner"), "value"] < 1e-12  # customs kept
     report = snakemake(workdir, "--configfile", "config/tiny.yaml", "--report", "results/tiny/report.html")
     assert report.returncode == 0, report.stderr[-3000:]
     assert (workdir / "results/tiny/report.html").stat().st_size > 100_000
@@ -154,12 +166,15 @@ def test_tiny_world_runs_every_rule(tmp_path):
     assert not planned & {"gtap_parse", "provincial_expand", "customs_blocks", "link", "ras"}
 
 
-@pytest.mark.parametrize(("bad", "key"), [
-    ("demo:\n  size: huge\n  seed: 1\n", "size"),
-    ("demo:\n  size: tiny\n  seed: -3\n", "seed"),
-    ("ctm:\n  backend: cmaq\n", "backend"),
-    ("inputs: demo\nunknown_key: 1\n", "unknown_key"),
-])
+@pytest.mark.parametrize(
+    ("bad", "key"),
+    [
+        ("demo:\n  size: huge\n  seed: 1\n", "size"),
+        ("demo:\n  size: tiny\n  seed: -3\n", "seed"),
+        ("ctm:\n  backend: cmaq\n", "backend"),
+        ("inputs: demo\nunknown_key: 1\n", "unknown_key"),
+    ],
+)
 def test_malformed_config_is_rejected_before_any_rule(tmp_path, bad, key):
     workdir = workflow_copy(tmp_path)
     (workdir / "bad.yaml").write_text(bad, encoding="utf-8")
@@ -179,7 +194,8 @@ def test_real_inputs_require_paths(tmp_path):
 def test_default_config_dag_and_lint():
     dry = snakemake(REPO, "-n", "--quiet", "rules")
     assert dry.returncode == 0, dry.stderr[-3000:]
-    lint = subprocess.run([sys.executable, "-m", "snakemake", "--lint"], cwd=REPO, capture_output=True, text=True,
-                          timeout=300)
+    lint = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--lint"], cwd=REPO, capture_output=True, text=True, timeout=300
+    )
     assert lint.returncode == 0
     assert "Lints for rule" not in lint.stdout + lint.stderr, (lint.stdout + lint.stderr)[-3000:]

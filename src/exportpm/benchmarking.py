@@ -15,9 +15,16 @@ def machine_description() -> str:
     Lists every BLAS that threadpoolctl finds (API, version, architecture, threads) and the
     ``OPENBLAS_CORETYPE`` / ``OPENBLAS_L2_SIZE`` environment variables when they are set.
     """
-    blas = ", ".join(f"{i['internal_api']} {i['version']} {i.get('architecture', '')} ({i['num_threads']} threads)"
-                     for i in threadpool_info()) or "none found"
+    blas = (
+        ", ".join(
+            f"{i['internal_api']} {i['version']} {i.get('architecture', '')} ({i['num_threads']} threads)"
+            for i in threadpool_info()
+        )
+        or "none found"
+    )
     env = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ}
-    return (f"machine: {platform.machine()} {platform.processor()}, {os.cpu_count()} cores; "
-            f"{platform.python_implementation()} {platform.python_version()}; BLAS: {blas}"
-            + (f"; environment {env}" if env else ""))
+    return (
+        f"machine: {platform.machine()} {platform.processor()}, {os.cpu_count()} cores; "
+        f"{platform.python_implementation()} {platform.python_version()}; BLAS: {blas}"
+        + (f"; environment {env}" if env else "")
+    )

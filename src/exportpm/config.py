@@ -57,8 +57,12 @@ class Problems:
 def meic_stems(year: int) -> list[str]:
     """File names without extension the MEIC folder must hold for ``year`` (12 months x 5 sectors x 7 species);
     each as ``.asc`` or ``.nc``."""
-    return [meic_filename(year, m, s, q).removesuffix(".nc") for m in range(1, 13) for s in MEIC_SECTORS
-            for q in MEIC_SPECIES]
+    return [
+        meic_filename(year, m, s, q).removesuffix(".nc")
+        for m in range(1, 13)
+        for s in MEIC_SECTORS
+        for q in MEIC_SPECIES
+    ]
 
 
 def gains_names() -> list[str]:
@@ -80,25 +84,29 @@ def check_real_inputs(config: Mapping, root: Path, problems: Problems) -> None:
     wanted = [*RAW_FILES, *RAW_DIRS]
     missing = [key for key in wanted if not data.get(key)]
     if missing:
-        problems.add("data", f"inputs is 'real' but these keys are not set: {', '.join(missing)} "
-                             "(see config/real-data.yaml)")
+        problems.add(
+            "data", f"inputs is 'real' but these keys are not set: {', '.join(missing)} (see config/real-data.yaml)"
+        )
     year = config["study_year"]
     for key in RAW_FILES:
         if data.get(key) and not (root / data[key]).is_file():
             problems.add(f"data.{key}", f"no such file {data[key]!r}")
-    _check_folder(data, "meic_dir", [(f"{stem}.asc", f"{stem}.nc") for stem in meic_stems(year)], root, year,
-                  problems)
+    _check_folder(data, "meic_dir", [(f"{stem}.asc", f"{stem}.nc") for stem in meic_stems(year)], root, year, problems)
     _check_folder(data, "gains_dir", [(name,) for name in gains_names()], root, year, problems)
     if data.get("stations_dir") and (root / data["stations_dir"]).is_dir():
         if not any((root / data["stations_dir"]).glob(f"china_sites_{year}*.csv")):
-            problems.add("study_year", f"{year} has no data: data.stations_dir {data['stations_dir']!r} holds no "
-                                       f"daily file china_sites_{year}MMDD.csv")
+            problems.add(
+                "study_year",
+                f"{year} has no data: data.stations_dir {data['stations_dir']!r} holds no "
+                f"daily file china_sites_{year}MMDD.csv",
+            )
     elif data.get("stations_dir"):
         problems.add("data.stations_dir", f"no such folder {data['stations_dir']!r}")
 
 
-def _check_folder(data: Mapping, key: str, wanted: list[tuple[str, ...]], root: Path, year: int,
-                  problems: Problems) -> None:
+def _check_folder(
+    data: Mapping, key: str, wanted: list[tuple[str, ...]], root: Path, year: int, problems: Problems
+) -> None:
     """Each entry of ``wanted`` (alternative names of one file) present in the folder data[key]."""
     if not data.get(key):
         return
@@ -109,11 +117,16 @@ def _check_folder(data: Mapping, key: str, wanted: list[tuple[str, ...]], root: 
     present = {p.name for p in folder.iterdir()}
     absent = [names[0] for names in wanted if not present.intersection(names)]
     if absent and key == "meic_dir" and len(absent) == len(wanted):
-        problems.add("study_year", f"{year} has no data: data.meic_dir {data[key]!r} holds no MEIC file for "
-                                   f"{year} (expected e.g. {wanted[0][0]} or {wanted[0][-1]})")
+        problems.add(
+            "study_year",
+            f"{year} has no data: data.meic_dir {data[key]!r} holds no MEIC file for "
+            f"{year} (expected e.g. {wanted[0][0]} or {wanted[0][-1]})",
+        )
     elif absent:
-        problems.add(f"data.{key}", f"{len(absent)} of {len(wanted)} expected files missing in {data[key]!r}, "
-                                    f"e.g. {', '.join(absent[:3])}")
+        problems.add(
+            f"data.{key}",
+            f"{len(absent)} of {len(wanted)} expected files missing in {data[key]!r}, e.g. {', '.join(absent[:3])}",
+        )
 
 
 def check_demo(config: Mapping, problems: Problems) -> None:
@@ -134,8 +147,10 @@ def load_resources(config: Mapping, root: Path, problems: Problems) -> dict[str,
         path = root / value
         name = f"resources.{key}"
         if Path(value).is_absolute() or not _inside(path, root):
-            problems.add(name, f"{value!r} is outside the project folder {root} (keep resource tables in it, "
-                               "e.g. under resources/)")
+            problems.add(
+                name,
+                f"{value!r} is outside the project folder {root} (keep resource tables in it, e.g. under resources/)",
+            )
             continue
         if not path.is_file():
             problems.add(name, f"no such file {value!r}")
@@ -161,13 +176,17 @@ def check_regions(config: Mapping, tables: Mapping[str, pd.DataFrame], problems:
         classes = sorted(set(tables["province_classes"]["region_class"]))
         east = config["regions"]["east_coast_class"]
         if east not in classes:
-            problems.add("regions.east_coast_class", f"{east!r} is no region class of resources.province_classes "
-                                                     f"(classes: {', '.join(classes)})")
+            problems.add(
+                "regions.east_coast_class",
+                f"{east!r} is no region class of resources.province_classes (classes: {', '.join(classes)})",
+            )
     if "iso3_regions" in tables:
         codes = set(tables["iso3_regions"]["code"])
         if config["mrio"]["china_region"] not in codes:
-            problems.add("mrio.china_region", f"{config['mrio']['china_region']!r} is no GTAP region code of "
-                                              "resources.iso3_regions")
+            problems.add(
+                "mrio.china_region",
+                f"{config['mrio']['china_region']!r} is no GTAP region code of resources.iso3_regions",
+            )
 
 
 def check_groups(config: Mapping, tables: Mapping[str, pd.DataFrame], problems: Problems) -> None:
@@ -178,16 +197,22 @@ def check_groups(config: Mapping, tables: Mapping[str, pd.DataFrame], problems: 
     for group in groups:
         slug = group_slug(group)
         if not slug:
-            problems.add("scenarios.region_groups", f"group {group!r} gives an empty scenario name (I_EXREGION_); "
-                                                    "use letters or digits")
+            problems.add(
+                "scenarios.region_groups",
+                f"group {group!r} gives an empty scenario name (I_EXREGION_); use letters or digits",
+            )
         elif slug.lower() in slugs:
-            problems.add("scenarios.region_groups", f"groups {slugs[slug.lower()]!r} and {group!r} both become "
-                                                    f"scenario I_EXREGION_{slug}")
+            problems.add(
+                "scenarios.region_groups",
+                f"groups {slugs[slug.lower()]!r} and {group!r} both become scenario I_EXREGION_{slug}",
+            )
         else:
             slugs[slug.lower()] = group
         if known is not None and slug and group not in known:
-            problems.add("scenarios.region_groups", f"group {group!r} is not in resources.foreign_groups "
-                                                    f"(groups: {', '.join(sorted(known))})")
+            problems.add(
+                "scenarios.region_groups",
+                f"group {group!r} is not in resources.foreign_groups (groups: {', '.join(sorted(known))})",
+            )
 
 
 def check_grid(config: Mapping, problems: Problems) -> None:
@@ -203,11 +228,14 @@ def check_grid(config: Mapping, problems: Problems) -> None:
             continue
         cells = (hi - lo) / step
         if round(cells) < 1 or not math.isclose(cells, round(cells), rel_tol=0, abs_tol=1e-6):
-            problems.add(f"ctm.grid.d{axis}", f"{step} does not divide {axis}1 - {axis}0 = {hi - lo:g} into whole "
-                                              "cells")
+            problems.add(
+                f"ctm.grid.d{axis}", f"{step} does not divide {axis}1 - {axis}0 = {hi - lo:g} into whole cells"
+            )
         elif 2 * config["ctm"]["buffer_cells"] >= round(cells):
-            problems.add("ctm.buffer_cells", f"{config['ctm']['buffer_cells']} buffer cells on each edge leave no "
-                                             f"{axis} cell of the {round(cells)}")
+            problems.add(
+                "ctm.buffer_cells",
+                f"{config['ctm']['buffer_cells']} buffer cells on each edge leave no {axis} cell of the {round(cells)}",
+            )
     if grid["lon1"] - grid["lon0"] > 360:
         problems.add("ctm.grid.lon1", "the grid spans more than 360 degrees of longitude")
     mask = config["ctm"].get("geoschem", {}).get("china_mask")
@@ -220,8 +248,10 @@ def check_uncertainty(config: Mapping, problems: Problems) -> None:
     given = settings["emission_uncertainty_95"]
     unknown = sorted(set(given) - set(INVENTORY_SPECIES))
     if unknown:
-        problems.add("uncertainty.emission_uncertainty_95", f"unknown species {', '.join(unknown)} "
-                                                            f"(species: {', '.join(INVENTORY_SPECIES)})")
+        problems.add(
+            "uncertainty.emission_uncertainty_95",
+            f"unknown species {', '.join(unknown)} (species: {', '.join(INVENTORY_SPECIES)})",
+        )
     absent = [s for s in INVENTORY_SPECIES if s not in given]
     if absent:
         problems.add("uncertainty.emission_uncertainty_95", f"no value for species {', '.join(absent)}")
@@ -264,11 +294,15 @@ def check_ape(config: Mapping, tables: Mapping[str, pd.DataFrame], problems: Pro
         if item is not None:
             own = values[names.str.contains(item, regex=False)]
             if len(own) == 1 and not np.isclose(float(value), float(own.iloc[0])):
-                problems.add(key, f"{value} kg differs from the law's value {own.iloc[0]} kg in "
-                                  f"{config['resources']['ape']}")
+                problems.add(
+                    key, f"{value} kg differs from the law's value {own.iloc[0]} kg in {config['resources']['ape']}"
+                )
         elif not np.isclose(values, float(value)).any():
-            problems.add(key, f"{value} kg is no pollution-equivalent value of {config['resources']['ape']} "
-                              "(e.g. soot/smoke dust 2.18, general dust 4, carbon black dust 0.59)")
+            problems.add(
+                key,
+                f"{value} kg is no pollution-equivalent value of {config['resources']['ape']} "
+                "(e.g. soot/smoke dust 2.18, general dust 4, carbon black dust 0.59)",
+            )
 
 
 def check_config(config: Mapping, root: str | Path = ".") -> None:

@@ -18,8 +18,9 @@ from exportpm.errors import InputError
 from exportpm.grid import LonLatGrid
 
 
-def base_fields(paths: Sequence[str | Path], months: Sequence[int], background_ugm3: float | np.ndarray = 0.0
-                ) -> tuple[LonLatGrid, dict[int, np.ndarray]]:
+def base_fields(
+    paths: Sequence[str | Path], months: Sequence[int], background_ugm3: float | np.ndarray = 0.0
+) -> tuple[LonLatGrid, dict[int, np.ndarray]]:
     """Month -> modelled PM2.5 (sum of components + ``background_ugm3``, ug/m3) from the Base products.
 
     ``paths`` and ``months`` go together in order (the rule lists the products of the configured months), so no
@@ -40,10 +41,13 @@ def base_fields(paths: Sequence[str | Path], months: Sequence[int], background_u
 def statistics(model: np.ndarray, observed: np.ndarray) -> dict[str, float]:
     """n, Pearson r, normalised mean bias and error (sum-normalised), RMSE."""
     model, observed = np.asarray(model, float), np.asarray(observed, float)
-    return {"n": int(model.size), "r": float(np.corrcoef(model, observed)[0, 1]) if model.size > 1 else np.nan,
-            "nmb": float((model - observed).sum() / observed.sum()),
-            "nme": float(np.abs(model - observed).sum() / observed.sum()),
-            "rmse": float(np.sqrt(np.mean((model - observed) ** 2)))}
+    return {
+        "n": int(model.size),
+        "r": float(np.corrcoef(model, observed)[0, 1]) if model.size > 1 else np.nan,
+        "nmb": float((model - observed).sum() / observed.sum()),
+        "nme": float(np.abs(model - observed).sum() / observed.sum()),
+        "rmse": float(np.sqrt(np.mean((model - observed) ** 2))),
+    }
 
 
 def sample(field: np.ndarray, grid: LonLatGrid, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -56,8 +60,13 @@ def sample(field: np.ndarray, grid: LonLatGrid, lon: np.ndarray, lat: np.ndarray
     return out
 
 
-def evaluate(stations: pd.DataFrame, monthly_totals: dict[int, np.ndarray], grid: LonLatGrid,
-             density: np.ndarray, density_threshold: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+def evaluate(
+    stations: pd.DataFrame,
+    monthly_totals: dict[int, np.ndarray],
+    grid: LonLatGrid,
+    density: np.ndarray,
+    density_threshold: float,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Model vs observed station means over the simulated months; statistics overall and for dense cells.
 
     ``monthly_totals``: month -> modelled total PM2.5 (nlat, nlon); ``density``: persons per km2 on ``grid``.
@@ -71,8 +80,9 @@ def evaluate(stations: pd.DataFrame, monthly_totals: dict[int, np.ndarray], grid
         lon, lat = float(group["lon"].iloc[0]), float(group["lat"].iloc[0])
         use = group[group["month"].isin(months)]
         if not use.empty:
-            model = np.mean([sample(monthly_totals[int(m)], grid, np.array([lon]), np.array([lat]))[0]
-                             for m in use["month"]])
+            model = np.mean(
+                [sample(monthly_totals[int(m)], grid, np.array([lon]), np.array([lat]))[0] for m in use["month"]]
+            )
             observed = float(use["pm25_ugm3"].mean())
         elif (group["month"] == 0).any():
             model = float(sample(annual_model, grid, np.array([lon]), np.array([lat]))[0])
@@ -81,10 +91,17 @@ def evaluate(stations: pd.DataFrame, monthly_totals: dict[int, np.ndarray], grid
             continue
         dens = float(sample(density, grid, np.array([lon]), np.array([lat]))[0])
         rows.append((station, lon, lat, observed, model, dens))
-    table = pd.DataFrame(rows, columns=["station_id", "lon", "lat", "observed_ugm3", "model_ugm3",
-                                        "population_density_km2"]).dropna(subset=["model_ugm3"])
+    table = pd.DataFrame(
+        rows, columns=["station_id", "lon", "lat", "observed_ugm3", "model_ugm3", "population_density_km2"]
+    ).dropna(subset=["model_ugm3"])
     dense = table["population_density_km2"] >= density_threshold
-    stats = pd.DataFrame([{"subset": "all stations", **statistics(table["model_ugm3"], table["observed_ugm3"])},
-                          {"subset": f"population density >= {density_threshold:g} per km2",
-                           **statistics(table.loc[dense, "model_ugm3"], table.loc[dense, "observed_ugm3"])}])
+    stats = pd.DataFrame(
+        [
+            {"subset": "all stations", **statistics(table["model_ugm3"], table["observed_ugm3"])},
+            {
+                "subset": f"population density >= {density_threshold:g} per km2",
+                **statistics(table.loc[dense, "model_ugm3"], table.loc[dense, "observed_ugm3"]),
+            },
+        ]
+    )
     return stats, table

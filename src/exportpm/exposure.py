@@ -18,7 +18,7 @@ class PopulationOnGrid:
     """Population of each province in each cell of the CTM grid (persons)."""
 
     provinces: tuple[str, ...]
-    by_province: sparse.csr_matrix     # [province, cell]
+    by_province: sparse.csr_matrix  # [province, cell]
     grid: LonLatGrid
 
     @property
@@ -30,8 +30,9 @@ class PopulationOnGrid:
         return np.asarray(self.by_province.sum(axis=0)).ravel()
 
 
-def population_on_grid(people: np.ndarray, source: LonLatGrid, target: LonLatGrid, provinces: tuple[str, ...],
-                       polygons: list) -> PopulationOnGrid:
+def population_on_grid(
+    people: np.ndarray, source: LonLatGrid, target: LonLatGrid, provinces: tuple[str, ...], polygons: list
+) -> PopulationOnGrid:
     """Regrid people conservatively to ``target``; split each cell's people over its provinces by area."""
     on_target = regrid_extensive(people, source, target).ravel()
     fractions = area_fractions(target, polygons)
@@ -46,8 +47,9 @@ def population_weighted(concentration: np.ndarray, population: PopulationOnGrid)
     return (population.by_province @ c) / population.totals
 
 
-def exposure_cdf(concentrations: dict[str, np.ndarray], population: PopulationOnGrid, step: float = 0.5,
-                 top: float | None = None) -> pd.DataFrame:
+def exposure_cdf(
+    concentrations: dict[str, np.ndarray], population: PopulationOnGrid, step: float = 0.5, top: float | None = None
+) -> pd.DataFrame:
     """Share of the national population living below each concentration, for each named field."""
     people = population.national
     top = top or float(max(c.max() for c in concentrations.values())) + step
@@ -62,8 +64,9 @@ def exposure_cdf(concentrations: dict[str, np.ndarray], population: PopulationOn
     return pd.concat(frames, ignore_index=True)
 
 
-def people_above(concentrations: dict[str, np.ndarray], population: PopulationOnGrid,
-                 thresholds: tuple[float, ...] = (35.0, 5.0)) -> pd.DataFrame:
+def people_above(
+    concentrations: dict[str, np.ndarray], population: PopulationOnGrid, thresholds: tuple[float, ...] = (35.0, 5.0)
+) -> pd.DataFrame:
     """People (and their share of the national population) living in cells above each threshold, per case."""
     people = population.national
     rows = []
@@ -75,8 +78,11 @@ def people_above(concentrations: dict[str, np.ndarray], population: PopulationOn
 
 
 # Exposure cases: name -> (scenario whose total PM2.5 the people breathe, label of the difference to Base).
-EXPOSURE_CASES = {"with_exports": ("Base", None), "without_exports": ("I_EX", "due_to_exports"),
-                  "without_east_coast_exports": ("I_EXEAST", "due_to_east_coast_exports")}
+EXPOSURE_CASES = {
+    "with_exports": ("Base", None),
+    "without_exports": ("I_EX", "due_to_exports"),
+    "without_east_coast_exports": ("I_EXEAST", "due_to_east_coast_exports"),
+}
 
 
 def exposure_cases(base_total: np.ndarray, differences: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -91,8 +97,9 @@ def exposure_cases(base_total: np.ndarray, differences: dict[str, np.ndarray]) -
     return out
 
 
-def threshold_population(cases: dict[str, np.ndarray], population: PopulationOnGrid,
-                         thresholds: tuple[float, ...]) -> pd.DataFrame:
+def threshold_population(
+    cases: dict[str, np.ndarray], population: PopulationOnGrid, thresholds: tuple[float, ...]
+) -> pd.DataFrame:
     """People above each threshold per case, plus the people above it *because of* exports: Base minus I_EX
     (case ``due_to_exports``, the paper's 87.9 and 0.4 million above 35 and 5 ug/m3) and Base minus I_EXEAST
     (``due_to_east_coast_exports``, the paper's 19.3 and 0.1 million)."""
@@ -119,27 +126,43 @@ def region_shares(provincial: pd.DataFrame, inland: dict[str, bool], classes: di
       concentrations added up (the same statement read off the provincial map, Fig. 1a).
     Regions: ``inland`` (the province table's inland flag), ``coastal`` (the rest) and every region class.
     """
-    rows = provincial[(provincial["level"] == "province") & (provincial["component"] == "total")
-                      & (provincial["scenario"] != "Base")]
+    rows = provincial[
+        (provincial["level"] == "province") & (provincial["component"] == "total") & (provincial["scenario"] != "Base")
+    ]
     out = []
     for scenario, group in rows.groupby("scenario", sort=True):
         c = group.set_index("province")["pw_ugm3"]
         p = group.set_index("province")["population"]
-        members = {"inland": [a for a in c.index if inland.get(a, False)],
-                   "coastal": [a for a in c.index if not inland.get(a, False)]}
+        members = {
+            "inland": [a for a in c.index if inland.get(a, False)],
+            "coastal": [a for a in c.index if not inland.get(a, False)],
+        }
         for a in c.index:
             members.setdefault(classes.get(a, "unclassified"), []).append(a)
         exposure, concentration = float((p * c).sum()), float(c.sum())
         for region, names in members.items():
-            out.append((scenario, region, len(names), float((p[names] * c[names]).sum()) / exposure,
-                        float(c[names].sum()) / concentration))
-    return pd.DataFrame(out, columns=["scenario", "region", "provinces", "share_of_exposure",
-                                      "share_of_provincial_sum"])
+            out.append(
+                (
+                    scenario,
+                    region,
+                    len(names),
+                    float((p[names] * c[names]).sum()) / exposure,
+                    float(c[names].sum()) / concentration,
+                )
+            )
+    return pd.DataFrame(
+        out, columns=["scenario", "region", "provinces", "share_of_exposure", "share_of_provincial_sum"]
+    )
 
 
-def provincial_table(annual_base: np.ndarray, differences: dict[str, np.ndarray], background: np.ndarray,
-                     population: PopulationOnGrid, classes: dict[str, str], components: tuple[str, ...]
-                     ) -> pd.DataFrame:
+def provincial_table(
+    annual_base: np.ndarray,
+    differences: dict[str, np.ndarray],
+    background: np.ndarray,
+    population: PopulationOnGrid,
+    classes: dict[str, str],
+    components: tuple[str, ...],
+) -> pd.DataFrame:
     """Population-weighted PM2.5 (Eq. 14) by province, region class and nation: Base (components, background,
     total) and each scenario's export-related PM2.5 (Base - scenario) with its share of the Base total.
     ``background``: the PM2.5 outside the components (ug/m3, a field on the grid of ``annual_base``)."""
@@ -158,8 +181,11 @@ def provincial_table(annual_base: np.ndarray, differences: dict[str, np.ndarray]
         fields[("indirect", "total")] = diff.sum(axis=0)
     people = population.by_province
     totals = population.totals
-    groups = {"province": {p: [i] for i, p in enumerate(population.provinces)},
-              "region_class": {}, "national": {"China": list(range(len(population.provinces)))}}
+    groups = {
+        "province": {p: [i] for i, p in enumerate(population.provinces)},
+        "region_class": {},
+        "national": {"China": list(range(len(population.provinces)))},
+    }
     for i, p in enumerate(population.provinces):
         groups["region_class"].setdefault(classes.get(p, "unclassified"), []).append(i)
     rows = []
@@ -170,7 +196,28 @@ def provincial_table(annual_base: np.ndarray, differences: dict[str, np.ndarray]
             denominators[(level, name)] = float(weight @ base_total.ravel() / weight.sum())
             for (scenario, component), field in fields.items():
                 value = float(weight @ field.ravel() / weight.sum())
-                rows.append((level, name, scenario, component, value, value / denominators[(level, name)],
-                             float(weight.sum()), float(totals[idx].sum())))
-    return pd.DataFrame(rows, columns=["level", "province", "scenario", "component", "pw_ugm3", "share_of_total",
-                                       "population", "population_official"])
+                rows.append(
+                    (
+                        level,
+                        name,
+                        scenario,
+                        component,
+                        value,
+                        value / denominators[(level, name)],
+                        float(weight.sum()),
+                        float(totals[idx].sum()),
+                    )
+                )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "level",
+            "province",
+            "scenario",
+            "component",
+            "pw_ugm3",
+            "share_of_total",
+            "population",
+            "population_official",
+        ],
+    )

@@ -81,5 +81,6 @@ def area_fractions(grid: LonLatGrid, polygons: list) -> sparse.csr_matrix:
     n_cells = grid.nlat * grid.nlon
     if not rows:
         return sparse.csr_matrix((len(polygons), n_cells))
-    return sparse.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-                             shape=(len(polygons), n_cells))
+    return sparse.csr_matrix(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(len(polygons), n_cells)
+    )

@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import BoundaryNorm
 
-MAIN_EXTENT = (78.0, 134.0, 16.0, 53.5)      # lon0, lon1, lat0, lat1 (mainland China)
-INSET_EXTENT = (106.0, 123.0, 2.5, 24.5)     # the South China Sea islands
-OUTLINE_TOLERANCE_DEG = 0.05                 # simplification of the national outline (drawing only)
+MAIN_EXTENT = (78.0, 134.0, 16.0, 53.5)  # lon0, lon1, lat0, lat1 (mainland China)
+INSET_EXTENT = (106.0, 123.0, 2.5, 24.5)  # the South China Sea islands
+OUTLINE_TOLERANCE_DEG = 0.05  # simplification of the national outline (drawing only)
 
 
 def projection():
@@ -58,8 +58,8 @@ def quantile_norm(values, cmap: str, bins: int = 7) -> tuple[BoundaryNorm, np.nd
     digits = max(0, int(-np.floor(np.log10(span / bins))) + 1)
     edges = np.unique(np.round(edges, digits))
     if edges.size < 2:
-        edges = np.array([edges[0] - 0.5 * 10.0 ** -digits, edges[0] + 0.5 * 10.0 ** -digits])
-    scale = 10.0 ** digits
+        edges = np.array([edges[0] - 0.5 * 10.0**-digits, edges[0] + 0.5 * 10.0**-digits])
+    scale = 10.0**digits
     edges[0] = min(edges[0], np.floor(data.min() * scale) / scale)
     edges[-1] = max(edges[-1], np.ceil(data.max() * scale) / scale)
     return BoundaryNorm(edges, plt.get_cmap(cmap).N), edges
@@ -75,10 +75,10 @@ def _base(ax, extent) -> None:
     import cartopy.crs as ccrs
 
     ax.set_extent(extent, crs=ccrs.PlateCarree())
-    ax.add_geometries([china_outline()], ccrs.PlateCarree(), facecolor="#f2f2f2", edgecolor="#7f7f7f", lw=0.4,
-                      zorder=0)
-    ax.add_geometries([maritime_boundary()], ccrs.PlateCarree(), facecolor="none", edgecolor="#555555", lw=0.8,
-                      zorder=3)
+    ax.add_geometries([china_outline()], ccrs.PlateCarree(), facecolor="#f2f2f2", edgecolor="#7f7f7f", lw=0.4, zorder=0)
+    ax.add_geometries(
+        [maritime_boundary()], ccrs.PlateCarree(), facecolor="none", edgecolor="#555555", lw=0.8, zorder=3
+    )
 
 
 def _provinces(ax, polygons: dict, values: pd.Series, cmap: str, norm) -> None:
@@ -94,8 +94,9 @@ def _provinces(ax, polygons: dict, values: pd.Series, cmap: str, norm) -> None:
 def inset_axes(fig, ax, width: float = 0.22, height: float = 0.3):
     """A South China Sea inset at the lower right corner of a map axes."""
     box = ax.get_position()
-    inset = fig.add_axes((box.x1 - width * box.width, box.y0, width * box.width, height * box.height),
-                         projection=projection())
+    inset = fig.add_axes(
+        (box.x1 - width * box.width, box.y0, width * box.width, height * box.height), projection=projection()
+    )
     _base(inset, INSET_EXTENT)
     inset.spines["geo"].set_edgecolor("#555555")
     return inset
@@ -123,12 +124,22 @@ def grid_map(fig, ax, lon: np.ndarray, lat: np.ndarray, field: np.ndarray, polyg
     _base(ax, MAIN_EXTENT)
     finite = field[np.isfinite(field)]
     vmax = float(np.quantile(finite, 0.995)) if finite.size else 1.0
-    mesh = ax.pcolormesh(lon, lat, np.ma.masked_invalid(field), cmap=cmap, vmin=0.0, vmax=max(vmax, 1e-9),
-                         shading="nearest", transform=ccrs.PlateCarree(), zorder=1)
+    mesh = ax.pcolormesh(
+        lon,
+        lat,
+        np.ma.masked_invalid(field),
+        cmap=cmap,
+        vmin=0.0,
+        vmax=max(vmax, 1e-9),
+        shading="nearest",
+        transform=ccrs.PlateCarree(),
+        zorder=1,
+    )
     for geom in polygons.values():
         ax.add_geometries([geom], ccrs.PlateCarree(), facecolor="none", edgecolor="#404040", lw=0.3, zorder=2)
-    bar = fig.colorbar(mesh, ax=ax, shrink=0.8, pad=0.02, extend="max" if finite.size and finite.max() > vmax else
-                       "neither")
+    bar = fig.colorbar(
+        mesh, ax=ax, shrink=0.8, pad=0.02, extend="max" if finite.size and finite.max() > vmax else "neither"
+    )
     bar.set_label(label, fontsize=8)
     bar.ax.tick_params(labelsize=8)
     return mesh

@@ -41,14 +41,15 @@ def require_finite(what: str, array: np.ndarray, axis_name: str = "column") -> N
         sums = array.sum(axis=0)
     bad = ~np.isfinite(sums)
     if bad.any():
-        raise NumericalInputError(f"{what}: NaN or infinite values in {int(bad.sum())} {axis_name}(s) "
-                                  f"(first {_first(bad)})")
+        raise NumericalInputError(
+            f"{what}: NaN or infinite values in {int(bad.sum())} {axis_name}(s) (first {_first(bad)})"
+        )
 
 
 def _abs_column_sums(M: np.ndarray) -> np.ndarray:
     out = np.zeros(M.shape[1])
     for start in range(0, M.shape[0], ROW_CHUNK):
-        out += np.abs(M[start:start + ROW_CHUNK]).sum(axis=0)
+        out += np.abs(M[start : start + ROW_CHUNK]).sum(axis=0)
     return out
 
 
@@ -56,7 +57,7 @@ def _abs_transposed_times(M: np.ndarray, v: np.ndarray) -> np.ndarray:
     """|M|' v without forming |M| (row chunks)."""
     out = np.zeros(M.shape[1])
     for start in range(0, M.shape[0], ROW_CHUNK):
-        out += v[start:start + ROW_CHUNK] @ np.abs(M[start:start + ROW_CHUNK])
+        out += v[start : start + ROW_CHUNK] @ np.abs(M[start : start + ROW_CHUNK])
     return out
 
 
@@ -71,13 +72,14 @@ def require_inputs_have_output(what: str, Z: np.ndarray, x: np.ndarray) -> None:
     dropped = inputs > 0
     if dropped.any():
         columns = np.flatnonzero(no_output)[dropped]
-        raise NumericalInputError(f"{what}: {columns.size} sector(s) have inputs but output x <= 0 (columns "
-                                  f"{', '.join(map(str, columns[:5]))}; inputs {inputs[dropped][:5]}, output "
-                                  f"{x[columns[:5]]}): their coefficients A = Z / x are undefined")
+        raise NumericalInputError(
+            f"{what}: {columns.size} sector(s) have inputs but output x <= 0 (columns "
+            f"{', '.join(map(str, columns[:5]))}; inputs {inputs[dropped][:5]}, output "
+            f"{x[columns[:5]]}): their coefficients A = Z / x are undefined"
+        )
 
 
-def require_productive(what: str, M: np.ndarray, scale: np.ndarray | None = None, margin: float = RHO_MARGIN
-                       ) -> float:
+def require_productive(what: str, M: np.ndarray, scale: np.ndarray | None = None, margin: float = RHO_MARGIN) -> float:
     """Raise unless A = M diag(scale) (scale = 1 / x, or ones when M is A) has spectral radius < 1 - margin.
 
     Column sums of |A| bound rho(A) from above; when they are not decisive, power iterations with I + |A|'
@@ -92,7 +94,7 @@ def require_productive(what: str, M: np.ndarray, scale: np.ndarray | None = None
     upper = float(sums.max()) if n else 0.0
     if upper < 1 - margin:
         return upper
-    nonnegative = all(M[s:s + ROW_CHUNK].min() >= 0 for s in range(0, M.shape[0], ROW_CHUNK))
+    nonnegative = all(M[s : s + ROW_CHUNK].min() >= 0 for s in range(0, M.shape[0], ROW_CHUNK))
     lower = float(sums.min()) if nonnegative else 0.0
     v = sums.copy()
     for _ in range(POWER_ITERATIONS):
@@ -104,15 +106,21 @@ def require_productive(what: str, M: np.ndarray, scale: np.ndarray | None = None
         upper = min(upper, float(ratio.max()))
         if nonnegative:
             lower = max(lower, float(ratio.min()))
-        v = (w + positive) / (w + positive).max()   # iterate with I + |A|: primitive, so no oscillation
+        v = (w + positive) / (w + positive).max()  # iterate with I + |A|: primitive, so no oscillation
     if lower >= 1 - margin:
         worst = np.argsort(-sums)[:5]
         effect = "negative output" if lower > 1 else f"multipliers of about {1 / max(1 - lower, 1e-300):.1e}"
         raise NumericalInputError(
             f"{what}: the Leontief system is not productive (I - A singular or with a negative inverse): "
             f"spectral radius of A >= {lower:.15g}, must be below 1 - {margin:g} ({effect}); largest column sums "
-            f"of A {np.round(sums[worst], 12).tolist()} at columns {worst.tolist()}")
+            f"of A {np.round(sums[worst], 12).tolist()} at columns {worst.tolist()}"
+        )
     if upper >= 1 - margin:
-        log.warning("%s: spectral radius of A between %.6g and %.6g after %d power iterations; relying on the LU",
-                    what, lower, upper, POWER_ITERATIONS)
+        log.warning(
+            "%s: spectral radius of A between %.6g and %.6g after %d power iterations; relying on the LU",
+            what,
+            lower,
+            upper,
+            POWER_ITERATIONS,
+        )
     return upper

@@ -40,20 +40,37 @@ def export_related(annual: Mapping[str, np.ndarray], base: str = "Base", rtol: f
             if name in LINEAR_COMPONENTS and diff[c].min() < -rtol * scale:
                 raise ValueError(f"{scenario}: Base - scenario {name} is negative ({diff[c].min():.3g} ug/m3)")
             if name not in LINEAR_COMPONENTS and (diff[c] < 0).any():
-                log.info("%s: %s rises in %d cells when exports are removed (min %.3g ug/m3): thermodynamics",
-                         scenario, name, int((diff[c] < 0).sum()), diff[c].min())
+                log.info(
+                    "%s: %s rises in %d cells when exports are removed (min %.3g ug/m3): thermodynamics",
+                    scenario,
+                    name,
+                    int((diff[c] < 0).sum()),
+                    diff[c].min(),
+                )
         out[scenario] = diff
     return out
 
 
-def write_fields(path: str | Path, grid: LonLatGrid, fields: Mapping[str, np.ndarray], attrs: dict,
-                 long_name: str) -> None:
+def write_fields(
+    path: str | Path, grid: LonLatGrid, fields: Mapping[str, np.ndarray], attrs: dict, long_name: str
+) -> None:
     names = list(fields)
-    ds = xr.Dataset({"pm25": (("scenario", "component", "lat", "lon"), np.stack([fields[n] for n in names]),
-                              {"units": "ug m-3", "long_name": long_name})},
-                    coords={"scenario": names, "component": list(COMPONENTS),
-                            "lat": ("lat", grid.lat, {"units": "degrees_north"}),
-                            "lon": ("lon", grid.lon, {"units": "degrees_east"})}, attrs=attrs)
+    ds = xr.Dataset(
+        {
+            "pm25": (
+                ("scenario", "component", "lat", "lon"),
+                np.stack([fields[n] for n in names]),
+                {"units": "ug m-3", "long_name": long_name},
+            )
+        },
+        coords={
+            "scenario": names,
+            "component": list(COMPONENTS),
+            "lat": ("lat", grid.lat, {"units": "degrees_north"}),
+            "lon": ("lon", grid.lon, {"units": "degrees_east"}),
+        },
+        attrs=attrs,
+    )
     with atomic_output(path) as tmp:
         ds.to_netcdf(tmp, format="NETCDF4", encoding={"pm25": {"zlib": True, "complevel": 1}})
 
@@ -62,7 +79,12 @@ def read_fields(path: str | Path) -> tuple[LonLatGrid, dict[str, np.ndarray], di
     with xr.open_dataset(path) as ds:
         lat, lon = ds["lat"].values, ds["lon"].values
         dlat, dlon = float(lat[1] - lat[0]), float(lon[1] - lon[0])
-        grid = LonLatGrid(round(float(lon[0] - dlon / 2), 6), round(float(lon[-1] + dlon / 2), 6),
-                          round(float(lat[0] - dlat / 2), 6), round(float(lat[-1] + dlat / 2), 6), round(dlon, 6),
-                          round(dlat, 6))
+        grid = LonLatGrid(
+            round(float(lon[0] - dlon / 2), 6),
+            round(float(lon[-1] + dlon / 2), 6),
+            round(float(lat[0] - dlat / 2), 6),
+            round(float(lat[-1] + dlat / 2), 6),
+            round(dlon, 6),
+            round(dlat, 6),
+        )
         return grid, {str(s): ds["pm25"].sel(scenario=s).values for s in ds["scenario"].values}, dict(ds.attrs)

@@ -24,8 +24,7 @@ from exportpm.io.atomic import atomic_output
 
 # Species of the scale factors and scenario emissions: MEIC's, plus other primary PM2.5 = PM2.5 - BC - OC.
 SF_SPECIES = (*MEIC_SPECIES, "PM25_other")
-FIXED_SCENARIOS = {"Base": None, "I_EX": "all_exports", "I_EXEAST": "east_coast_exports",
-                   "I_EXDIR": "direct_exports"}
+FIXED_SCENARIOS = {"Base": None, "I_EX": "all_exports", "I_EXEAST": "east_coast_exports", "I_EXDIR": "direct_exports"}
 
 
 def group_slug(group: str) -> str:
@@ -58,7 +57,7 @@ def removed_fractions(fractions: pd.DataFrame, driver: str | None, provinces: tu
 
 def scale_factors(weights: sparse.csr_matrix, fractions: np.ndarray, grid: LonLatGrid) -> np.ndarray:
     """[MEIC sector, species, lat, lon] = 1 - sum_p W[p, cell] f[p, s, q]  (unitless, in [0, 1])."""
-    removed = (weights.T @ fractions.reshape(fractions.shape[0], -1)).T   # [(s, q), cells]
+    removed = (weights.T @ fractions.reshape(fractions.shape[0], -1)).T  # [(s, q), cells]
     out = 1.0 - removed.reshape(fractions.shape[1], fractions.shape[2], grid.nlat, grid.nlon)
     if (out < -1e-12).any() or (out > 1 + 1e-12).any():
         raise ValueError("scale factors outside [0, 1]")
@@ -70,14 +69,24 @@ def write_scale_factors(path: str | Path, grid: LonLatGrid, factors: np.ndarray,
     data = {}
     for s, sector in enumerate(MEIC_SECTORS):
         for q, species in enumerate(SF_SPECIES):
-            data[f"SF_{sector}_{species}"] = (("time", "lat", "lon"), factors[s, q][None].astype(np.float32),
-                                             {"units": "1", "long_name": f"scale factor MEIC {sector} {species}"})
-    ds = xr.Dataset(data, coords={
-        "time": ("time", np.array([0.0]), {"units": f"hours since {year}-01-01 00:00:00", "calendar": "standard",
-                                            "axis": "T"}),
-        "lat": ("lat", grid.lat, {"units": "degrees_north", "long_name": "Latitude", "axis": "Y"}),
-        "lon": ("lon", grid.lon, {"units": "degrees_east", "long_name": "Longitude", "axis": "X"})},
-        attrs={"Conventions": "COARDS", **attrs})
+            data[f"SF_{sector}_{species}"] = (
+                ("time", "lat", "lon"),
+                factors[s, q][None].astype(np.float32),
+                {"units": "1", "long_name": f"scale factor MEIC {sector} {species}"},
+            )
+    ds = xr.Dataset(
+        data,
+        coords={
+            "time": (
+                "time",
+                np.array([0.0]),
+                {"units": f"hours since {year}-01-01 00:00:00", "calendar": "standard", "axis": "T"},
+            ),
+            "lat": ("lat", grid.lat, {"units": "degrees_north", "long_name": "Latitude", "axis": "Y"}),
+            "lon": ("lon", grid.lon, {"units": "degrees_east", "long_name": "Longitude", "axis": "X"}),
+        },
+        attrs={"Conventions": "COARDS", **attrs},
+    )
     encoding = {name: {"_FillValue": None} for name in (*data, "time", "lat", "lon")}
     with atomic_output(path) as tmp:
         ds.to_netcdf(tmp, format="NETCDF4", encoding=encoding)
@@ -100,20 +109,32 @@ def monthly_meic(files: Mapping[tuple[int, str, str], str], months: list[int]) -
 
 def province_removal(weights: sparse.csr_matrix, emissions: np.ndarray, fractions: np.ndarray) -> np.ndarray:
     """[p, s, q]: removal attributed to each province, sum_cells W[p, cell] E[cell] f[p, s, q]."""
-    attributed = (weights @ emissions.reshape(-1, emissions.shape[-2] * emissions.shape[-1]).T)  # [p, (s, q)]
+    attributed = weights @ emissions.reshape(-1, emissions.shape[-2] * emissions.shape[-1]).T  # [p, (s, q)]
     return attributed.reshape(fractions.shape) * fractions
 
 
-def write_scenario_emissions(path: str | Path, grid: LonLatGrid, months: list[int], emissions: np.ndarray,
-                             attrs: dict) -> None:
+def write_scenario_emissions(
+    path: str | Path, grid: LonLatGrid, months: list[int], emissions: np.ndarray, attrs: dict
+) -> None:
     """[month, species, lat, lon] t per cell and month on the MEIC grid (summed over MEIC sectors)."""
     if emissions.shape[1] != len(SF_SPECIES):
         raise ValueError(f"scenario emissions: {emissions.shape[1]} species, expected {len(SF_SPECIES)}")
-    ds = xr.Dataset({"emissions": (("month", "species", "lat", "lon"), emissions,
-                                   {"units": "t per grid cell per month", "long_name": "scenario emissions"})},
-                    coords={"month": months, "species": list(SF_SPECIES),
-                            "lat": ("lat", grid.lat, {"units": "degrees_north"}),
-                            "lon": ("lon", grid.lon, {"units": "degrees_east"})}, attrs=attrs)
+    ds = xr.Dataset(
+        {
+            "emissions": (
+                ("month", "species", "lat", "lon"),
+                emissions,
+                {"units": "t per grid cell per month", "long_name": "scenario emissions"},
+            )
+        },
+        coords={
+            "month": months,
+            "species": list(SF_SPECIES),
+            "lat": ("lat", grid.lat, {"units": "degrees_north"}),
+            "lon": ("lon", grid.lon, {"units": "degrees_east"}),
+        },
+        attrs=attrs,
+    )
     with atomic_output(path) as tmp:
         ds.to_netcdf(tmp, format="NETCDF4", encoding={"emissions": {"zlib": True, "complevel": 1}})
 
@@ -122,8 +143,14 @@ def read_scenario_emissions(path: str | Path) -> tuple[LonLatGrid, list[int], np
     with xr.open_dataset(path) as ds:
         lat, lon = ds["lat"].values, ds["lon"].values
         dlat, dlon = float(lat[1] - lat[0]), float(lon[1] - lon[0])
-        grid = LonLatGrid(float(lon[0] - dlon / 2), float(lon[-1] + dlon / 2), float(lat[0] - dlat / 2),
-                          float(lat[-1] + dlat / 2), round(dlon, 6), round(dlat, 6))
+        grid = LonLatGrid(
+            float(lon[0] - dlon / 2),
+            float(lon[-1] + dlon / 2),
+            float(lat[0] - dlat / 2),
+            float(lat[-1] + dlat / 2),
+            round(dlon, 6),
+            round(dlat, 6),
+        )
         return grid, [int(m) for m in ds["month"].values], ds["emissions"].values
 
 
@@ -135,8 +162,14 @@ def read_scenario_month(path: str | Path, month: int) -> tuple[LonLatGrid, np.nd
             raise ValueError(f"{path}: no month {month} (holds {months})")
         lat, lon = ds["lat"].values, ds["lon"].values
         dlat, dlon = float(lat[1] - lat[0]), float(lon[1] - lon[0])
-        grid = LonLatGrid(float(lon[0] - dlon / 2), float(lon[-1] + dlon / 2), float(lat[0] - dlat / 2),
-                          float(lat[-1] + dlat / 2), round(dlon, 6), round(dlat, 6))
+        grid = LonLatGrid(
+            float(lon[0] - dlon / 2),
+            float(lon[-1] + dlon / 2),
+            float(lat[0] - dlat / 2),
+            float(lat[-1] + dlat / 2),
+            round(dlon, 6),
+            round(dlat, 6),
+        )
         return grid, ds["emissions"].isel(month=months.index(month)).values
 
 
@@ -146,14 +179,15 @@ class ScenarioInputs:
     province-to-cell weights W[p, cell] of the MEIC grid."""
 
     grid: LonLatGrid
-    monthly: np.ndarray          # [12 months, MEIC sector, species of SF_SPECIES, lat, lon] t per cell
-    annual: np.ndarray           # [MEIC sector, species, lat, lon] t per cell and year
-    weights: sparse.csr_matrix   # [province, cell]
+    monthly: np.ndarray  # [12 months, MEIC sector, species of SF_SPECIES, lat, lon] t per cell
+    annual: np.ndarray  # [MEIC sector, species, lat, lon] t per cell and year
+    weights: sparse.csr_matrix  # [province, cell]
     provinces: tuple[str, ...]
 
 
-def scenario_inputs(provinces: tuple[str, ...], polygons: list, meic_files: Mapping[tuple[int, str, str], str]
-                    ) -> ScenarioInputs:
+def scenario_inputs(
+    provinces: tuple[str, ...], polygons: list, meic_files: Mapping[tuple[int, str, str], str]
+) -> ScenarioInputs:
     from exportpm.inventory.meic import province_weights
 
     grid, monthly = monthly_meic(meic_files, list(range(1, 13)))
@@ -178,20 +212,32 @@ def footprint_removal(by_emitter: pd.DataFrame, driver: str | None, provinces: t
     return expected
 
 
-def build_scenario(inputs: ScenarioInputs, fractions: pd.DataFrame, by_emitter: pd.DataFrame,
-                       driver: str | None, months: list[int]) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+def build_scenario(
+    inputs: ScenarioInputs, fractions: pd.DataFrame, by_emitter: pd.DataFrame, driver: str | None, months: list[int]
+) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
     """Scale factors [s, q, lat, lon], scenario emissions [month, q, lat, lon] (t/cell/month, CTM months) and
     the check table: Base - scenario per province and species (all 12 months) against the footprint."""
     provinces = inputs.provinces
     f = removed_fractions(fractions, driver, provinces)
     factors = scale_factors(inputs.weights, f, inputs.grid)
-    ctm = inputs.monthly[[m - 1 for m in months]]                    # [month, s, q, lat, lon]
+    ctm = inputs.monthly[[m - 1 for m in months]]  # [month, s, q, lat, lon]
     emissions = (ctm * factors[None]).sum(axis=1)
-    removal = province_removal(inputs.weights, inputs.annual, f).sum(axis=1)   # [p, q] t/yr
+    removal = province_removal(inputs.weights, inputs.annual, f).sum(axis=1)  # [p, q] t/yr
     expected = footprint_removal(by_emitter, driver, provinces)
-    check = pd.DataFrame([(p, q, removal[i, j], expected[i, j],
-                           abs(removal[i, j] - expected[i, j]) / max(expected[i, j], 1e-300) if expected[i, j] else
-                           abs(removal[i, j]))
-                          for i, p in enumerate(provinces) for j, q in enumerate(SF_SPECIES)],
-                         columns=["province", "species", "removed_t", "footprint_t", "relative_gap"])
+    check = pd.DataFrame(
+        [
+            (
+                p,
+                q,
+                removal[i, j],
+                expected[i, j],
+                abs(removal[i, j] - expected[i, j]) / max(expected[i, j], 1e-300)
+                if expected[i, j]
+                else abs(removal[i, j]),
+            )
+            for i, p in enumerate(provinces)
+            for j, q in enumerate(SF_SPECIES)
+        ],
+        columns=["province", "species", "removed_t", "footprint_t", "relative_gap"],
+    )
     return factors, emissions, check

@@ -48,12 +48,12 @@ class SpaInputs:
     regions: tuple[str, ...]
     sectors: tuple[str, ...]
     is_province: np.ndarray
-    A: np.ndarray                   # n x n technical coefficients (Eq. 6), C-ordered; consumed by spa_tables
-    Y: np.ndarray                   # n x (regions x categories), US$ million
+    A: np.ndarray  # n x n technical coefficients (Eq. 6), C-ordered; consumed by spa_tables
+    Y: np.ndarray  # n x (regions x categories), US$ million
     categories: tuple[str, ...]
-    F: np.ndarray                   # species x n, t per US$ million (zero outside the provinces)
+    F: np.ndarray  # species x n, t per US$ million (zero outside the provinces)
     species: tuple[str, ...]
-    ape: dict[str, float]           # kg per pollution equivalent (Eq. 13)
+    ape: dict[str, float]  # kg per pollution equivalent (Eq. 13)
     consumer_groups: dict[str, str]  # foreign region -> group
 
 
@@ -67,7 +67,7 @@ class Index:
     f_rows: np.ndarray
     foreign_cols: np.ndarray
     groups: tuple[str, ...]
-    group_of_col: np.ndarray        # per foreign final-demand column, its consumer group's position
+    group_of_col: np.ndarray  # per foreign final-demand column, its consumer group's position
 
     @classmethod
     def build(cls, inp: SpaInputs) -> Index:
@@ -76,12 +76,19 @@ class Index:
         foreign_cols, fd_region = index.fd_columns(foreign=True), index.fd_region
         groups = tuple(dict.fromkeys(inp.consumer_groups[fd_region[c]] for c in foreign_cols))
         group_of_col = np.array([groups.index(inp.consumer_groups[fd_region[c]]) for c in foreign_cols], dtype=int)
-        return cls(index.n_sectors, index.provinces, index.province_rows, index.foreign_rows, foreign_cols, groups,
-                   group_of_col)
+        return cls(
+            index.n_sectors,
+            index.provinces,
+            index.province_rows,
+            index.foreign_rows,
+            foreign_cols,
+            groups,
+            group_of_col,
+        )
 
     def row_groups(self) -> list[np.ndarray]:
         """Row sets of the flow groups: each province, then all foreign rows ("Foreign")."""
-        return [self.p_rows[s * self.N:(s + 1) * self.N] for s in range(len(self.provinces))] + [self.f_rows]
+        return [self.p_rows[s * self.N : (s + 1) * self.N] for s in range(len(self.provinces))] + [self.f_rows]
 
     def group_names(self) -> tuple[str, ...]:
         """Names of the flow groups of :meth:`row_groups`: the provinces, then ``FOREIGN``."""
@@ -92,10 +99,10 @@ class Index:
 class Drivers:
     """Final-demand vectors of the analysis (n rows each, US$ million)."""
 
-    national: np.ndarray            # n x (1 + groups): all foreign final demand, then each consumer group's
+    national: np.ndarray  # n x (1 + groups): all foreign final demand, then each consumer group's
     national_names: tuple[str, ...]
-    by_exporter: np.ndarray         # n x provinces: column s = s's final products consumed abroad (Y^{se})
-    abroad: np.ndarray              # n: foreign final demand of foreign products (the intermediate channel)
+    by_exporter: np.ndarray  # n x provinces: column s = s's final products consumed abroad (Y^{se})
+    abroad: np.ndarray  # n: foreign final demand of foreign products (the intermediate channel)
 
 
 def export_drivers(index: Index, Y: np.ndarray) -> Drivers:
@@ -125,12 +132,11 @@ def split_by_province(e: np.ndarray, Pn: int, N: int) -> np.ndarray:
     """(p x Pn): column s holds e (p,) on province s's rows only."""
     out = np.zeros((e.size, Pn))
     for s in range(Pn):
-        out[s * N:(s + 1) * N, s] = e[s * N:(s + 1) * N]
+        out[s * N : (s + 1) * N, s] = e[s * N : (s + 1) * N]
     return out
 
 
-def intermediate_levels_by_exporter(A: np.ndarray, abroad_levels: list[np.ndarray], index: Index
-                                    ) -> list[np.ndarray]:
+def intermediate_levels_by_exporter(A: np.ndarray, abroad_levels: list[np.ndarray], index: Index) -> list[np.ndarray]:
     """Province output at layer t (p x Pn, t = 0..depth) on paths ending at a foreign product's final demand,
     column s: paths whose first link out of China leaves from province s (Eq. 16, intermediate channel).
 
@@ -179,10 +185,10 @@ def three_index_flows(m: np.ndarray, operand: np.ndarray, row_groups: list[np.nd
 class BeforeFactorisation:
     """Everything the analysis needs from A itself, computed before A's memory holds the factors."""
 
-    levels: list[np.ndarray]        # A^t [national | by_exporter | abroad], t = 0..depth
+    levels: list[np.ndarray]  # A^t [national | by_exporter | abroad], t = 0..depth
     intermediate: list[np.ndarray]  # X_t by first-exit exporter (p x Pn)
-    operands: list[np.ndarray]      # per t = 0..depth: A (A^t y o G) (n x g), y = all exports
-    three_index: np.ndarray         # (g, n, g)
+    operands: list[np.ndarray]  # per t = 0..depth: A (A^t y o G) (n x g), y = all exports
+    three_index: np.ndarray  # (g, n, g)
     A_PP: np.ndarray
 
 
@@ -201,11 +207,11 @@ def products_with_coefficients(A: np.ndarray, drivers: Drivers, index: Index, de
 class Totals:
     """f-free totals from the block factorisation: L y on the province rows, and the multipliers m = f L."""
 
-    national: np.ndarray            # p x (1 + groups): L[P, :] y
-    final_by_exporter: np.ndarray   # p x Pn: L_PP y^s
+    national: np.ndarray  # p x (1 + groups): L[P, :] y
+    final_by_exporter: np.ndarray  # p x Pn: L_PP y^s
     intermediate_by_exporter: np.ndarray  # p x Pn: (I - A_PP)^-1 split_s(A_PF L_FF y_abroad)
-    m: np.ndarray                   # n: APE multipliers f L (Eq. 17's column sums of Q)
-    m_domestic: np.ndarray          # p: f_P (I - A_PP)^-1, the provinces' own system (bounds of the path search)
+    m: np.ndarray  # n: APE multipliers f L (Eq. 17's column sums of Q)
+    m_domestic: np.ndarray  # p: f_P (I - A_PP)^-1, the provinces' own system (bounds of the path search)
 
 
 def totals_from_blocks(blocks: ProvinceRows, drivers: Drivers, index: Index, f_ape_P: np.ndarray) -> Totals:
@@ -213,8 +219,9 @@ def totals_from_blocks(blocks: ProvinceRows, drivers: Drivers, index: Index, f_a
     national = blocks.times(drivers.national)
     final = blocks.provinces_times(drivers.by_exporter[index.p_rows])
     exported = blocks.intermediate_exports_through_foreign_inverse(drivers.abroad[index.f_rows][:, None])[:, 0]
-    intermediate = scipy.linalg.lu_solve(blocks.domestic, split_by_province(exported, len(index.provinces), index.N),
-                                         check_finite=False)
+    intermediate = scipy.linalg.lu_solve(
+        blocks.domestic, split_by_province(exported, len(index.provinces), index.N), check_finite=False
+    )
     m = blocks.weighted_rows(f_ape_P[None, :])[0]
     m_domestic = scipy.linalg.lu_solve(blocks.domestic, f_ape_P, trans=1, check_finite=False)
     return Totals(national, final, intermediate, m, m_domestic)
@@ -227,26 +234,40 @@ def _close(a, b, rtol: float, what: str) -> None:
         raise ValueError(f"SPA invariant violated: {what} (relative gap {gap:.3g})")
 
 
-def layer_stacks(before: BeforeFactorisation, totals: Totals, index: Index, depth: int, n_national: int
-                 ) -> dict[str, np.ndarray]:
+def layer_stacks(
+    before: BeforeFactorisation, totals: Totals, index: Index, depth: int, n_national: int
+) -> dict[str, np.ndarray]:
     """Province output by layer (depth + 2, p, k) for the national drivers and for each exporter (final only and
     both channels); the last layer is the remainder L y - sum_t A^t y (Eq. 16)."""
     Pn = len(index.provinces)
     P = index.p_rows
     nat = np.stack([lv[P, :n_national] for lv in before.levels])
-    fin = np.stack([lv[P, n_national:n_national + Pn] for lv in before.levels])
+    fin = np.stack([lv[P, n_national : n_national + Pn] for lv in before.levels])
     both = fin + np.stack(before.intermediate)
-    out = {"national": np.concatenate([nat, (totals.national - nat.sum(0))[None]]),
-           "final_exports_of": np.concatenate([fin, (totals.final_by_exporter - fin.sum(0))[None]]),
-           "exports_of": np.concatenate([both, (totals.final_by_exporter + totals.intermediate_by_exporter
-                                                - both.sum(0))[None]])}
-    _close(out["exports_of"].sum(-1), out["national"][..., 0], 1e-9,
-           "layers by exporting province (both channels) = national layers")
+    out = {
+        "national": np.concatenate([nat, (totals.national - nat.sum(0))[None]]),
+        "final_exports_of": np.concatenate([fin, (totals.final_by_exporter - fin.sum(0))[None]]),
+        "exports_of": np.concatenate(
+            [both, (totals.final_by_exporter + totals.intermediate_by_exporter - both.sum(0))[None]]
+        ),
+    }
+    _close(
+        out["exports_of"].sum(-1),
+        out["national"][..., 0],
+        1e-9,
+        "layers by exporting province (both channels) = national layers",
+    )
     return out
 
 
-def layer_frame(stacks: dict[str, np.ndarray], intensities: dict[str, np.ndarray], national_names, index: Index,
-                sectors: tuple[str, ...], depth: int) -> pd.DataFrame:
+def layer_frame(
+    stacks: dict[str, np.ndarray],
+    intensities: dict[str, np.ndarray],
+    national_names,
+    index: Index,
+    sectors: tuple[str, ...],
+    depth: int,
+) -> pd.DataFrame:
     """Long table species x driver x layer x emitting province x sector (value: t, or APE for species APE)."""
     names = layer_names(depth)
     Pn, N = len(index.provinces), index.N
@@ -257,17 +278,27 @@ def layer_frame(stacks: dict[str, np.ndarray], intensities: dict[str, np.ndarray
         if name == "APE":
             parts += [(kind, exporter_names[kind]) for kind in ("exports_of", "final_exports_of")]
         for kind, driver_names in parts:
-            values = f[:, None] * stacks[kind]                       # (layers, p, k)
+            values = f[:, None] * stacks[kind]  # (layers, p, k)
             values = values.reshape(len(names), Pn, N, -1)
             t, r, k, d = np.nonzero(values)
-            rows.append(pd.DataFrame({"species": name, "driver": np.array(driver_names)[d],
-                                      "layer": np.array(names)[t], "emitting_province": np.array(index.provinces)[r],
-                                      "sector": np.array(sectors)[k], "value": values[t, r, k, d]}))
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "species": name,
+                        "driver": np.array(driver_names)[d],
+                        "layer": np.array(names)[t],
+                        "emitting_province": np.array(index.provinces)[r],
+                        "sector": np.array(sectors)[k],
+                        "value": values[t, r, k, d],
+                    }
+                )
+            )
     return pd.concat(rows, ignore_index=True)
 
 
-def flow_frames(before: BeforeFactorisation, totals: Totals, f_ape: np.ndarray, index: Index, depth: int
-                ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def flow_frames(
+    before: BeforeFactorisation, totals: Totals, f_ape: np.ndarray, index: Index, depth: int
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Adjacent-layer flows PL(t+1) -> PLt for t = 0..depth (the last one carries PL(depth+1)+), the layer nodes
     (embodied m v and emitted f v per group), and the three-index flows, all in APE, foreign groups included."""
     groups, names = index.row_groups(), np.array(index.group_names())
@@ -286,38 +317,56 @@ def flow_frames(before: BeforeFactorisation, totals: Totals, f_ape: np.ndarray, 
     nodes = pd.DataFrame(node_rows, columns=["layer", "group", "embodied_ape", "emitted_ape"])
     three = three_index_flows(totals.m, before.three_index, groups)
     k_, j_, i_ = np.nonzero(three)
-    flows3 = pd.DataFrame({"group_k": names[k_], "group_j": names[j_], "group_i": names[i_],
-                           "ape": three[k_, j_, i_]})
+    flows3 = pd.DataFrame({"group_k": names[k_], "group_j": names[j_], "group_i": names[i_], "ape": three[k_, j_, i_]})
     return flows, nodes, flows3
 
 
-def path_frame(before: BeforeFactorisation, totals: Totals, f_ape_P: np.ndarray, drivers: Drivers, index: Index,
-               sectors: tuple[str, ...], n_paths: int, max_path_depth: int) -> pd.DataFrame:
+def path_frame(
+    before: BeforeFactorisation,
+    totals: Totals,
+    f_ape_P: np.ndarray,
+    drivers: Drivers,
+    index: Index,
+    sectors: tuple[str, ...],
+    n_paths: int,
+    max_path_depth: int,
+) -> pd.DataFrame:
     """Top interprovincial paths on the provinces' own system (domestic multipliers bound the search)."""
     N = index.N
-    found = top_paths(before.A_PP, f_ape_P, totals.m_domestic, drivers.national[index.p_rows, 0], n_paths,
-                      max_path_depth, accept=lambda nodes: len({n // N for n in nodes}) > 1)
+    found = top_paths(
+        before.A_PP,
+        f_ape_P,
+        totals.m_domestic,
+        drivers.national[index.p_rows, 0],
+        n_paths,
+        max_path_depth,
+        accept=lambda nodes: len({n // N for n in nodes}) > 1,
+    )
     labels = [f"{index.provinces[i // N]}/{sectors[i % N]}" for i in range(index.p_rows.size)]
     national = float((f_ape_P * totals.national[:, 0]).sum())
-    return pd.DataFrame({"rank": np.arange(1, len(found) + 1),
-                         "path": [[labels[i] for i in p.nodes] for p in found],
-                         "path_text": [" -> ".join(labels[i] for i in p.nodes) for p in found],
-                         "layer": [f"PL{len(p.nodes) - 1}" for p in found],
-                         "emitting_node": [labels[p.nodes[0]] for p in found],
-                         "final_demand_node": [labels[p.nodes[-1]] for p in found],
-                         "ape": [p.value for p in found], "share": [p.value / national for p in found]})
+    return pd.DataFrame(
+        {
+            "rank": np.arange(1, len(found) + 1),
+            "path": [[labels[i] for i in p.nodes] for p in found],
+            "path_text": [" -> ".join(labels[i] for i in p.nodes) for p in found],
+            "layer": [f"PL{len(p.nodes) - 1}" for p in found],
+            "emitting_node": [labels[p.nodes[0]] for p in found],
+            "final_demand_node": [labels[p.nodes[-1]] for p in found],
+            "ape": [p.value for p in found],
+            "share": [p.value / national for p in found],
+        }
+    )
 
 
-def spa_tables(inp: SpaInputs, depth: int = 3, n_paths: int = 20, max_path_depth: int = 4
-               ) -> dict[str, pd.DataFrame]:
+def spa_tables(inp: SpaInputs, depth: int = 3, n_paths: int = 20, max_path_depth: int = 4) -> dict[str, pd.DataFrame]:
     """Every SPA table of the paper (APE, Eq. 13, and each species) from one block factorisation of I - A.
 
     ``inp.A`` is consumed (its memory holds the factors afterwards).
     """
     index = Index.build(inp)
     drivers = export_drivers(index, inp.Y)
-    inp.Y = None                                                                  # not needed any more
-    before = products_with_coefficients(inp.A, drivers, index, depth)                         # Eq. 16-17 operands
+    inp.Y = None  # not needed any more
+    before = products_with_coefficients(inp.A, drivers, index, depth)  # Eq. 16-17 operands
     blocks = ProvinceRows.from_coefficients(inp.A, index.p_rows, index.f_rows)
     inp.A = None
     # Eq. 13: pollution equivalents per US$ million of output, summed over species
@@ -337,20 +386,28 @@ class Path:
     """One path found by :func:`top_paths`: its value f_k a_k.. ... a_.j y_j and its nodes, emitting node first."""
 
     value: float
-    nodes: tuple[int, ...]      # (emitting node, ..., final-demand node)
+    nodes: tuple[int, ...]  # (emitting node, ..., final-demand node)
 
 
-def top_paths(A: np.ndarray, f: np.ndarray, m: np.ndarray, y: np.ndarray, n_paths: int, max_depth: int = 4,
-              accept=None, min_value: float = 0.0) -> list[Path]:
+def top_paths(
+    A: np.ndarray,
+    f: np.ndarray,
+    m: np.ndarray,
+    y: np.ndarray,
+    n_paths: int,
+    max_depth: int = 4,
+    accept=None,
+    min_value: float = 0.0,
+) -> list[Path]:
     """The ``n_paths`` largest paths f_k a_k.. ... a_.j y_j with up to ``max_depth`` links, largest first.
 
     ``m`` must be the multipliers of the same system (m = f L >= f, all upstream emissions per unit output),
     so m_k x flow bounds every path through node k; branches whose bound cannot beat the current n-th best
     are pruned. ``accept(nodes)`` filters which paths are reported (all are explored).
     """
-    best: list[tuple[float, tuple[int, ...]]] = []           # min-heap of (value, nodes)
+    best: list[tuple[float, tuple[int, ...]]] = []  # min-heap of (value, nodes)
     counter = itertools.count()
-    frontier = []                                            # max-heap by bound: (-bound, tie, node path, flow)
+    frontier = []  # max-heap by bound: (-bound, tie, node path, flow)
     for j in np.flatnonzero(y > 0):
         frontier.append((-m[j] * y[j], next(counter), (int(j),), float(y[j])))
     heapq.heapify(frontier)
@@ -387,22 +444,38 @@ def disparities(by_consumer: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     (exporting) province to the hosting (emitting) one; largest first.
     """
 
-    pair = by_consumer.groupby(["emitting_province", "exporting_province"], observed=True)["ape"].sum().unstack(
-        fill_value=0.0)
+    pair = (
+        by_consumer.groupby(["emitting_province", "exporting_province"], observed=True)["ape"]
+        .sum()
+        .unstack(fill_value=0.0)
+    )
     pair = pair.reindex(index=pair.index.union(pair.columns), columns=pair.index.union(pair.columns), fill_value=0.0)
     values = pair.to_numpy()
     hosted = values.sum(1) - np.diag(values)
     caused = values.sum(0) - np.diag(values)
-    per_province = pd.DataFrame({"province": pair.index.astype(str), "hosted_for_others_ape": hosted,
-                                 "caused_elsewhere_ape": caused, "disparity_ape": caused - hosted})
-    net = values.T - values                      # [s, r]: r's emissions driven by s's exports minus the reverse
+    per_province = pd.DataFrame(
+        {
+            "province": pair.index.astype(str),
+            "hosted_for_others_ape": hosted,
+            "caused_elsewhere_ape": caused,
+            "disparity_ape": caused - hosted,
+        }
+    )
+    net = values.T - values  # [s, r]: r's emissions driven by s's exports minus the reverse
     driver, host = np.nonzero(net > 0)
     names = pair.index.astype(str)
-    pairs = pd.DataFrame({"driving_province": names[driver], "hosting_province": names[host],
-                          "host_emissions_driven_by_driver_ape": values[host, driver],
-                          "driver_emissions_driven_by_host_ape": values[driver, host], "net_ape": net[driver, host]})
-    pairs = pairs.sort_values(["net_ape", "driving_province", "hosting_province"],
-                              ascending=[False, True, True]).reset_index(drop=True)
+    pairs = pd.DataFrame(
+        {
+            "driving_province": names[driver],
+            "hosting_province": names[host],
+            "host_emissions_driven_by_driver_ape": values[host, driver],
+            "driver_emissions_driven_by_host_ape": values[driver, host],
+            "net_ape": net[driver, host],
+        }
+    )
+    pairs = pairs.sort_values(
+        ["net_ape", "driving_province", "hosting_province"], ascending=[False, True, True]
+    ).reset_index(drop=True)
     return per_province, pairs
 
 
@@ -413,25 +486,55 @@ def _interprovincial_shares(pair: pd.DataFrame, east_coast: set[str], inland: se
     rows = []
     for layer, group in pair.groupby("layer", sort=True):
         for measure, hosts, drivers_, region in (
-                ("inland_interprovincial_share_driven_by_east_coast", inland, east_coast, "inland"),
-                ("east_coast_interprovincial_share_driven_by_inland", east_coast, inland, "East Coast")):
+            ("inland_interprovincial_share_driven_by_east_coast", inland, east_coast, "inland"),
+            ("east_coast_interprovincial_share_driven_by_inland", east_coast, inland, "East Coast"),
+        ):
             part = group[group["host"].isin(hosts)]
             total = part["value"].sum()
-            rows.append((measure, method, region, "", layer,
-                         float(part.loc[part["driver"].isin(drivers_), "value"].sum() / total) if total else np.nan))
+            rows.append(
+                (
+                    measure,
+                    method,
+                    region,
+                    "",
+                    layer,
+                    float(part.loc[part["driver"].isin(drivers_), "value"].sum() / total) if total else np.nan,
+                )
+            )
         by_host = group.groupby("host")["value"].sum()
-        east = group[group["driver"].isin(east_coast)].groupby("host")["value"].sum().reindex(by_host.index,
-                                                                                            fill_value=0.0)
-        rows += [("province_interprovincial_share_driven_by_east_coast", method, h, "", layer,
-                  float(east[h] / by_host[h]) if by_host[h] else np.nan) for h in by_host.index]
+        east = (
+            group[group["driver"].isin(east_coast)]
+            .groupby("host")["value"]
+            .sum()
+            .reindex(by_host.index, fill_value=0.0)
+        )
+        rows += [
+            (
+                "province_interprovincial_share_driven_by_east_coast",
+                method,
+                h,
+                "",
+                layer,
+                float(east[h] / by_host[h]) if by_host[h] else np.nan,
+            )
+            for h in by_host.index
+        ]
         per_driver = group.groupby(["host", "driver"])["value"].sum()
-        rows += [("province_interprovincial_share_by_driver", method, h, d, layer,
-                  float(v / by_host[h]) if by_host[h] else np.nan) for (h, d), v in per_driver.items()]
+        rows += [
+            (
+                "province_interprovincial_share_by_driver",
+                method,
+                h,
+                d,
+                layer,
+                float(v / by_host[h]) if by_host[h] else np.nan,
+            )
+            for (h, d), v in per_driver.items()
+        ]
     return rows
 
 
-def layer_summary(layers: pd.DataFrame, flows: pd.DataFrame, east_coast: set[str], inland: set[str]
-                  ) -> pd.DataFrame:
+def layer_summary(layers: pd.DataFrame, flows: pd.DataFrame, east_coast: set[str], inland: set[str]) -> pd.DataFrame:
     """Shares by production layer (APE; Results, "Pollution flow along the interprovincial supply chains").
 
     * ``province_layer_share``: a province's export-related emissions at each layer (all exports).
@@ -446,30 +549,62 @@ def layer_summary(layers: pd.DataFrame, flows: pd.DataFrame, east_coast: set[str
     """
     ape = layers[layers["species"] == "APE"]
     rows = []
-    own = ape[ape["driver"] == "all_exports"].groupby(["emitting_province", "layer"])["value"].sum().unstack(
-        fill_value=0.0)
+    own = (
+        ape[ape["driver"] == "all_exports"]
+        .groupby(["emitting_province", "layer"])["value"]
+        .sum()
+        .unstack(fill_value=0.0)
+    )
     shares = own.div(own.sum(axis=1), axis=0)
     for province, row in shares.iterrows():
         rows += [("province_layer_share", "layers", province, "", layer, float(v)) for layer, v in row.items()]
     by_exporter = ape[ape["driver"].str.startswith("exports_of:")]
-    by_exporter = pd.DataFrame({"host": by_exporter["emitting_province"].astype(str),
-                                "driver": by_exporter["driver"].str.split(":").str[1],
-                                "layer": by_exporter["layer"], "value": by_exporter["value"]})
+    by_exporter = pd.DataFrame(
+        {
+            "host": by_exporter["emitting_province"].astype(str),
+            "driver": by_exporter["driver"].str.split(":").str[1],
+            "layer": by_exporter["layer"],
+            "value": by_exporter["value"],
+        }
+    )
     for layer, group in by_exporter.groupby("layer", sort=True):
         total = group["value"].sum()
         other = group.loc[group["driver"] != group["host"], "value"].sum()
-        rows.append(("national_share_driven_by_other_provinces", "layers", "China", "", layer,
-                     float(other / total) if total else np.nan))
+        rows.append(
+            (
+                "national_share_driven_by_other_provinces",
+                "layers",
+                "China",
+                "",
+                layer,
+                float(other / total) if total else np.nan,
+            )
+        )
     # Indirect at each layer (Eq. 12 per layer): all but F_r A^t Y^{re}, r's own final products consumed abroad.
     own_final = ape[ape["driver"].astype(str) == "final_exports_of:" + ape["emitting_province"].astype(str)]
     direct = own_final.groupby("layer")["value"].sum()
     for layer, total in ape[ape["driver"] == "all_exports"].groupby("layer")["value"].sum().items():
-        rows.append(("national_indirect_share", "layers", "China", "", layer,
-                     float(1 - direct.get(layer, 0.0) / total) if total else np.nan))
-    rows += _interprovincial_shares(by_exporter[by_exporter["host"] != by_exporter["driver"]], east_coast, inland,
-                                    "layers")
+        rows.append(
+            (
+                "national_indirect_share",
+                "layers",
+                "China",
+                "",
+                layer,
+                float(1 - direct.get(layer, 0.0) / total) if total else np.nan,
+            )
+        )
+    rows += _interprovincial_shares(
+        by_exporter[by_exporter["host"] != by_exporter["driver"]], east_coast, inland, "layers"
+    )
     mapped = flows[(flows["supplier"] != FOREIGN) & (flows["buyer"] != FOREIGN) & (flows["supplier"] != flows["buyer"])]
-    mapped = pd.DataFrame({"host": mapped["supplier"], "driver": mapped["buyer"], "layer": mapped["supplier_layer"],
-                           "value": mapped["ape"]})
+    mapped = pd.DataFrame(
+        {
+            "host": mapped["supplier"],
+            "driver": mapped["buyer"],
+            "layer": mapped["supplier_layer"],
+            "value": mapped["ape"],
+        }
+    )
     rows += _interprovincial_shares(mapped, east_coast, inland, "mapping")
     return pd.DataFrame(rows, columns=["measure", "method", "region", "counterpart", "layer", "share"])

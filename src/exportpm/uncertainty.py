@@ -36,12 +36,13 @@ def lognormal_sigma(relative_95: float) -> float:
     return float(np.log1p(relative_95) / 1.959963984540054)
 
 
-def mrio_error_sd(G: np.ndarray, Z: np.ndarray, y: np.ndarray, x_export: np.ndarray, x: np.ndarray,
-                  sigma_z: float, sigma_y: float) -> np.ndarray:
+def mrio_error_sd(
+    G: np.ndarray, Z: np.ndarray, y: np.ndarray, x_export: np.ndarray, x: np.ndarray, sigma_z: float, sigma_y: float
+) -> np.ndarray:
     """First-order standard deviation of export-related emissions per row of G (e.g. [q, r]) from independent
     relative errors on Z and Y entries; G: multipliers (..., n); y: export final demand; x_export = L y."""
     w = np.divide(x_export, x, out=np.zeros_like(x), where=x > 0)
-    z_part = (Z**2) @ (w**2)                            # sum_j Z_ij^2 w_j^2 per i
+    z_part = (Z**2) @ (w**2)  # sum_j Z_ij^2 w_j^2 per i
     variance = sigma_z**2 * (G**2) @ z_part + sigma_y**2 * (G**2) @ (y**2)
     return np.sqrt(variance)
 
@@ -51,8 +52,8 @@ def squared_coefficient_part(A: np.ndarray, x_export: np.ndarray, block: int = 1
     weight = x_export**2
     out = np.empty(A.shape[0])
     for start in range(0, A.shape[0], block):
-        rows = A[start:start + block]
-        out[start:start + block] = (rows * rows) @ weight
+        rows = A[start : start + block]
+        out[start : start + block] = (rows * rows) @ weight
     return out
 
 
@@ -69,8 +70,9 @@ def neumann_output(A: np.ndarray, y: np.ndarray, rtol: float = 1e-15, max_terms:
     raise ValueError(f"Neumann series for L y did not converge in {max_terms} terms (last change {change:.3g})")
 
 
-def mrio_error_sd_from_parts(G: np.ndarray, coefficient_part: np.ndarray, y: np.ndarray, sigma_z: float,
-                             sigma_y: float) -> np.ndarray:
+def mrio_error_sd_from_parts(
+    G: np.ndarray, coefficient_part: np.ndarray, y: np.ndarray, sigma_z: float, sigma_y: float
+) -> np.ndarray:
     """``mrio_error_sd`` with its Z part given as ``squared_coefficient_part(A, L y)``."""
     return np.sqrt(sigma_z**2 * (G**2) @ coefficient_part + sigma_y**2 * (G**2) @ (y**2))
 
@@ -86,25 +88,36 @@ class ExportMultipliers:
     mrio_sd: np.ndarray
 
 
-def export_multipliers(Z: np.ndarray, x: np.ndarray, y: np.ndarray, F: np.ndarray, rows_P: np.ndarray, N: int,
-                       species: tuple[str, ...], provinces: tuple[str, ...], sigma_z: float, sigma_y: float
-                       ) -> ExportMultipliers:
+def export_multipliers(
+    Z: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    F: np.ndarray,
+    rows_P: np.ndarray,
+    N: int,
+    species: tuple[str, ...],
+    provinces: tuple[str, ...],
+    sigma_z: float,
+    sigma_y: float,
+) -> ExportMultipliers:
     """Export-related emissions F_r L y (Eq. 8 with y the foreign final demand), total emissions F_r x and the
     first-order sd of the former per species and province. ``Z`` is overwritten (A, then the LU of I - A)."""
-    A = technical_coefficients(Z, x, out=Z)                         # Eq. 6, in place
+    A = technical_coefficients(Z, x, out=Z)  # Eq. 6, in place
     coefficient_part = squared_coefficient_part(A, neumann_output(A, y))
-    system = LeontiefSystem.factorise(A, overwrite=True)            # A becomes the factors
-    x_export = system.solve(y[:, None])[:, 0]                        # Eq. 7
-    G = system.solve_transposed(province_intensity_columns(F, rows_P, N)).T.reshape(len(species), len(provinces),
-                                                                                      x.size)
+    system = LeontiefSystem.factorise(A, overwrite=True)  # A becomes the factors
+    x_export = system.solve(y[:, None])[:, 0]  # Eq. 7
+    G = system.solve_transposed(province_intensity_columns(F, rows_P, N)).T.reshape(
+        len(species), len(provinces), x.size
+    )
     export = (F[:, rows_P] * x_export[rows_P]).reshape(len(species), len(provinces), N).sum(-1)
     total = (F[:, rows_P] * x[rows_P]).reshape(len(species), len(provinces), N).sum(-1)
     sd = mrio_error_sd_from_parts(G, coefficient_part, y, sigma_z, sigma_y)
     return ExportMultipliers(species, provinces, export, total, sd)
 
 
-def monte_carlo(export: np.ndarray, total: np.ndarray, mrio_sd: np.ndarray, sigmas: np.ndarray, samples: int,
-                seed: int) -> tuple[np.ndarray, np.ndarray]:
+def monte_carlo(
+    export: np.ndarray, total: np.ndarray, mrio_sd: np.ndarray, sigmas: np.ndarray, samples: int, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Samples of export-related and total emissions [sample, q, r]: lognormal emission factors per
     province and species times (export + normal MRIO error)."""
     rng = np.random.default_rng(seed)
@@ -115,12 +128,17 @@ def monte_carlo(export: np.ndarray, total: np.ndarray, mrio_sd: np.ndarray, sigm
 
 
 def intervals(samples: np.ndarray, deterministic: np.ndarray | float) -> dict[str, np.ndarray]:
-    return {"deterministic": np.asarray(deterministic), "median": np.median(samples, axis=0),
-            "p2_5": np.percentile(samples, 2.5, axis=0), "p97_5": np.percentile(samples, 97.5, axis=0)}
+    return {
+        "deterministic": np.asarray(deterministic),
+        "median": np.median(samples, axis=0),
+        "p2_5": np.percentile(samples, 2.5, axis=0),
+        "p97_5": np.percentile(samples, 97.5, axis=0),
+    }
 
 
-def pm25_samples(export_pm25: dict[str, float], national_export: dict[str, np.ndarray],
-                 national_export_base: dict[str, float]) -> np.ndarray:
+def pm25_samples(
+    export_pm25: dict[str, float], national_export: dict[str, np.ndarray], national_export_base: dict[str, float]
+) -> np.ndarray:
     """Samples of national export-related PM2.5: each component scaled by its precursor's sampled emissions."""
     total = 0.0
     for component, value in export_pm25.items():
@@ -135,8 +153,10 @@ def emission_rows(m: ExportMultipliers, export_s: np.ndarray, total_s: np.ndarra
     for q, s in enumerate(m.species):
         nat = export_s[:, q].sum(-1)
         share = nat / total_s[:, q].sum(-1)
-        for name, samples, det in (("export_emissions_t", nat, m.export[q].sum()),
-                                   ("export_share_of_emissions", share, m.export[q].sum() / m.total[q].sum())):
+        for name, samples, det in (
+            ("export_emissions_t", nat, m.export[q].sum()),
+            ("export_share_of_emissions", share, m.export[q].sum() / m.total[q].sum()),
+        ):
             rows.append((name, "China", s, *_interval_values(samples, det)))
     return rows
 
@@ -154,21 +174,28 @@ def pm25_rows(exposure: pd.DataFrame, m: ExportMultipliers, export_s: np.ndarray
     nat_base = {s: float(m.export[q].sum()) for q, s in enumerate(m.species)}
     nat_samples = {s: export_s[:, q].sum(-1) for q, s in enumerate(m.species)}
     pm = pm25_samples(components, nat_samples, nat_base)
-    base_total = float(exposure[(exposure.level == "national") & (exposure.scenario == "Base")
-                                & (exposure.component == "total")]["pw_ugm3"].iloc[0])
+    base_total = float(
+        exposure[(exposure.level == "national") & (exposure.scenario == "Base") & (exposure.component == "total")][
+            "pw_ugm3"
+        ].iloc[0]
+    )
     deterministic = sum(components.values())
-    rows = [("export_pm25_ugm3", "China", "total", *_interval_values(pm, deterministic)),
-            ("export_share_of_pm25", "China", "total", *_interval_values(pm / base_total, deterministic / base_total))]
+    rows = [
+        ("export_pm25_ugm3", "China", "total", *_interval_values(pm, deterministic)),
+        ("export_share_of_pm25", "China", "total", *_interval_values(pm / base_total, deterministic / base_total)),
+    ]
     ratio = pm / deterministic
-    provincial = exposure[(exposure.level == "province") & (exposure.scenario == "I_EX")
-                          & (exposure.component == "total")].set_index("province")["pw_ugm3"]
+    provincial = exposure[
+        (exposure.level == "province") & (exposure.scenario == "I_EX") & (exposure.component == "total")
+    ].set_index("province")["pw_ugm3"]
     for province, value in provincial.items():
         rows.append(("export_pm25_ugm3", province, "total", *_interval_values(value * ratio, value)))
     return rows
 
 
-def monte_carlo_table(m: ExportMultipliers, exposure: pd.DataFrame, emission_95: dict[str, float], samples: int,
-                      seed: int) -> pd.DataFrame:
+def monte_carlo_table(
+    m: ExportMultipliers, exposure: pd.DataFrame, emission_95: dict[str, float], samples: int, seed: int
+) -> pd.DataFrame:
     """The Monte Carlo product: quantity, region, species and the deterministic value, median and 95 % interval."""
     sigmas = np.array([lognormal_sigma(emission_95[s]) for s in m.species])
     export_s, total_s = monte_carlo(m.export, m.total, m.mrio_sd, sigmas, samples, seed)
@@ -182,8 +209,14 @@ def provincial_intervals_figure(result: pd.DataFrame, samples: int, provenance: 
 
     plot = result[(result.quantity == "export_pm25_ugm3") & (result.region != "China")].sort_values("deterministic")
     fig, ax = plt.subplots(figsize=(8, 9))
-    ax.errorbar(plot["deterministic"], range(len(plot)), xerr=[plot["deterministic"] - plot["p2_5"],
-                plot["p97_5"] - plot["deterministic"]], fmt="o", ms=3, capsize=2)
+    ax.errorbar(
+        plot["deterministic"],
+        range(len(plot)),
+        xerr=[plot["deterministic"] - plot["p2_5"], plot["p97_5"] - plot["deterministic"]],
+        fmt="o",
+        ms=3,
+        capsize=2,
+    )
     ax.set_yticks(range(len(plot)), plot["region"], fontsize=7)
     ax.set(xlabel="export-related PM2.5 (µg/m³) with 95 % interval", title=f"Monte Carlo, N = {samples}")
     fig.text(0.01, 0.005, provenance, fontsize=7, color="#a00")
@@ -199,5 +232,6 @@ def interpolation_table(results: dict[str, pd.DataFrame]) -> pd.DataFrame:
     table = pd.concat(frames, ignore_index=True)
     base = table[table["method"] == "linear"].set_index(["species", "sector"])["tonnes"]
     table["relative_to_linear"] = table.apply(
-        lambda r: r["tonnes"] / base.get((r["species"], r["sector"]), np.nan) - 1.0, axis=1)
+        lambda r: r["tonnes"] / base.get((r["species"], r["sector"]), np.nan) - 1.0, axis=1
+    )
     return table

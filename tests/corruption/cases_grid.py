@@ -34,40 +34,49 @@ Corrupt = Callable[[Path], None]
 
 # ---- readers as the rules call them ---------------------------------------------------------------------------
 
+
 def read_meic(relative: str) -> Callable[[Path], object]:
     """One MEIC file through the inventory's reader (grid checks and the inside-the-provinces check)."""
+
     def read(world: Path) -> object:
         _, polygons = read_boundaries(world / BOUNDARIES, TINY_PROVINCES)
-        return meic_provincial_totals({(1, "industry", "SO2"): str(world / relative)}, ("industry",), ("SO2",),
-                                      polygons)
+        return meic_provincial_totals(
+            {(1, "industry", "SO2"): str(world / relative)}, ("industry",), ("SO2",), polygons
+        )
+
     return read
 
 
 def read_tiny_population(relative: str = POPULATION) -> Callable[[Path], object]:
     def read(world: Path) -> object:
         return read_population(world / relative, "auto", TINY_PROVINCES)
+
     return read
 
 
 # ---- generic corruptions ----------------------------------------------------------------------------------------
+
 
 def truncate(relative: str, fraction: float) -> Corrupt:
     def corrupt(world: Path) -> None:
         path = world / relative
         raw = path.read_bytes()
         path.write_bytes(raw[: int(len(raw) * fraction)])
+
     return corrupt
 
 
 def empty(relative: str) -> Corrupt:
     def corrupt(world: Path) -> None:
         (world / relative).write_bytes(b"")
+
     return corrupt
 
 
 def garbage(relative: str) -> Corrupt:
     def corrupt(world: Path) -> None:
         (world / relative).write_bytes(bytes(np.random.default_rng(7).integers(0, 256, 4096, dtype=np.uint8)))
+
     return corrupt
 
 
@@ -75,16 +84,19 @@ def then(*steps: Corrupt) -> Corrupt:
     def corrupt(world: Path) -> None:
         for step in steps:
             step(world)
+
     return corrupt
 
 
 # ---- MEIC ESRI ASCII grid -----------------------------------------------------------------------------------------
+
 
 def asc_lines(relative: str, edit: Callable[[list[str]], list[str]]) -> Corrupt:
     def corrupt(world: Path) -> None:
         path = world / relative
         lines = path.read_text(encoding="ascii").splitlines()
         path.write_text("\n".join(edit(lines)) + "\n", encoding="ascii")
+
     return corrupt
 
 
@@ -98,16 +110,19 @@ def set_header(key: str, value: str | None) -> Callable[[list[str]], list[str]]:
             else:
                 out.append(line)
         return out
+
     return edit
 
 
 def set_cell(row_from_north: int, column: int, text: str) -> Callable[[list[str]], list[str]]:
     """Replace one value; the cell chosen lies inside a tiny-world province (Hebei/Jiangsu/Sichuan rows)."""
+
     def edit(lines: list[str]) -> list[str]:
         cells = lines[6 + row_from_north].split()
         cells[column] = text
         lines[6 + row_from_north] = " ".join(cells)
         return lines
+
     return edit
 
 
@@ -127,6 +142,7 @@ def reencode_utf16(relative: str) -> Corrupt:
     def corrupt(world: Path) -> None:
         path = world / relative
         path.write_bytes(path.read_text(encoding="ascii").encode("utf-16"))
+
     return corrupt
 
 
@@ -167,8 +183,10 @@ def asc_cases() -> list[Case]:
 
 # ---- MEIC GMT-style netCDF ------------------------------------------------------------------------------------------
 
+
 def as_netcdf(fmt: str = "NETCDF3_CLASSIC") -> Corrupt:
     """Write the tiny world's first MEIC grid as the full world's GMT netCDF (``fmt``) at MEIC_NC."""
+
     def corrupt(world: Path) -> None:
         grid, values = read_meic_grid(world / MEIC_ASC[0])
         write_meic_grid(world / MEIC_NC, grid, values, values <= 0, "corruption test")
@@ -185,6 +203,7 @@ def as_netcdf(fmt: str = "NETCDF3_CLASSIC") -> Corrupt:
                     out.setncatts({k: var.getncattr(k) for k in var.ncattrs()})
                     out[:] = var[:]
             tmp.replace(src)
+
     return corrupt
 
 
@@ -193,6 +212,7 @@ def nc_edit(edit: Callable[[netCDF4.Dataset], None]) -> Corrupt:
         with netCDF4.Dataset(world / MEIC_NC, "a") as nc:
             nc.set_auto_maskandscale(False)
             edit(nc)
+
     return corrupt
 
 
@@ -212,18 +232,21 @@ def nc_rewrite_without(variable: str) -> Corrupt:
                 out.setncatts({k: var.getncattr(k) for k in var.ncattrs()})
                 out[:] = var[:]
         tmp.replace(src)
+
     return corrupt
 
 
 def set_var(name: str, value) -> Callable[[netCDF4.Dataset], None]:
     def edit(nc: netCDF4.Dataset) -> None:
         nc[name][:] = value
+
     return edit
 
 
 def set_attr(name: str, attr: str, value) -> Callable[[netCDF4.Dataset], None]:
     def edit(nc: netCDF4.Dataset) -> None:
         nc[name].setncattr(attr, value)
+
     return edit
 
 
@@ -233,6 +256,7 @@ def z_cell(value: float) -> Callable[[netCDF4.Dataset], None]:
         nlon = int(nc["dimension"][0])
         z[20 * nlon + 45] = value  # row 20 from the north, column 45: inside Hebei
         nc["z"][:] = z
+
     return edit
 
 
@@ -271,18 +295,29 @@ NC_EDITS: list[tuple[str, Corrupt, str]] = [
 
 
 def netcdf_cases() -> list[Case]:
-    cases = [Case(f"grid/meic_nc/{name}", MEIC_NC, then(as_netcdf(), corrupt), read_meic(MEIC_NC), field)
-             for name, corrupt, field in NC_EDITS]
+    cases = [
+        Case(f"grid/meic_nc/{name}", MEIC_NC, then(as_netcdf(), corrupt), read_meic(MEIC_NC), field)
+        for name, corrupt, field in NC_EDITS
+    ]
     for fraction in (0.5, 0.8, 0.95):
-        cases.append(Case(f"grid/meic_nc4/truncated_{int(fraction * 100)}pct", MEIC_NC,
-                          then(as_netcdf("NETCDF4"), truncate(MEIC_NC, fraction)), read_meic(MEIC_NC), "<file>"))
+        cases.append(
+            Case(
+                f"grid/meic_nc4/truncated_{int(fraction * 100)}pct",
+                MEIC_NC,
+                then(as_netcdf("NETCDF4"), truncate(MEIC_NC, fraction)),
+                read_meic(MEIC_NC),
+                "<file>",
+            )
+        )
     return cases
 
 
 # ---- population GeoTIFF and netCDF -------------------------------------------------------------------------------
 
+
 def rewrite_tif(edit: Callable[[np.ndarray, LonLatGrid], tuple[np.ndarray, dict]]) -> Corrupt:
     """Rewrite the population GeoTIFF after ``edit(values north-to-south, grid) -> (array, profile changes)``."""
+
     def corrupt(world: Path) -> None:
         path = world / POPULATION
         with rasterio.open(path) as src:
@@ -296,6 +331,7 @@ def rewrite_tif(edit: Callable[[np.ndarray, LonLatGrid], tuple[np.ndarray, dict]
             dst.write(data)
             if units is not None:
                 dst.update_tags(units=units)
+
     return corrupt
 
 
@@ -312,6 +348,7 @@ def pop_cell(value: float):
         data = data.copy()
         data[0, 50, 90] = value  # a cell of Hebei
         return data, {}
+
     return edit
 
 
@@ -337,8 +374,14 @@ def write_population_nc(edit: Callable[[dict], dict] | None = None) -> Corrupt:
 
     def corrupt(world: Path) -> None:
         grid, people = read_population(world / POPULATION)
-        parts = {"dims": ("lat", "lon"), "data": people, "lat": grid.lat, "lon": grid.lon,
-                 "attrs": {"units": "persons per grid cell"}, "name": "population"}
+        parts = {
+            "dims": ("lat", "lon"),
+            "data": people,
+            "lat": grid.lat,
+            "lon": grid.lon,
+            "attrs": {"units": "persons per grid cell"},
+            "name": "population",
+        }
         if edit is not None:
             parts = edit(parts)
         coords = {parts["dims"][-2]: parts["lat"], parts["dims"][-1]: parts["lon"]}
@@ -347,12 +390,17 @@ def write_population_nc(edit: Callable[[dict], dict] | None = None) -> Corrupt:
         for name, (dims, data) in parts.get("extra_vars", {}).items():
             ds[name] = (dims, data)
         ds.to_netcdf(world / POPULATION_NC)
+
     return corrupt
 
 
 def nc_three_bands(parts: dict) -> dict:
-    return {**parts, "dims": ("band", "lat", "lon"), "data": np.stack([parts["data"]] * 3),
-            "extra_coords": {"band": [1, 2, 3]}}
+    return {
+        **parts,
+        "dims": ("band", "lat", "lon"),
+        "data": np.stack([parts["data"]] * 3),
+        "extra_coords": {"band": [1, 2, 3]},
+    }
 
 
 def nc_irregular_lat(parts: dict) -> dict:
@@ -382,8 +430,13 @@ def nc_dims(dims: tuple[str, str]):
 
 
 def nc_density_labelled_counts(parts: dict) -> dict:
-    grid_area = np.repeat((np.sin(np.radians(parts["lat"] + 0.25)) - np.sin(np.radians(parts["lat"] - 0.25)))[:, None]
-                          * 6371.0**2 * np.radians(0.5), parts["lon"].size, axis=1)
+    grid_area = np.repeat(
+        (np.sin(np.radians(parts["lat"] + 0.25)) - np.sin(np.radians(parts["lat"] - 0.25)))[:, None]
+        * 6371.0**2
+        * np.radians(0.5),
+        parts["lon"].size,
+        axis=1,
+    )
     return {**parts, "data": parts["data"] / grid_area}
 
 
@@ -426,18 +479,34 @@ POP_NC: list[tuple[str, Callable[[dict], dict] | None, str]] = [
 
 
 def population_cases() -> list[Case]:
-    cases = [Case(f"grid/population_tif/{name}", POPULATION, corrupt, read_tiny_population(), field)
-             for name, corrupt, field in POP_TIF]
-    cases += [Case(f"grid/population_nc/{name}", POPULATION_NC, write_population_nc(edit),
-                   read_tiny_population(POPULATION_NC), field) for name, edit, field in POP_NC]
-    cases.append(Case("grid/population_nc/truncated_50pct", POPULATION_NC,
-                      then(write_population_nc(), truncate(POPULATION_NC, 0.5)), read_tiny_population(POPULATION_NC),
-                      "<file>"))
+    cases = [
+        Case(f"grid/population_tif/{name}", POPULATION, corrupt, read_tiny_population(), field)
+        for name, corrupt, field in POP_TIF
+    ]
+    cases += [
+        Case(
+            f"grid/population_nc/{name}",
+            POPULATION_NC,
+            write_population_nc(edit),
+            read_tiny_population(POPULATION_NC),
+            field,
+        )
+        for name, edit, field in POP_NC
+    ]
+    cases.append(
+        Case(
+            "grid/population_nc/truncated_50pct",
+            POPULATION_NC,
+            then(write_population_nc(), truncate(POPULATION_NC, 0.5)),
+            read_tiny_population(POPULATION_NC),
+            "<file>",
+        )
+    )
     return cases
 
 
-
 # ---- province boundaries -----------------------------------------------------------------------------------------
+
 
 def geojson_edit(edit: Callable[[dict], None]) -> Corrupt:
     import json
@@ -447,6 +516,7 @@ def geojson_edit(edit: Callable[[dict], None]) -> Corrupt:
         collection = json.loads(path.read_text(encoding="utf-8"))
         edit(collection)
         path.write_text(json.dumps(collection), encoding="utf-8")
+
     return corrupt
 
 
@@ -475,6 +545,7 @@ def _map_coordinates(function: Callable[[list], list]) -> Callable[[dict], None]
     def edit(c: dict) -> None:
         for feature in c["features"]:
             feature["geometry"]["coordinates"] = walk(feature["geometry"]["coordinates"])
+
     return edit
 
 
@@ -484,6 +555,7 @@ def _code(value: str | None) -> Callable[[dict], None]:
             del c["features"][0]["properties"]["iso3166_2"]
         else:
             c["features"][0]["properties"]["iso3166_2"] = value
+
     return edit
 
 
@@ -494,6 +566,7 @@ def _drop_feature(c: dict) -> None:
 def _crs(name: str) -> Callable[[dict], None]:
     def edit(c: dict) -> None:
         c["crs"] = {"type": "name", "properties": {"name": name}}
+
     return edit
 
 
@@ -514,8 +587,11 @@ BOUNDARY_EDITS: list[tuple[str, Corrupt, str]] = [
     ("null_geometry", geojson_edit(_null_geometry), "geometry"),
     ("point_geometry", geojson_edit(_point_geometry), "geometry"),
     ("lat_lon_swapped", geojson_edit(_map_coordinates(lambda xy: [xy[1], xy[0]])), "coordinates"),
-    ("coordinates_in_metres", geojson_edit(_map_coordinates(lambda xy: [xy[0] * 111_000, xy[1] * 111_000])),
-     "coordinates"),
+    (
+        "coordinates_in_metres",
+        geojson_edit(_map_coordinates(lambda xy: [xy[0] * 111_000, xy[1] * 111_000])),
+        "coordinates",
+    ),
     ("longitude_shifted_360", geojson_edit(_map_coordinates(lambda xy: [xy[0] - 360.0, xy[1]])), "coordinates"),
     ("unknown_province", geojson_edit(_code("CN-XX")), "iso3166_2"),
     ("province_code_missing", geojson_edit(_code(None)), "iso3166_2"),
@@ -531,15 +607,24 @@ BOUNDARY_EDITS: list[tuple[str, Corrupt, str]] = [
 
 
 def boundary_cases() -> list[Case]:
-    return [Case(f"grid/boundaries/{name}", BOUNDARIES, corrupt, read_tiny_boundaries, field)
-            for name, corrupt, field in BOUNDARY_EDITS]
+    return [
+        Case(f"grid/boundaries/{name}", BOUNDARIES, corrupt, read_tiny_boundaries, field)
+        for name, corrupt, field in BOUNDARY_EDITS
+    ]
 
 
 # ---- CSV inputs: GAINS, agricultural NH3, station list and archive -----------------------------------------------
 
-def csv_edit(relative: str, edit: Callable[[list[str]], list[str]], preamble: int = 0, encoding: str = "utf-8",
-             comments: bool = True) -> Corrupt:
+
+def csv_edit(
+    relative: str,
+    edit: Callable[[list[str]], list[str]],
+    preamble: int = 0,
+    encoding: str = "utf-8",
+    comments: bool = True,
+) -> Corrupt:
     """Edit the data lines (after ``preamble`` lines and, if ``comments``, leading ``#`` lines) of a CSV."""
+
     def corrupt(world: Path) -> None:
         path = world / relative
         raw = path.read_bytes()
@@ -551,17 +636,20 @@ def csv_edit(relative: str, edit: Callable[[list[str]], list[str]], preamble: in
             while rest and rest[0].startswith("#"):
                 head.append(rest.pop(0))
         path.write_bytes(("\n".join(head + edit(rest)) + "\n").encode(encoding))
+
     return corrupt
 
 
 def cell(row: int, column: str, value: str) -> Callable[[list[str]], list[str]]:
     """Set data row ``row`` (0 = first after the header) of ``column`` to ``value``."""
+
     def edit(lines: list[str]) -> list[str]:
         header = lines[0].split(",")
         cells = lines[1 + row].split(",")
         cells[header.index(column)] = value
         lines[1 + row] = ",".join(cells)
         return lines
+
     return edit
 
 
@@ -577,6 +665,7 @@ def drop_column_named(column: str) -> Callable[[list[str]], list[str]]:
     def edit(lines: list[str]) -> list[str]:
         index = lines[0].split(",").index(column)
         return [",".join(c for i, c in enumerate(line.split(",")) if i != index) for line in lines]
+
     return edit
 
 
@@ -584,6 +673,7 @@ def rename_header(old: str, new: str) -> Callable[[list[str]], list[str]]:
     def edit(lines: list[str]) -> list[str]:
         lines[0] = ",".join(new if c == old else c for c in lines[0].split(","))
         return lines
+
     return edit
 
 
@@ -591,6 +681,7 @@ def utf16(relative: str, encoding: str = "utf-8") -> Corrupt:
     def corrupt(world: Path) -> None:
         path = world / relative
         path.write_bytes(path.read_bytes().decode(encoding).encode("utf-16"))
+
     return corrupt
 
 
@@ -626,12 +717,14 @@ def read_tiny_day(relative: str = DAY) -> Callable[[Path], object]:
 
         codes = list(read_station_list(world / STATION_LIST)["code"])
         return read_daily_file(world / relative, codes, 2017)
+
     return read
 
 
 def rename_day(new_name: str) -> Corrupt:
     def corrupt(world: Path) -> None:
         (world / DAY).rename(world / "stations/archive" / new_name)
+
     return corrupt
 
 
@@ -646,8 +739,7 @@ GAINS_EDITS: list[tuple[str, Corrupt, str]] = [
     ("region_blank", csv_edit(GAINS, cell(0, "Region", ""), preamble=6, comments=False), "Region"),
     ("sector_unknown", csv_edit(GAINS, cell(0, "Sector", "XX_NOSUCH"), preamble=6, comments=False), "Sector"),
     ("emiss_column_missing", csv_edit(GAINS, drop_column_named("emiss"), preamble=6, comments=False), "emiss"),
-    ("sector_column_renamed", csv_edit(GAINS, rename_header("Sector", "Sectr"), preamble=6, comments=False),
-     "Sector"),
+    ("sector_column_renamed", csv_edit(GAINS, rename_header("Sector", "Sectr"), preamble=6, comments=False), "Sector"),
     ("header_only", csv_edit(GAINS, header_only, preamble=6, comments=False), "<rows>"),
     ("preamble_line_missing", csv_edit(GAINS, lambda lines: lines[1:], preamble=0, comments=False), "Region"),
     ("empty_file", empty(GAINS), "<file>"),
@@ -680,8 +772,11 @@ LIST_EDITS: list[tuple[str, Corrupt, str]] = [
     ("utf16_encoded", utf16(STATION_LIST, "gb18030"), "<encoding>"),
 ]
 DAY_EDITS: list[tuple[str, Corrupt, str]] = [
-    ("month_13_in_rows", csv_edit(DAY, lambda ls: [ls[0], *(line.replace("20170115", "20171315") for line in ls[1:])]),
-     "date"),
+    (
+        "month_13_in_rows",
+        csv_edit(DAY, lambda ls: [ls[0], *(line.replace("20170115", "20171315") for line in ls[1:])]),
+        "date",
+    ),
     ("date_other_day", csv_edit(DAY, cell(5, "date", "20170116")), "date"),
     ("hour_24", csv_edit(DAY, cell(5, "hour", "24")), "hour"),
     ("hour_negative", csv_edit(DAY, cell(5, "hour", "-1")), "hour"),
@@ -691,8 +786,11 @@ DAY_EDITS: list[tuple[str, Corrupt, str]] = [
     ("value_negative", csv_edit(DAY, cell(3, "1002A", "-20")), "1002A"),
     ("value_inf", csv_edit(DAY, cell(3, "1002A", "inf")), "1002A"),
     ("value_text", csv_edit(DAY, cell(3, "1002A", "abc")), "1002A"),
-    ("no_hourly_pm25_rows", csv_edit(DAY, lambda ls: [ls[0], *(line.replace(",PM2.5,", ",PM25,") for line in ls[1:])]),
-     "type"),
+    (
+        "no_hourly_pm25_rows",
+        csv_edit(DAY, lambda ls: [ls[0], *(line.replace(",PM2.5,", ",PM25,") for line in ls[1:])]),
+        "type",
+    ),
     ("type_column_missing", csv_edit(DAY, drop_column_named("type")), "type"),
     ("row_with_a_cell_missing", csv_edit(DAY, lambda ls: [*ls[:4], ls[4].rsplit(",", 1)[0], *ls[5:]]), "<table>"),
     ("station_column_twice", csv_edit(DAY, rename_header("1003A", "1002A")), "1002A"),
@@ -707,11 +805,20 @@ def csv_cases() -> list[Case]:
     cases += [Case(f"grid/agri_nh3/{n}", NH3, c, read_tiny_nh3, f) for n, c, f in NH3_EDITS]
     cases += [Case(f"grid/station_list/{n}", STATION_LIST, c, read_tiny_station_list, f) for n, c, f in LIST_EDITS]
     cases += [Case(f"grid/station_day/{n}", DAY, c, read_tiny_day(), f) for n, c, f in DAY_EDITS]
-    for name, new in (("file_name_month_13", "china_sites_20171315.csv"),
-                      ("file_of_another_year", "china_sites_20160115.csv"),
-                      ("file_name_unparsable", "china_sites_2017-01-15.csv")):
-        cases.append(Case(f"grid/station_day/{name}", f"stations/archive/{new}", rename_day(new),
-                          read_tiny_day(f"stations/archive/{new}"), "file name"))
+    for name, new in (
+        ("file_name_month_13", "china_sites_20171315.csv"),
+        ("file_of_another_year", "china_sites_20160115.csv"),
+        ("file_name_unparsable", "china_sites_2017-01-15.csv"),
+    ):
+        cases.append(
+            Case(
+                f"grid/station_day/{name}",
+                f"stations/archive/{new}",
+                rename_day(new),
+                read_tiny_day(f"stations/archive/{new}"),
+                "file name",
+            )
+        )
     return cases
 
 

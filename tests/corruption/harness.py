@@ -51,7 +51,7 @@ class Case:
 @dataclass(frozen=True)
 class Outcome:
     case: Case
-    kind: str          # one of OUTCOMES
+    kind: str  # one of OUTCOMES
     message: str
 
 

@@ -10,8 +10,11 @@ from pathlib import Path
 # install (`-e ../` would point into .snakemake/ once Snakemake deploys a copy of the file).
 SRC_DIR = str(Path(workflow.basedir) / "src")
 sys.path.insert(0, SRC_DIR)
-os.environ.update(PYTHONPATH=os.pathsep.join(
-    dict.fromkeys([SRC_DIR, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))])))
+os.environ.update(
+    PYTHONPATH=os.pathsep.join(
+        dict.fromkeys([SRC_DIR, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))])
+    )
+)
 
 from exportpm.config import check_config, gains_names, meic_stems
 from exportpm.demo.world import RAW_DIRS, RAW_FILES, part_files

@@ -2,8 +2,6 @@
 
 
 rule paper_comparison:
-    message:
-        "Every quantitative statement of the paper's Results and Discussion beside the pipeline's value"
     input:
         by_consumer=rules.export_emissions.output.by_consumer,
         by_sector=rules.export_emissions.output.by_sector,
@@ -20,17 +18,19 @@ rule paper_comparison:
     output:
         csv=run_path("results/paper_comparison.csv"),
         md=run_path("results/paper_comparison.md"),
-    params:
-        east_coast_class=config["regions"]["east_coast_class"],
-        method=config["spa"]["interprovincial_method"],
-        provenance=PROVENANCE,
     log:
         run_path("logs/paper_comparison.log"),
+    conda:
+        "../../envs/numerics.yaml"
     threads: 1
     resources:
         mem_mb=2000,
         runtime=10,
-    conda:
-        "../../envs/numerics.yaml"
+    params:
+        east_coast_class=config["regions"]["east_coast_class"],
+        method=config["spa"]["interprovincial_method"],
+        provenance=PROVENANCE,
+    message:
+        "Every quantitative statement of the paper's Results and Discussion beside the pipeline's value"
     script:
         "../../scripts/paper_comparison.py"

@@ -5,25 +5,25 @@ FIRST_ORDER_OUTPUTS = []  # products of the optional first-order contributions (
 
 
 rule ctm_background:
-    message:
-        "PM2.5 outside the CTM components (SOA, natural dust, sea salt) as a field: {params.settings[source]}"
     output:
         background=run_path("results/ctm/background.nc"),
+    log:
+        run_path("logs/ctm_background.log"),
+    benchmark:
+        run_path("benchmarks/ctm_background.tsv")
+    conda:
+        "../../envs/numerics.yaml"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
     params:
         settings=config["ctm"]["background"],
         grid=CTM_GRID,
         buffer=config["ctm"]["buffer_cells"],
         provenance=PROVENANCE,
-    log:
-        run_path("logs/ctm_background.log"),
-    benchmark:
-        run_path("benchmarks/ctm_background.tsv")
-    threads: 1
-    resources:
-        mem_mb=500,
-        runtime=5,
-    conda:
-        "../../envs/numerics.yaml"
+    message:
+        "PM2.5 outside the CTM components (SOA, natural dust, sea salt) as a field: {params.settings[source]}"
     script:
         "../../scripts/ctm_background.py"
 

@@ -16,23 +16,23 @@ if config["inputs"] == "demo":
         rule:
             name:
                 f"demo_{_part}"
-            message:
-                f"Synthetic demo world ({config['demo']['size']}): {_what}"
             output:
                 demo_outputs(_part),
-            params:
-                part=_part,
-                size=config["demo"]["size"],
-                seed=config["demo"]["seed"],
             log:
                 run_path(f"logs/demo/{_part}.log"),
             benchmark:
                 run_path(f"benchmarks/demo_{_part}.tsv")
+            conda:
+                "../../envs/data.yaml"
             threads: 1
             resources:
                 mem_mb=4000,
                 runtime=20,
-            conda:
-                "../../envs/data.yaml"
+            params:
+                part=_part,
+                size=config["demo"]["size"],
+                seed=config["demo"]["seed"],
+            message:
+                f"Synthetic demo world ({config['demo']['size']}): {_what}"
             script:
                 "../../scripts/demo_world.py"

@@ -2,8 +2,6 @@
 
 
 rule export_emissions:
-    message:
-        "Export-related emissions by province, consumer and channel (Eq. 8-12), APE (Eq. 13)"
     input:
         mrio=rules.ras.output.mrio,
         intensities=rules.inventory_hybrid.output.intensities,
@@ -18,19 +16,21 @@ rule export_emissions:
         by_category=run_path("results/footprint/export_emissions_by_category.parquet"),
         export_volume=run_path("results/footprint/export_volume.parquet"),
         fractions=run_path("results/footprint/scenario_fractions.parquet"),
-    params:
-        ape=config["ape"],
-        east_coast_class=config["regions"]["east_coast_class"],
-        provenance=PROVENANCE,
     log:
         run_path("logs/export_emissions.log"),
     benchmark:
         run_path("benchmarks/export_emissions.tsv")
+    conda:
+        "../../envs/numerics.yaml"
     threads: 2
     resources:
         mem_mb=3000,  # peak 1.9 GB on the full demo (12,350 rows)
         runtime=30,
-    conda:
-        "../../envs/numerics.yaml"
+    params:
+        ape=config["ape"],
+        east_coast_class=config["regions"]["east_coast_class"],
+        provenance=PROVENANCE,
+    message:
+        "Export-related emissions by province, consumer and channel (Eq. 8-12), APE (Eq. 13)"
     script:
         "../../scripts/export_emissions.py"

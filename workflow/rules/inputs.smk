@@ -3,8 +3,6 @@
 
 
 rule inputs_summary:
-    message:
-        "Check and summarise every raw input (file, records, totals, units, synthetic or not)"
     input:
         gtap=raw("gtap_basedata"),
         gtap_sets=raw("gtap_sets"),
@@ -23,25 +21,27 @@ rule inputs_summary:
         gains=gains_files(),
     output:
         summary=run_path("results/inputs/inputs_summary.csv"),
-    params:
-        study_year=config["study_year"],
     log:
         run_path("logs/inputs_summary.log"),
     benchmark:
         run_path("benchmarks/inputs_summary.tsv")
+    conda:
+        "../../envs/data.yaml"
     threads: 1
     resources:
         mem_mb=6000,
         runtime=20,
-    conda:
-        "../../envs/data.yaml"
+    params:
+        study_year=config["study_year"],
+    message:
+        "Check and summarise every raw input (file, records, totals, units, synthetic or not)"
     script:
         "../../scripts/inputs_summary.py"
 
 
 rule inputs_check:
-    message:
-        "Inputs checked: see the inputs summary (run this target first with real data; nothing heavy runs)"
-    localrule: True
     input:
         rules.inputs_summary.output.summary,
+    localrule: True
+    message:
+        "Inputs checked: see the inputs summary (run this target first with real data; nothing heavy runs)"

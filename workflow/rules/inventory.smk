@@ -2,8 +2,6 @@
 
 
 rule inventory_hybrid:
-    message:
-        "Hybrid MEIC x GAINS inventory by province, GTAP sector and species; intensities F = e / x"
     input:
         mrio=rules.ras.output.mrio,
         meic=meic_files(),
@@ -17,19 +15,21 @@ rule inventory_hybrid:
         intensities=run_path("results/inventory/intensities.nc"),
         exclusions=run_path("results/inventory/exclusions.csv"),
         check=run_path("results/inventory/inventory_check.csv"),
-    params:
-        study_year=config["study_year"],
-        interpolation=config["inventory"]["gains_interpolation"],
-        provenance=PROVENANCE,
     log:
         run_path("logs/inventory_hybrid.log"),
     benchmark:
         run_path("benchmarks/inventory_hybrid.tsv")
+    conda:
+        "../../envs/data.yaml"
     threads: 1
     resources:
         mem_mb=4000,
         runtime=30,
-    conda:
-        "../../envs/data.yaml"
+    params:
+        study_year=config["study_year"],
+        interpolation=config["inventory"]["gains_interpolation"],
+        provenance=PROVENANCE,
+    message:
+        "Hybrid MEIC x GAINS inventory by province, GTAP sector and species; intensities F = e / x"
     script:
         "../../scripts/inventory_hybrid.py"

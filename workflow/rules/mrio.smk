@@ -2,33 +2,31 @@
 
 
 rule gtap_parse:
-    message:
-        "GTAP basedata -> global MRIO (import proportionality), with the GTAP identities checked"
     input:
         gtap=raw("gtap_basedata"),
         gtap_sets=raw("gtap_sets"),
     output:
         mrio=run_path("results/mrio/gtap_mrio.nc"),
         identities=run_path("results/mrio/gtap_identities.csv"),
-    params:
-        identity_rtol=config["mrio"]["gtap_identity_rtol"],
     log:
         run_path("logs/gtap_parse.log"),
     benchmark:
         run_path("benchmarks/gtap_parse.tsv")
+    conda:
+        "../../envs/numerics.yaml"
     threads: 1
     resources:
         mem_mb=6000,
         runtime=30,
-    conda:
-        "../../envs/numerics.yaml"
+    params:
+        identity_rtol=config["mrio"]["gtap_identity_rtol"],
+    message:
+        "GTAP basedata -> global MRIO (import proportionality), with the GTAP identities checked"
     script:
         "../../scripts/gtap_parse.py"
 
 
 rule provincial_expand:
-    message:
-        "Provincial MRIO 42 -> 65 GTAP sectors (Eq. 1, yearbook treatments)"
     input:
         ceads=raw("ceads_mrio"),
         agriculture=raw("yearbook_agriculture"),
@@ -39,28 +37,28 @@ rule provincial_expand:
     output:
         mrio=run_path("results/mrio/provincial_expanded.nc"),
         split_check=run_path("results/mrio/provincial_split_shares.csv"),
+    log:
+        run_path("logs/provincial_expand.log"),
+    benchmark:
+        run_path("benchmarks/provincial_expand.tsv")
+    conda:
+        "../../envs/data.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=20,
     params:
         china=config["mrio"]["china_region"],
         cny_per_usd=config["mrio"]["cny_per_usd"],
         agriculture_total=config["mrio"]["agriculture_total"],
         bovine_cap=config["mrio"]["bovine_cap"],
-    log:
-        run_path("logs/provincial_expand.log"),
-    benchmark:
-        run_path("benchmarks/provincial_expand.tsv")
-    threads: 1
-    resources:
-        mem_mb=4000,
-        runtime=20,
-    conda:
-        "../../envs/data.yaml"
+    message:
+        "Provincial MRIO 42 -> 65 GTAP sectors (Eq. 1, yearbook treatments)"
     script:
         "../../scripts/provincial_expand.py"
 
 
 rule customs_blocks:
-    message:
-        "Customs-linked export and import blocks (Eq. 2)"
     input:
         customs=raw("customs"),
         hs6_concordance=raw("hs6_concordance"),
@@ -70,70 +68,72 @@ rule customs_blocks:
     output:
         blocks=run_path("results/mrio/customs_blocks.nc"),
         summary=run_path("results/mrio/customs_summary.csv"),
-    params:
-        china=config["mrio"]["china_region"],
-        excluded_trade_modes=config["customs"]["excluded_trade_modes"],
     log:
         run_path("logs/customs_blocks.log"),
     benchmark:
         run_path("benchmarks/customs_blocks.tsv")
+    conda:
+        "../../envs/numerics.yaml"
     threads: 1
     resources:
         mem_mb=6000,
         runtime=20,
-    conda:
-        "../../envs/numerics.yaml"
+    params:
+        china=config["mrio"]["china_region"],
+        excluded_trade_modes=config["customs"]["excluded_trade_modes"],
+    message:
+        "Customs-linked export and import blocks (Eq. 2)"
     script:
         "../../scripts/customs_blocks.py"
 
 
 rule link:
-    message:
-        "Assemble ZF-F/DF-F, ZP-P/DP-P, ZP-F/DP-F, ZF-P/DF-P into the unbalanced linked MRIO"
     input:
         gtap_mrio=rules.gtap_parse.output.mrio,
         provincial=rules.provincial_expand.output.mrio,
         blocks=rules.customs_blocks.output.blocks,
     output:
         mrio=temp(run_path("results/mrio/linked_unbalanced.nc")),
-    params:
-        china=config["mrio"]["china_region"],
     log:
         run_path("logs/link.log"),
     benchmark:
         run_path("benchmarks/link.tsv")
+    conda:
+        "../../envs/numerics.yaml"
     threads: 1
     resources:
         mem_mb=8000,
         runtime=20,
-    conda:
-        "../../envs/numerics.yaml"
+    params:
+        china=config["mrio"]["china_region"],
+    message:
+        "Assemble ZF-F/DF-F, ZP-P/DP-P, ZP-F/DP-F, ZF-P/DF-P into the unbalanced linked MRIO"
     script:
         "../../scripts/link.py"
 
 
 rule ras:
-    message:
-        "GRAS balance of the linked MRIO (rows = columns = gross output)"
     input:
         mrio=rules.link.output.mrio,
     output:
         mrio=run_path("results/mrio/linked_mrio.nc"),
         report=run_path("results/mrio/balance_report.csv"),
+    log:
+        run_path("logs/ras.log"),
+    benchmark:
+        run_path("benchmarks/ras.tsv")
+    conda:
+        "../../envs/numerics.yaml"
+    threads: 2
+    resources:
+        mem_mb=8000,
+        runtime=60,
     params:
         tolerance=config["mrio"]["gras_tolerance"],
         max_iterations=config["mrio"]["gras_max_iterations"],
         hold_exports=config["mrio"]["gras_hold_exports"],
         provenance=PROVENANCE,
-    log:
-        run_path("logs/ras.log"),
-    benchmark:
-        run_path("benchmarks/ras.tsv")
-    threads: 2
-    resources:
-        mem_mb=8000,
-        runtime=60,
-    conda:
-        "../../envs/numerics.yaml"
+    message:
+        "GRAS balance of the linked MRIO (rows = columns = gross output)"
     script:
         "../../scripts/ras.py"

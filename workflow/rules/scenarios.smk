@@ -11,8 +11,6 @@ wildcard_constraints:
 
 
 rule scenario_emissions:
-    message:
-        "Zero-out scenarios: HEMCO scale factors on the MEIC grid and scenario emissions (MEIC read once)"
     input:
         fractions=rules.export_emissions.output.fractions,
         by_emitter=rules.export_emissions.output.by_emitter,
@@ -22,21 +20,23 @@ rule scenario_emissions:
         scale_factors=expand(run_path("results/scenarios/{scenario}/scale_factors.nc"), scenario=SCENARIOS),
         emissions=expand(run_path("results/scenarios/{scenario}/emissions.nc"), scenario=SCENARIOS),
         check=expand(run_path("results/scenarios/{scenario}/check.csv"), scenario=SCENARIOS),
+    log:
+        run_path("logs/scenario_emissions.log"),
+    benchmark:
+        run_path("benchmarks/scenario_emissions.tsv")
+    conda:
+        "../../envs/numerics.yaml"
+    threads: 1
+    resources:
+        mem_mb=1500,
+        runtime=20,
     params:
         scenarios=list(SCENARIOS),
         drivers=dict(SCENARIOS),
         months=CTM_MONTHS,
         year=config["study_year"],
         provenance=PROVENANCE,
-    log:
-        run_path("logs/scenario_emissions.log"),
-    benchmark:
-        run_path("benchmarks/scenario_emissions.tsv")
-    threads: 1
-    resources:
-        mem_mb=1500,
-        runtime=20,
-    conda:
-        "../../envs/numerics.yaml"
+    message:
+        "Zero-out scenarios: HEMCO scale factors on the MEIC grid and scenario emissions (MEIC read once)"
     script:
         "../../scripts/scenario_emissions.py"

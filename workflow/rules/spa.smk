@@ -2,8 +2,6 @@
 
 
 rule spa:
-    message:
-        "Structural path analysis: production layers, mapping-approach flows, disparities, top paths"
     input:
         mrio=rules.ras.output.mrio,
         intensities=rules.inventory_hybrid.output.intensities,
@@ -19,6 +17,16 @@ rule spa:
         disparities=run_path("results/spa/disparities.parquet"),
         pair_disparities=run_path("results/spa/pair_disparities.parquet"),
         layer_nodes=run_path("results/spa/layer_nodes.parquet"),
+    log:
+        run_path("logs/spa.log"),
+    benchmark:
+        run_path("benchmarks/spa.tsv")
+    conda:
+        "../../envs/numerics.yaml"
+    threads: 2
+    resources:
+        mem_mb=3000,  # peak 1.9 GB on the full demo (12,350 rows)
+        runtime=30,
     params:
         ape=config["ape"],
         east_coast_class=config["regions"]["east_coast_class"],
@@ -26,15 +34,7 @@ rule spa:
         top_paths=config["spa"]["top_paths"],
         max_path_depth=config["spa"]["max_path_depth"],
         provenance=PROVENANCE,
-    log:
-        run_path("logs/spa.log"),
-    benchmark:
-        run_path("benchmarks/spa.tsv")
-    threads: 2
-    resources:
-        mem_mb=3000,  # peak 1.9 GB on the full demo (12,350 rows)
-        runtime=30,
-    conda:
-        "../../envs/numerics.yaml"
+    message:
+        "Structural path analysis: production layers, mapping-approach flows, disparities, top paths"
     script:
         "../../scripts/spa.py"

@@ -1,8 +1,7 @@
 # The built-in surrogate CTM (ctm.backend: surrogate): calibration and one job per month for every scenario.
 
+
 rule ctm_calibrate:
-    message:
-        "Calibrate the surrogate CTM's mixing heights (objective: {params.objective})"
     input:
         base_emissions=run_path("results/scenarios/Base/emissions.nc"),
         background=rules.ctm_background.output.background,
@@ -12,6 +11,16 @@ rule ctm_calibrate:
         boundaries=raw("boundaries"),
     output:
         calibration=run_path("results/ctm/calibration.json"),
+    log:
+        run_path("logs/ctm_calibrate.log"),
+    benchmark:
+        run_path("benchmarks/ctm_calibrate.tsv")
+    conda:
+        "../../envs/numerics.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
     params:
         objective=config["ctm"]["surrogate"]["calibration_objective"],
         target=config["ctm"]["surrogate"]["calibration_target_ugm3"],
@@ -20,28 +29,28 @@ rule ctm_calibrate:
         grid=CTM_GRID,
         buffer=config["ctm"]["buffer_cells"],
         population_units=config["data"].get("population_units", "auto"),
-    log:
-        run_path("logs/ctm_calibrate.log"),
-    benchmark:
-        run_path("benchmarks/ctm_calibrate.tsv")
-    threads: 1
-    resources:
-        mem_mb=2000,
-        runtime=30,
-    conda:
-        "../../envs/numerics.yaml"
+    message:
+        "Calibrate the surrogate CTM's mixing heights (objective: {params.objective})"
     script:
         "../../scripts/ctm_calibrate.py"
 
 
 rule ctm_month:
-    message:
-        "Surrogate CTM: every scenario of month {wildcards.month} (operators factorised once per month)"
     input:
         emissions=expand(run_path("results/scenarios/{scenario}/emissions.nc"), scenario=SCENARIOS),
         calibration=rules.ctm_calibrate.output.calibration,
     output:
         pm25=expand(run_path("results/pm25/{scenario}/{{month}}.nc"), scenario=SCENARIOS),
+    log:
+        run_path("logs/ctm_month/{month}.log"),
+    benchmark:
+        run_path("benchmarks/ctm_month_{month}.tsv")
+    conda:
+        "../../envs/numerics.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
     params:
         scenarios=list(SCENARIOS),
         statemet=STATEMET,
@@ -49,16 +58,8 @@ rule ctm_month:
         grid=CTM_GRID,
         buffer=config["ctm"]["buffer_cells"],
         provenance=PROVENANCE,
-    log:
-        run_path("logs/ctm_month/{month}.log"),
-    benchmark:
-        run_path("benchmarks/ctm_month_{month}.tsv")
-    threads: 1
-    resources:
-        mem_mb=2000,
-        runtime=30,
-    conda:
-        "../../envs/numerics.yaml"
+    message:
+        "Surrogate CTM: every scenario of month {wildcards.month} (operators factorised once per month)"
     script:
         "../../scripts/ctm_month.py"
 
@@ -67,8 +68,6 @@ FIRST_ORDER_GROUPS = {s: d.split(":", 1)[1] for s, d in SCENARIOS.items() if d a
 
 
 rule ctm_first_order:
-    message:
-        "First-order contributions of every foreign region, province and MEIC sector (tangent-linear surrogate)"
     input:
         base_emissions=run_path("results/scenarios/Base/emissions.nc"),
         fractions=rules.export_emissions.output.fractions,
@@ -81,6 +80,16 @@ rule ctm_first_order:
     output:
         contributions=run_path("results/ctm/first_order_contributions.parquet"),
         check=run_path("results/ctm/first_order_check.parquet"),
+    log:
+        run_path("logs/ctm_first_order.log"),
+    benchmark:
+        run_path("benchmarks/ctm_first_order.tsv")
+    conda:
+        "../../envs/numerics.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
     params:
         months=CTM_MONTHS,
         groups=FIRST_ORDER_GROUPS,
@@ -89,16 +98,8 @@ rule ctm_first_order:
         grid=CTM_GRID,
         buffer=config["ctm"]["buffer_cells"],
         provenance=PROVENANCE,
-    log:
-        run_path("logs/ctm_first_order.log"),
-    benchmark:
-        run_path("benchmarks/ctm_first_order.tsv")
-    threads: 1
-    resources:
-        mem_mb=2000,
-        runtime=30,
-    conda:
-        "../../envs/numerics.yaml"
+    message:
+        "First-order contributions of every foreign region, province and MEIC sector (tangent-linear surrogate)"
     script:
         "../../scripts/ctm_first_order.py"
 

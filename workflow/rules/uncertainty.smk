@@ -3,8 +3,6 @@
 
 
 rule uncertainty:
-    message:
-        "Uncertainty: GAINS interpolation variants and the Monte Carlo of emissions and MRIO"
     input:
         mrio=rules.ras.output.mrio,
         intensities=rules.inventory_hybrid.output.intensities,
@@ -18,8 +16,21 @@ rule uncertainty:
     output:
         interpolation=run_path("results/uncertainty/interpolation_sensitivity.parquet"),
         monte_carlo=run_path("results/uncertainty/monte_carlo.parquet"),
-        figure=report(run_path("results/uncertainty/provincial_intervals.png"), caption="../report/uncertainty.rst",
-                      category="Uncertainty"),
+        figure=report(
+            run_path("results/uncertainty/provincial_intervals.png"),
+            caption="../report/uncertainty.rst",
+            category="Uncertainty",
+        ),
+    log:
+        run_path("logs/uncertainty.log"),
+    benchmark:
+        run_path("benchmarks/uncertainty.tsv")
+    conda:
+        "../../envs/plot.yaml"
+    threads: 2
+    resources:
+        mem_mb=8000,
+        runtime=30,
     params:
         study_year=config["study_year"],
         methods=config["uncertainty"]["interpolation_methods"],
@@ -29,15 +40,7 @@ rule uncertainty:
         sigma_y=config["uncertainty"]["mrio_relative_sd_y"],
         emission_95=config["uncertainty"]["emission_uncertainty_95"],
         provenance="; ".join(PROVENANCE_NOTES) or "real inputs",
-    log:
-        run_path("logs/uncertainty.log"),
-    benchmark:
-        run_path("benchmarks/uncertainty.tsv")
-    threads: 2
-    resources:
-        mem_mb=8000,
-        runtime=30,
-    conda:
-        "../../envs/plot.yaml"
+    message:
+        "Uncertainty: GAINS interpolation variants and the Monte Carlo of emissions and MRIO"
     script:
         "../../scripts/uncertainty.py"

@@ -12,10 +12,16 @@ BUFFER_CELLS = 3
 
 def interior(grid: LonLatGrid, buffer: int = BUFFER_CELLS) -> LonLatGrid:
     """The grid without ``buffer`` cells along each edge."""
-    return LonLatGrid(grid.lon0 + buffer * grid.dlon, grid.lon1 - buffer * grid.dlon,
-                      grid.lat0 + buffer * grid.dlat, grid.lat1 - buffer * grid.dlat, grid.dlon, grid.dlat)
+    return LonLatGrid(
+        grid.lon0 + buffer * grid.dlon,
+        grid.lon1 - buffer * grid.dlon,
+        grid.lat0 + buffer * grid.dlat,
+        grid.lat1 - buffer * grid.dlat,
+        grid.dlon,
+        grid.dlat,
+    )
 
 
 def crop(field, buffer: int = BUFFER_CELLS):
     """A (..., nlat, nlon) field without its buffer cells."""
-    return field[..., buffer:field.shape[-2] - buffer, buffer:field.shape[-1] - buffer] if buffer else field
+    return field[..., buffer : field.shape[-2] - buffer, buffer : field.shape[-1] - buffer] if buffer else field

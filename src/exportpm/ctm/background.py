@@ -100,10 +100,20 @@ def background_field(settings: dict, grid: LonLatGrid) -> np.ndarray:
 
 def write_background(path: str | Path, grid: LonLatGrid, field: np.ndarray, attrs: dict) -> None:
     """The background product: variable ``background`` (ug/m3) on ``grid``."""
-    ds = xr.Dataset({"background": (("lat", "lon"), field.astype(np.float64),
-                                    {"units": "ug m-3", "long_name": "PM2.5 not in the CTM components"})},
-                    coords={"lat": ("lat", grid.lat, {"units": "degrees_north"}),
-                            "lon": ("lon", grid.lon, {"units": "degrees_east"})}, attrs=attrs)
+    ds = xr.Dataset(
+        {
+            "background": (
+                ("lat", "lon"),
+                field.astype(np.float64),
+                {"units": "ug m-3", "long_name": "PM2.5 not in the CTM components"},
+            )
+        },
+        coords={
+            "lat": ("lat", grid.lat, {"units": "degrees_north"}),
+            "lon": ("lon", grid.lon, {"units": "degrees_east"}),
+        },
+        attrs=attrs,
+    )
     with atomic_output(path) as tmp:
         ds.to_netcdf(tmp, format="NETCDF4")
 

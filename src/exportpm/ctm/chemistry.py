@@ -22,16 +22,17 @@ def ppb_per_umol_m3(temperature: np.ndarray, pressure: float = PRESSURE_PA) -> n
     return 1e3 * R * temperature / pressure
 
 
-def partition(sulfate: np.ndarray, total_nh3: np.ndarray, total_no3: np.ndarray, temperature: np.ndarray
-              ) -> dict[str, np.ndarray]:
+def partition(
+    sulfate: np.ndarray, total_nh3: np.ndarray, total_no3: np.ndarray, temperature: np.ndarray
+) -> dict[str, np.ndarray]:
     """Split total ammonia (as NH3 mass) and total nitrate (as NO3 mass), ug/m3, into gas and particle.
 
     Returns particulate NH4 and NO3 (ug/m3) and the gas fractions of each family (for the loss rates).
     """
-    s = sulfate / M_SO4                       # umol/m3
+    s = sulfate / M_SO4  # umol/m3
     a = total_nh3 / M_NH3
     n = total_no3 / M_NO3
-    bound = np.minimum(a, 2.0 * s)            # ammonium sulfate takes ammonia first
+    bound = np.minimum(a, 2.0 * s)  # ammonium sulfate takes ammonia first
     free = a - bound
     to_ppb = ppb_per_umol_m3(temperature)
     A, N = free * to_ppb, n * to_ppb
@@ -41,5 +42,4 @@ def partition(sulfate: np.ndarray, total_nh3: np.ndarray, total_no3: np.ndarray,
     with np.errstate(invalid="ignore", divide="ignore"):
         gas_nh3 = np.where(a > 0, (free - x) / a, 1.0)
         gas_no3 = np.where(n > 0, (n - x) / n, 1.0)
-    return {"NH4": (bound + x) * M_NH4, "NIT": x * M_NO3, "gas_fraction_nh3": gas_nh3,
-            "gas_fraction_no3": gas_no3}
+    return {"NH4": (bound + x) * M_NH4, "NIT": x * M_NO3, "gas_fraction_nh3": gas_nh3, "gas_fraction_no3": gas_no3}

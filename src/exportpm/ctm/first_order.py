@@ -36,7 +36,7 @@ from exportpm.ctm.surrogate import (
     nitrate_ammonium,
 )
 
-STEP = 1e-4      # relative step of the partition's central differences
+STEP = 1e-4  # relative step of the partition's central differences
 
 
 @dataclass
@@ -44,16 +44,17 @@ class BaseLinearisation:
     """The Base state a month's first-order responses are taken around."""
 
     state: MonthState
-    sulfate: np.ndarray          # ug/m3 per cell
-    tnh3: np.ndarray             # total ammonia (as NH3), ug/m3
-    tno3: np.ndarray             # total nitrate (as NO3), ug/m3
-    lu_tno3: object              # factorisation with the Base's last nitrate loss rates
+    sulfate: np.ndarray  # ug/m3 per cell
+    tnh3: np.ndarray  # total ammonia (as NH3), ug/m3
+    tno3: np.ndarray  # total nitrate (as NO3), ug/m3
+    lu_tno3: object  # factorisation with the Base's last nitrate loss rates
     lu_tnh3: object
-    jacobian: dict[str, np.ndarray]   # (NIT | NH4, SO4 | TNH3 | TNO3) -> d component / d input, per cell
+    jacobian: dict[str, np.ndarray]  # (NIT | NH4, SO4 | TNH3 | TNO3) -> d component / d input, per cell
 
 
-def partition_jacobian(sulfate: np.ndarray, tnh3: np.ndarray, tno3: np.ndarray, temperature: np.ndarray
-                       ) -> dict[str, np.ndarray]:
+def partition_jacobian(
+    sulfate: np.ndarray, tnh3: np.ndarray, tno3: np.ndarray, temperature: np.ndarray
+) -> dict[str, np.ndarray]:
     """Cell-wise derivatives of particulate NIT and NH4 with respect to sulfate, total NH3 and total NO3."""
     out = {}
     inputs = {"SO4": sulfate, "TNH3": tnh3, "TNO3": tno3}
@@ -74,18 +75,21 @@ def linearise(state: MonthState, base: dict[str, np.ndarray], params: SurrogateP
     e = {k: base[k].ravel()[:, None] for k in SOURCE_KEYS}
     particles, nitrate_source = linear_families(state, e, params)
     sulfate = particles[:, 0, 0]
-    _, gas_n, gas_a = nitrate_ammonium(state, sulfate, nitrate_source[:, 0], e["NH3"][:, 0], params,
-                                           return_fractions=True)
+    _, gas_n, gas_a = nitrate_ammonium(
+        state, sulfate, nitrate_source[:, 0], e["NH3"][:, 0], params, return_fractions=True
+    )
     loss_n, loss_a = loss_rates(state, gas_n, gas_a)
     lu_tno3, lu_tnh3 = factorise(state.op, loss_n), factorise(state.op, loss_a)
     tno3 = lu_tno3.solve(nitrate_source[:, 0])
     tnh3 = lu_tnh3.solve(e["NH3"][:, 0])
-    return BaseLinearisation(state, sulfate, tnh3, tno3, lu_tno3, lu_tnh3,
-                             partition_jacobian(sulfate, tnh3, tno3, state.temperature))
+    return BaseLinearisation(
+        state, sulfate, tnh3, tno3, lu_tno3, lu_tnh3, partition_jacobian(sulfate, tnh3, tno3, state.temperature)
+    )
 
 
-def first_order_response(lin: BaseLinearisation, removed: dict[str, np.ndarray], params: SurrogateParameters
-                         ) -> np.ndarray:
+def first_order_response(
+    lin: BaseLinearisation, removed: dict[str, np.ndarray], params: SurrogateParameters
+) -> np.ndarray:
     """[component of COMPONENTS, cell, source]: Base minus the Base without each source, to first order.
     ``removed``: family -> [cells, sources] ug/s removed by each source."""
     particles, nitrate_source = linear_families(lin.state, removed, params)
@@ -95,13 +99,17 @@ def first_order_response(lin: BaseLinearisation, removed: dict[str, np.ndarray],
     J = lin.jacobian
     out = {"SO4": d_so4, "BC": particles[:, 1, :], "POA": particles[:, 2, :], "DST": particles[:, 3, :]}
     for component in ("NIT", "NH4"):
-        out[component] = (J[(component, "SO4")][:, None] * d_so4 + J[(component, "TNH3")][:, None] * d_tnh3
-                          + J[(component, "TNO3")][:, None] * d_tno3)
+        out[component] = (
+            J[(component, "SO4")][:, None] * d_so4
+            + J[(component, "TNH3")][:, None] * d_tnh3
+            + J[(component, "TNO3")][:, None] * d_tno3
+        )
     return np.stack([out[c] for c in COMPONENTS])
 
 
-def region_shares(by_consumer: pd.DataFrame, provinces: tuple[str, ...], species: tuple[str, ...]
-                  ) -> tuple[tuple[str, ...], np.ndarray]:
+def region_shares(
+    by_consumer: pd.DataFrame, provinces: tuple[str, ...], species: tuple[str, ...]
+) -> tuple[tuple[str, ...], np.ndarray]:
     """Foreign regions and share[e, p, q]: region e's part of province p's export-related emissions of species q
     (final and intermediate channels, every final-demand category; from the footprint's by-consumer table).
     A region's removal is taken with the MEIC-sector structure of all exports (the footprint does not split
@@ -117,8 +125,9 @@ def region_shares(by_consumer: pd.DataFrame, provinces: tuple[str, ...], species
     return regions, np.divide(out, total, out=np.zeros_like(out), where=total > 0)
 
 
-def check_against_zero_outs(first: dict[str, np.ndarray], exact: dict[str, np.ndarray], weights: np.ndarray
-                            ) -> pd.DataFrame:
+def check_against_zero_outs(
+    first: dict[str, np.ndarray], exact: dict[str, np.ndarray], weights: np.ndarray
+) -> pd.DataFrame:
     """First-order against exact zero-outs, per scenario: national population-weighted total (ug/m3), the
     relative error nationally and the largest over provinces. ``first`` / ``exact``: scenario -> [province]
     population-weighted totals; ``weights``: people per province."""
@@ -129,16 +138,19 @@ def check_against_zero_outs(first: dict[str, np.ndarray], exact: dict[str, np.nd
         national_first = float(weights @ value / weights.sum())
         national_exact = float(weights @ exact[name] / weights.sum())
         provincial = np.abs(value - exact[name]) / np.maximum(np.abs(exact[name]), 1e-12)
-        rows.append((name, national_first, national_exact, national_first / national_exact - 1.0,
-                     float(provincial.max())))
-    return pd.DataFrame(rows, columns=["scenario", "first_order_ugm3", "exact_ugm3", "relative_error",
-                                       "worst_provincial_relative_error"])
+        rows.append(
+            (name, national_first, national_exact, national_first / national_exact - 1.0, float(provincial.max()))
+        )
+    return pd.DataFrame(
+        rows,
+        columns=["scenario", "first_order_ugm3", "exact_ugm3", "relative_error", "worst_provincial_relative_error"],
+    )
 
 
 def province_sector_removals(inputs, fractions_all: np.ndarray, month: int):
     """Yield (province index, MEIC sector index, [species of SF_SPECIES, lat, lon] t per MEIC cell) removed in
     ``month`` with that province's export-related emissions of that sector: W[p, cell] f[p, s, q] E[s, q, cell]."""
-    monthly = inputs.monthly[month - 1]                                  # [s, q, lat, lon]
+    monthly = inputs.monthly[month - 1]  # [s, q, lat, lon]
     shape = monthly.shape[-2:]
     for p in range(fractions_all.shape[0]):
         w = inputs.weights[p].toarray().reshape(shape)

@@ -37,8 +37,11 @@ class Plan:
     def nested(self, month: int | None = None) -> list[tuple[dt.datetime, dt.datetime]]:
         """The nested domain's segments (start, end), of all months or of ``month`` only."""
         months = self.months if month is None else (month,)
-        return [piece for m in months for piece in month_segments(self.year, m, self.segments_per_month,
-                                                                  self.nested_spinup_days)]
+        return [
+            piece
+            for m in months
+            for piece in month_segments(self.year, m, self.segments_per_month, self.nested_spinup_days)
+        ]
 
     def global_(self) -> list[tuple[dt.datetime, dt.datetime]]:
         """The global domain's segments (start, end), broken where each nested month's first segment starts."""
@@ -83,11 +86,16 @@ def simulated_days(plan: Plan, domain: str) -> float:
     return sum((b - a).total_seconds() for a, b in plan.pieces(domain)) / 86400.0
 
 
-def planned_core_hours(plan: Plan, scenarios: int, cpus: int, nested_hours_per_day: float,
-                       global_hours_per_day: float) -> dict[str, float]:
+def planned_core_hours(
+    plan: Plan, scenarios: int, cpus: int, nested_hours_per_day: float, global_hours_per_day: float
+) -> dict[str, float]:
     """Core-hours the GEOS-Chem runs will ask for: simulated days x wall hours per simulated day x cores,
     per scenario (nested, global) and in total for ``scenarios`` simulated scenarios."""
     nested = simulated_days(plan, "nested") * nested_hours_per_day * cpus
     global_ = simulated_days(plan, "global") * global_hours_per_day * cpus
-    return {"nested_per_scenario": nested, "global_per_scenario": global_, "scenarios": float(scenarios),
-            "total": scenarios * (nested + global_)}
+    return {
+        "nested_per_scenario": nested,
+        "global_per_scenario": global_,
+        "scenarios": float(scenarios),
+        "total": scenarios * (nested + global_),
+    }

@@ -54,26 +54,31 @@ from exportpm.inventory import MEIC_SECTORS
 log = logging.getLogger(__name__)
 SUCCESS_MARKER = "E N D   O F   G E O S -- C H E M"
 AIR_MOLAR_MASS = 28.9644
-DUST_MOLAR_MASS = 29.0   # GEOS-Chem species database, DST1-4
-SIA_GROWTH = 1.1         # aerosol_mod.F90 (14.0.1): SIA growth forced to 1.1 (partially crystalline)
-DST2_IN_PM25 = 0.30      # aerosol_mod.F90: 30 % of DST2 counts as PM2.5
+DUST_MOLAR_MASS = 29.0  # GEOS-Chem species database, DST1-4
+SIA_GROWTH = 1.1  # aerosol_mod.F90 (14.0.1): SIA growth forced to 1.1 (partially crystalline)
+DST2_IN_PM25 = 0.30  # aerosol_mod.F90: 30 % of DST2 counts as PM2.5
 STP_HPA, STP_K = 1013.25, 298.0
 # MEIC species -> GEOS-Chem species with mass factors, as the 14.0.1 fullchem HEMCO_Config.rc treats CEDS:
 # NO2 mass -> NO (NO2toNO 6.521739e-1), SO2 unscaled and SO4 = 3.1 % of SO2 added (SO2toSO4 0.031), BC 20/80
 # and OC 50/50 hydrophilic / hydrophobic; other primary PM2.5 as fine dust (AFCID's species, DST1).
 MEIC_TO_GEOSCHEM = {
-    "NOx": [("NO", 0.6521739)], "SO2": [("SO2", 1.0), ("SO4", 0.031)], "CO": [("CO", 1.0)], "NH3": [("NH3", 1.0)],
-    "BC": [("BCPI", 0.2), ("BCPO", 0.8)], "OC": [("OCPI", 0.5), ("OCPO", 0.5)], "PM25_other": [("DST1", 1.0)],
+    "NOx": [("NO", 0.6521739)],
+    "SO2": [("SO2", 1.0), ("SO4", 0.031)],
+    "CO": [("CO", 1.0)],
+    "NH3": [("NH3", 1.0)],
+    "BC": [("BCPI", 0.2), ("BCPO", 0.8)],
+    "OC": [("OCPI", 0.5), ("OCPO", 0.5)],
+    "PM25_other": [("DST1", 1.0)],
 }
 # createRunDir.sh menus, in order: simulation, full-chemistry option, meteorology, horizontal resolution, domain
 # (asked only at 0.5 and 0.25 degrees), levels; then path, run-directory name and the git question. Checked
 # against GEOS-Chem Classic 14.0.1's run/GCClassic/createRunDir.sh (MERRA-2 = 1 and GEOS-FP = 2 in every 14.x;
 # a later release may renumber a menu, so config ctm.geoschem.createrundir_answers can override these).
 DEFAULT_ANSWERS = {
-    "nested": ["1", "1", "2", "4", "2", "2"],   # full chemistry, standard, GEOS-FP, 0.25x0.3125, Asia, 47 levels
-    "global": ["1", "1", "1", "2", "2"],        # full chemistry, standard, MERRA-2, 2.0x2.5, 47 levels
+    "nested": ["1", "1", "2", "4", "2", "2"],  # full chemistry, standard, GEOS-FP, 0.25x0.3125, Asia, 47 levels
+    "global": ["1", "1", "1", "2", "2"],  # full chemistry, standard, MERRA-2, 2.0x2.5, 47 levels
 }
-NESTED_DOMAIN = (70.0, 15.0, 140.0, 55.0)        # createRunDir.sh 0.25x0.3125 Asia: lon 70-140, lat 15-55
+NESTED_DOMAIN = (70.0, 15.0, 140.0, 55.0)  # createRunDir.sh 0.25x0.3125 Asia: lon 70-140, lat 15-55
 SUPPORTED = "GEOS-Chem Classic 14.0.x to 14.5.x"
 
 
@@ -102,8 +107,7 @@ def parse_version(text: str, source: str | Path) -> GCVersion:
         raise InputError(source, "version", f"a version number x.y.z of {SUPPORTED}", repr(text))
     version = GCVersion(*(int(g) for g in match.groups()))
     if version.major != 14 or version.minor > 5:
-        raise InputError(source, "version", f"{SUPPORTED} (file conventions differ in other releases)",
-                         str(version))
+        raise InputError(source, "version", f"{SUPPORTED} (file conventions differ in other releases)", str(version))
     return version
 
 
@@ -113,10 +117,10 @@ def source_version(tree: Path) -> GCVersion:
     try:
         text = cmake.read_text(encoding="utf-8", errors="replace")
     except OSError as err:
-        raise InputError(cmake, "CodeDir", "the GCClassic source tree linked as CodeDir, or config "
-                                           "ctm.geoschem.version") from err
-    match = re.search(r"project\s*\(\s*(?:geos-chem-classic|GCClassic)\b[^)]*?VERSION\s+(\S+)", text,
-                      flags=re.S | re.I)
+        raise InputError(
+            cmake, "CodeDir", "the GCClassic source tree linked as CodeDir, or config ctm.geoschem.version"
+        ) from err
+    match = re.search(r"project\s*\(\s*(?:geos-chem-classic|GCClassic)\b[^)]*?VERSION\s+(\S+)", text, flags=re.S | re.I)
     if not match:
         raise InputError(cmake, "project(... VERSION ...)", "the GCClassic version")
     return parse_version(match.group(1), cmake)
@@ -137,7 +141,7 @@ class GeosChemSettings:
     executable: str
     data_root: str = ""
     createrundir: str = ""
-    templates: dict[str, str] = field(default_factory=dict)   # domain -> template run directory
+    templates: dict[str, str] = field(default_factory=dict)  # domain -> template run directory
     answers: dict[str, list[str]] = field(default_factory=lambda: dict(DEFAULT_ANSWERS))
     china_mask: tuple[float, float, float, float] = (73, 18, 135, 54)
     china_mask_file: str = "$ROOT/MASKS/v2018-09/China_mask.generic.1x1.nc"
@@ -150,22 +154,28 @@ class GeosChemSettings:
 
 def settings_from_config(config: dict) -> GeosChemSettings:
     """GeosChemSettings from config ``ctm.geoschem`` (schema-validated)."""
-    return GeosChemSettings(executable=config["executable"], data_root=config["data_root"],
-                            createrundir=config["createrundir"], templates=dict(config["templates"]),
-                            answers={**DEFAULT_ANSWERS, **config["createrundir_answers"]},
-                            china_mask=tuple(config["china_mask"]),
-                            china_mask_file=config.get("china_mask_file", GeosChemSettings.china_mask_file),
-                            china_mask_var=config.get("china_mask_var", GeosChemSettings.china_mask_var),
-                            omp_threads=config["slurm"]["cpus"], omp_stacksize=config["omp_stacksize"],
-                            version=str(config.get("version", "")))
+    return GeosChemSettings(
+        executable=config["executable"],
+        data_root=config["data_root"],
+        createrundir=config["createrundir"],
+        templates=dict(config["templates"]),
+        answers={**DEFAULT_ANSWERS, **config["createrundir_answers"]},
+        china_mask=tuple(config["china_mask"]),
+        china_mask_file=config.get("china_mask_file", GeosChemSettings.china_mask_file),
+        china_mask_var=config.get("china_mask_var", GeosChemSettings.china_mask_var),
+        omp_threads=config["slurm"]["cpus"],
+        omp_stacksize=config["omp_stacksize"],
+        version=str(config.get("version", "")),
+    )
 
 
 def executable_path(executable: str) -> Path:
     """The gcclassic executable as a validated path: an existing, executable regular file (no shell words)."""
     path = Path(executable).expanduser()
     if not path.is_file() or not os.access(path, os.X_OK):
-        raise ConfigError(f"ctm.geoschem.executable: expected the path of an executable file (gcclassic), "
-                          f"found {executable!r}")
+        raise ConfigError(
+            f"ctm.geoschem.executable: expected the path of an executable file (gcclassic), found {executable!r}"
+        )
     return path.resolve()
 
 
@@ -173,13 +183,16 @@ def mask_box(settings: GeosChemSettings) -> tuple[int, int, int, int]:
     """China mask edges lon1, lat1, lon2, lat2 as the integers HEMCO 3.5 reads, inside the nested domain."""
     values = tuple(settings.china_mask)
     if len(values) != 4 or any(float(v) != int(float(v)) for v in values):
-        raise ConfigError(f"ctm.geoschem.china_mask: expected 4 whole degrees lon1, lat1, lon2, lat2 (HEMCO 3.5 "
-                          f"reads mask edges as integers), found {list(values)}")
+        raise ConfigError(
+            f"ctm.geoschem.china_mask: expected 4 whole degrees lon1, lat1, lon2, lat2 (HEMCO 3.5 "
+            f"reads mask edges as integers), found {list(values)}"
+        )
     lon1, lat1, lon2, lat2 = (int(float(v)) for v in values)
     d_lon1, d_lat1, d_lon2, d_lat2 = NESTED_DOMAIN
     if not (d_lon1 <= lon1 < lon2 <= d_lon2 and d_lat1 <= lat1 < lat2 <= d_lat2):
-        raise ConfigError(f"ctm.geoschem.china_mask: expected a box inside the nested domain {NESTED_DOMAIN}, "
-                          f"found {list(values)}")
+        raise ConfigError(
+            f"ctm.geoschem.china_mask: expected a box inside the nested domain {NESTED_DOMAIN}, found {list(values)}"
+        )
     return lon1, lat1, lon2, lat2
 
 
@@ -236,6 +249,7 @@ def validate_config(gc: dict, region_groups: Sequence[str]) -> None:
 # ----------------------------------------------------------------------------------------------------------
 # Run directories
 
+
 def create_run_directory(domain: str, destination: Path, settings: GeosChemSettings) -> Path:
     """A fresh run directory for ``domain`` (nested | global) at ``destination``.
 
@@ -259,19 +273,30 @@ def create_run_directory(domain: str, destination: Path, settings: GeosChemSetti
     answers = [*settings.answers[domain], str(destination.parent.resolve()), destination.name, "n"]
     with tempfile.TemporaryDirectory(prefix="exportpm-gchome-") as home:
         env = {**os.environ, "HOME": home, "GC_DATA_ROOT": settings.data_root, "GC_USER_REGISTERED": "true"}
-        run = subprocess.run([str(script.resolve())], input="\n".join(answers) + "\n", text=True,
-                             capture_output=True, cwd=script.resolve().parent, env=env, timeout=300)
+        run = subprocess.run(
+            [str(script.resolve())],
+            input="\n".join(answers) + "\n",
+            text=True,
+            capture_output=True,
+            cwd=script.resolve().parent,
+            env=env,
+            timeout=300,
+        )
     if run.returncode != 0 or not (destination / "geoschem_config.yml").exists():
-        raise RuntimeError(f"createRunDir.sh failed for {domain} ({run.returncode}): {run.stdout[-2000:]}"
-                           f"{run.stderr[-2000:]}")
+        raise RuntimeError(
+            f"createRunDir.sh failed for {domain} ({run.returncode}): {run.stdout[-2000:]}{run.stderr[-2000:]}"
+        )
     written = read_simulation_key(destination, "root_data_dir")
     if settings.data_root and os.path.normpath(written) != os.path.normpath(settings.data_root):
-        raise ConfigError(f"ctm.geoschem.data_root: createRunDir.sh wrote root_data_dir {written!r} into "
-                          f"{destination / 'geoschem_config.yml'}, not the configured {settings.data_root!r}")
+        raise ConfigError(
+            f"ctm.geoschem.data_root: createRunDir.sh wrote root_data_dir {written!r} into "
+            f"{destination / 'geoschem_config.yml'}, not the configured {settings.data_root!r}"
+        )
     return destination
 
 
 # geoschem_config.yml: line-preserving edits (the fullchem file is not strict YAML)
+
 
 def _simulation_lines(path: Path) -> tuple[list[str], range]:
     """The file's lines and the index range of the top-level ``simulation:`` block."""
@@ -282,8 +307,10 @@ def _simulation_lines(path: Path) -> tuple[list[str], range]:
     start = next((i for i, line in enumerate(lines) if re.match(r"simulation:\s*(#.*)?$", line)), None)
     if start is None:
         raise InputError(path, "simulation", "a top-level 'simulation:' section")
-    stop = next((i for i in range(start + 1, len(lines))
-                 if lines[i].strip() and not lines[i].startswith((" ", "\t", "#"))), len(lines))
+    stop = next(
+        (i for i in range(start + 1, len(lines)) if lines[i].strip() and not lines[i].startswith((" ", "\t", "#"))),
+        len(lines),
+    )
     return lines, range(start + 1, stop)
 
 
@@ -315,13 +342,17 @@ def set_dates(run_dir: Path, start: dt.datetime, end: dt.datetime) -> None:
 
 # HEMCO_Config.rc
 
-CEDS_SWITCH = re.compile(r"^(?P<indent>[ \t]*)-->[ \t]*(?P<name>CEDS(?:v2)?)[ \t]*:[ \t]*(?:true|false|\$\{\w+\})"
-                         r"(?:[ \t].*)?$", re.M)
+CEDS_SWITCH = re.compile(
+    r"^(?P<indent>[ \t]*)-->[ \t]*(?P<name>CEDS(?:v2)?)[ \t]*:[ \t]*(?:true|false|\$\{\w+\})"
+    r"(?:[ \t].*)?$",
+    re.M,
+)
 BRACKET = "MEIC_CHINA"
 
 
-def meic_hemco_block(scale_factor_file: str, meic_dir: str, settings: GeosChemSettings,
-                     first_id: int = 3000) -> dict[str, str]:
+def meic_hemco_block(
+    scale_factor_file: str, meic_dir: str, settings: GeosChemSettings, first_id: int = 3000
+) -> dict[str, str]:
     """HEMCO lines by section (base, scale, mask): MEIC base emissions, the scenario's scale factors, the fixed
     species factors and the China mask, each wrapped in a ``(((MEIC_CHINA`` collection."""
     lon1, lat1, lon2, lat2 = mask_box(settings)
@@ -330,8 +361,9 @@ def meic_hemco_block(scale_factor_file: str, meic_dir: str, settings: GeosChemSe
     for s, sector in enumerate(MEIC_SECTORS):
         for species, targets in MEIC_TO_GEOSCHEM.items():
             sf_id = first_id + 10 * s + list(MEIC_TO_GEOSCHEM).index(species)
-            scales.append(f"{sf_id} SF_{sector}_{species} {scale_factor_file} SF_{sector}_{species} "
-                          "2017/1/1/0 C xy 1 1")
+            scales.append(
+                f"{sf_id} SF_{sector}_{species} {scale_factor_file} SF_{sector}_{species} 2017/1/1/0 C xy 1 1"
+            )
             for gc_species, factor in targets:
                 ids = [str(sf_id)]
                 if factor != 1.0:
@@ -341,19 +373,23 @@ def meic_hemco_block(scale_factor_file: str, meic_dir: str, settings: GeosChemSe
                     ids.append(str(factor_ids[key]))
                 ids.append(str(mask_id))
                 name = f"MEIC_{sector.upper()}_{gc_species}"
-                lines.append(f"0 {name:<26} {meic_dir}/MEIC_$YYYY$MM_{sector}.nc {species} 2017/1-12/1/0 C xy "
-                             f"kg/m2/s {gc_species} {'/'.join(ids)} 1 {settings.hierarchy}")
+                lines.append(
+                    f"0 {name:<26} {meic_dir}/MEIC_$YYYY$MM_{sector}.nc {species} 2017/1-12/1/0 C xy "
+                    f"kg/m2/s {gc_species} {'/'.join(ids)} 1 {settings.hierarchy}"
+                )
     factors = [f"{i} MEIC_FACTOR_{key.replace('.', 'p')} {key} - - - xy 1 1" for key, i in factor_ids.items()]
     box = f"{lon1}/{lat1}/{lon2}/{lat2}"
     if settings.china_mask_file:
-        mask = (f"{mask_id} MEIC_CHINA_MASK {settings.china_mask_file} {settings.china_mask_var} 2000/1/1/0 C xy "
-                f"1 1 {box}")
+        mask = (
+            f"{mask_id} MEIC_CHINA_MASK {settings.china_mask_file} {settings.china_mask_var} 2000/1/1/0 C xy 1 1 {box}"
+        )
     else:
         mask = f"{mask_id} MEIC_CHINA_MASK {box} - 2000/1/1/0 C xy 1 1 {box}"
 
     def wrap(body: list[str]) -> str:
-        return "\n".join([f"# exportpm: MEIC above CEDS in China ({BRACKET})", f"((({BRACKET}", *body,
-                          f"))){BRACKET}", ""])
+        return "\n".join(
+            [f"# exportpm: MEIC above CEDS in China ({BRACKET})", f"((({BRACKET}", *body, f"))){BRACKET}", ""]
+        )
 
     return {"base": wrap(lines), "scale": wrap([*scales, *factors]), "mask": wrap([mask])}
 
@@ -362,11 +398,16 @@ def _insert_before_section_end(text: str, section: str, block: str, path: Path) 
     end = re.search(rf"^#+[ \t]*END SECTION {section}\b.*$", text, flags=re.M)
     if not end:
         raise InputError(path, f"END SECTION {section}", f"the '### END SECTION {section} ###' line")
-    return text[:end.start()] + block + "\n" + text[end.start():]
+    return text[: end.start()] + block + "\n" + text[end.start() :]
 
 
-def edit_hemco_config(run_dir: Path, scale_factor_file: str, meic_dir: str, settings: GeosChemSettings,
-                      boundary_conditions: str | None = None) -> None:
+def edit_hemco_config(
+    run_dir: Path,
+    scale_factor_file: str,
+    meic_dir: str,
+    settings: GeosChemSettings,
+    boundary_conditions: str | None = None,
+) -> None:
     """Add MEIC above CEDS (switch, base emissions, scale factors, mask); point GC_BCs at the global run.
 
     Idempotent: an earlier MEIC block and switch are removed first. Every other line is kept as it is.
@@ -376,14 +417,18 @@ def edit_hemco_config(run_dir: Path, scale_factor_file: str, meic_dir: str, sett
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise InputError(path, "<file>", "a readable HEMCO_Config.rc") from err
-    text = re.sub(rf"# exportpm: MEIC above CEDS in China \({BRACKET}\)\n\(\(\({BRACKET}\n.*?\)\)\){BRACKET}\n\n?",
-                  "", text, flags=re.S)
+    text = re.sub(
+        rf"# exportpm: MEIC above CEDS in China \({BRACKET}\)\n\(\(\({BRACKET}\n.*?\)\)\){BRACKET}\n\n?",
+        "",
+        text,
+        flags=re.S,
+    )
     text = re.sub(rf"^[ \t]*-->[ \t]*{BRACKET}[ \t]*:.*\n", "", text, flags=re.M)
     switch = CEDS_SWITCH.search(text)
     if not switch:
         raise InputError(path, "--> CEDSv2", "the CEDS switch line of the Base extension ('--> CEDSv2 : true')")
     line = f"\n{switch.group('indent')}--> {BRACKET:<23}:       true     # exportpm: MEIC inside the China mask"
-    text = text[:switch.end()] + line + text[switch.end():]
+    text = text[: switch.end()] + line + text[switch.end() :]
     blocks = meic_hemco_block(scale_factor_file, meic_dir, settings)
     for section, key in (("BASE EMISSIONS", "base"), ("SCALE FACTORS", "scale"), ("MASKS", "mask")):
         text = _insert_before_section_end(text, section, blocks[key], path)
@@ -396,6 +441,7 @@ def edit_hemco_config(run_dir: Path, scale_factor_file: str, meic_dir: str, sett
 
 
 # HISTORY.rc
+
 
 def history_collections(version: GCVersion) -> dict[str, list[str]]:
     """The collections and fields the reader needs, named as ``version`` names them."""
@@ -423,8 +469,12 @@ def _set_attribute(text: str, collection: str, key: str, value: str) -> str:
     return re.sub(pattern, lambda m: m.group(1) + value, text, count=1, flags=re.M)
 
 
-def edit_history(run_dir: Path, boundary_conditions: bool = False, version: GCVersion | None = None,
-                 shortest_segment_hours: float = 24.0) -> None:
+def edit_history(
+    run_dir: Path,
+    boundary_conditions: bool = False,
+    version: GCVersion | None = None,
+    shortest_segment_hours: float = 24.0,
+) -> None:
     """HISTORY.rc: the reader's collections as daily means of the surface level, Restart at 'End', the
     template's other enabled collections kept unless they would produce nothing in a segment.
 
@@ -451,12 +501,15 @@ def edit_history(run_dir: Path, boundary_conditions: bool = False, version: GCVe
         frequency = re.search(rf"^[ \t]*{name}\.frequency:[ \t]*([^\n]*)$", text, flags=re.M)
         hours = _duration_hours(frequency.group(1)) if frequency else None
         if hours is not None and hours > shortest_segment_hours:
-            log.warning("HISTORY.rc collection %s (frequency %s) disabled: longer than a segment", name,
-                        frequency.group(1).strip())
+            log.warning(
+                "HISTORY.rc collection %s (frequency %s) disabled: longer than a segment",
+                name,
+                frequency.group(1).strip(),
+            )
             continue
         keep.append(name)
     new_list = "COLLECTIONS: " + ",\n             ".join(f"'{c}'" for c in [*wanted, *keep]) + ",\n::"
-    text = text[:listing.start()] + new_list + text[listing.end():]
+    text = text[: listing.start()] + new_list + text[listing.end() :]
     for key in ("frequency", "duration"):
         text = _set_attribute(text, "Restart", key, "'End',")
     if not re.search(r"^[ \t]*Restart\.fields:", text, flags=re.M):
@@ -465,7 +518,7 @@ def edit_history(run_dir: Path, boundary_conditions: bool = False, version: GCVe
         block = _history_block(collection, fields)
         existing = re.search(rf"^[ \t]*{collection}\.\w+:.*?^[ \t]*::[ \t]*$", text, flags=re.M | re.S)
         if existing:
-            text = text[:existing.start()] + block + text[existing.end():]
+            text = text[: existing.start()] + block + text[existing.end() :]
         else:
             text = text.rstrip("\n") + "\n" + block
     path.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
@@ -473,16 +526,25 @@ def edit_history(run_dir: Path, boundary_conditions: bool = False, version: GCVe
 
 def _history_block(collection: str, fields: list[str]) -> str:
     """One collection's definition: daily time-averaged surface level (level 1), fields last, then ``::``."""
-    settings = {"template": "'%y4%m2%d2_%h2%n2z.nc4',", "frequency": "00000001 000000",
-                "duration": "00000001 000000", "mode": "'time-averaged'", "levels": "1"}
+    settings = {
+        "template": "'%y4%m2%d2_%h2%n2z.nc4',",
+        "frequency": "00000001 000000",
+        "duration": "00000001 000000",
+        "mode": "'time-averaged'",
+        "levels": "1",
+    }
     lines = [f"  {collection}.{key}:".ljust(40) + value for key, value in settings.items()]
-    lines.append(f"  {collection}.fields:".ljust(40) + ",\n".join(
-        (" " * 40 if i else "") + f"'{name:<30}', 'GIGCchem'" for i, name in enumerate(fields)) + ",")
+    lines.append(
+        f"  {collection}.fields:".ljust(40)
+        + ",\n".join((" " * 40 if i else "") + f"'{name:<30}', 'GIGCchem'" for i, name in enumerate(fields))
+        + ","
+    )
     return "\n".join(lines) + "\n::"
 
 
 # ----------------------------------------------------------------------------------------------------------
 # Segments
+
 
 def month_segments(year: int, month: int, segments: int, spinup_days: int) -> list[tuple[dt.datetime, dt.datetime]]:
     """Spin-up (if any) then ``segments`` nearly equal pieces of the month, as (start, end) datetimes."""
@@ -496,8 +558,9 @@ def month_segments(year: int, month: int, segments: int, spinup_days: int) -> li
     return out + list(itertools.pairwise(edges))
 
 
-def global_segments(year: int, months: Sequence[int], spinup_months: int,
-                    breaks: Sequence[dt.datetime] = ()) -> list[tuple[dt.datetime, dt.datetime]]:
+def global_segments(
+    year: int, months: Sequence[int], spinup_months: int, breaks: Sequence[dt.datetime] = ()
+) -> list[tuple[dt.datetime, dt.datetime]]:
     """Monthly pieces from ``spinup_months`` before the first simulated month to the end of the last one,
     also cut at ``breaks`` (the nested spin-up starts, whose initial conditions are the global restarts)."""
     first = dt.datetime(year, min(months), 1)
@@ -529,8 +592,9 @@ def gcclassic_command(settings: GeosChemSettings, *args: str) -> list[str]:
     return [str(executable_path(settings.executable)), *args]
 
 
-def run_segment(run_dir: Path, start: dt.datetime, end: dt.datetime, settings: GeosChemSettings,
-                timeout: float | None = None) -> Path:
+def run_segment(
+    run_dir: Path, start: dt.datetime, end: dt.datetime, settings: GeosChemSettings, timeout: float | None = None
+) -> Path:
     """Run gcclassic from ``start`` to ``end`` starting from the start-date restart; return the end restart.
 
     Raises RuntimeError (the segment counts as failed) unless GC.log has the success marker and the end
@@ -545,11 +609,17 @@ def run_segment(run_dir: Path, start: dt.datetime, end: dt.datetime, settings: G
     log_file = run_dir / "GC.log"
     env = {**os.environ, "OMP_NUM_THREADS": str(settings.omp_threads), "OMP_STACKSIZE": settings.omp_stacksize}
     with open(log_file, "w", encoding="utf-8") as handle:
-        status = subprocess.run(command, cwd=run_dir, stdout=handle, stderr=subprocess.STDOUT, env=env,
-                                timeout=timeout, preexec_fn=_unlimited_stack).returncode
+        status = subprocess.run(
+            command,
+            cwd=run_dir,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            env=env,
+            timeout=timeout,
+            preexec_fn=_unlimited_stack,
+        ).returncode
     done = restart_file(run_dir, end)
-    if status != 0 or SUCCESS_MARKER not in log_file.read_text(encoding="utf-8", errors="replace") \
-            or not done.exists():
+    if status != 0 or SUCCESS_MARKER not in log_file.read_text(encoding="utf-8", errors="replace") or not done.exists():
         archive = run_dir / f"GC.{start:%Y%m%d}-{end:%Y%m%d}.failed.log"
         shutil.copy(log_file, archive)
         raise RuntimeError(f"GEOS-Chem segment {start:%Y%m%d}-{end:%Y%m%d} failed (exit {status}); log in {archive}")
@@ -559,6 +629,7 @@ def run_segment(run_dir: Path, start: dt.datetime, end: dt.datetime, settings: G
 
 # ----------------------------------------------------------------------------------------------------------
 # Outputs
+
 
 def _surface(da: xr.DataArray) -> np.ndarray:
     if "lev" in da.dims:
@@ -574,8 +645,9 @@ def org_growth(run_dir: Path) -> float:
     logs = [*sorted(Path(run_dir).glob("GC.*.log")), Path(run_dir) / "GC.log"]
     for path in logs:
         if path.exists():
-            match = re.search(r"^\s*([\d.]+)\s+for OCPI and SOA", path.read_text(encoding="utf-8", errors="replace"),
-                              flags=re.M)
+            match = re.search(
+                r"^\s*([\d.]+)\s+for OCPI and SOA", path.read_text(encoding="utf-8", errors="replace"), flags=re.M
+            )
             if match:
                 return float(match.group(1))
     raise InputError(Path(run_dir) / "GC.log", "Growth factors at 35% RH", "the log line 'x.xx for OCPI and SOA'")
@@ -594,8 +666,7 @@ def _field(ds: xr.Dataset, path: Path, name: str) -> np.ndarray:
     return _surface(ds[name])
 
 
-def read_day(output_dir: Path, day: dt.date, growth: float, version: GCVersion | None = None
-             ) -> dict[str, np.ndarray]:
+def read_day(output_dir: Path, day: dt.date, growth: float, version: GCVersion | None = None) -> dict[str, np.ndarray]:
     """Surface PM2.5 components (ug/m3) of one daily-mean output set, full nested grid, as GEOS-Chem's ``PM25``
     counts them (aerosol_mod.F90, 14.0.1): SO4, NIT, NH4 x 1.1; BC; POA = OCPO + ``growth`` x OCPI (OM);
     DST = DST1 + 0.3 DST2; each at standard conditions (x 1013.25 hPa / p x T / 298 K), plus ``PM25`` itself
@@ -607,7 +678,7 @@ def read_day(output_dir: Path, day: dt.date, growth: float, version: GCVersion |
         if not path.exists():
             raise InputError(path, "<file>", f"the {name} output of {day}")
     with _open(paths["StateMet"]) as ds:
-        airden = _field(ds, paths["StateMet"], "Met_AIRDEN")       # kg/m3
+        airden = _field(ds, paths["StateMet"], "Met_AIRDEN")  # kg/m3
         stp = (STP_HPA / _field(ds, paths["StateMet"], "Met_PMID")) * (_field(ds, paths["StateMet"], "Met_T") / STP_K)
     with _open(paths["AerosolMass"]) as ds:
         mass = {c: _field(ds, paths["AerosolMass"], f"AerMass{c}") for c in ("SO4", "NIT", "NH4", "BC", "POA")}
@@ -619,7 +690,7 @@ def read_day(output_dir: Path, day: dt.date, growth: float, version: GCVersion |
             found = next((p + name for p in prefixes if p + name in ds), None)
             if found is None:
                 raise InputError(paths["SpeciesConc"], prefixes[0] + name, f"{' or '.join(prefixes)}{name}")
-            vv[name] = _surface(ds[found])    # mol/mol dry air
+            vv[name] = _surface(ds[found])  # mol/mol dry air
     out = {c: SIA_GROWTH * mass[c] * stp for c in ("SO4", "NIT", "NH4")}
     out["BC"] = mass["BC"] * stp
     oc = vv["OCPI"] + vv["OCPO"]
@@ -632,26 +703,30 @@ def read_day(output_dir: Path, day: dt.date, growth: float, version: GCVersion |
     return out
 
 
-def read_month(output_dir: Path, year: int, month: int, grid: LonLatGrid, buffer: int,
-               version: GCVersion | None = None) -> tuple[LonLatGrid, dict[str, np.ndarray]]:
+def read_month(
+    output_dir: Path, year: int, month: int, grid: LonLatGrid, buffer: int, version: GCVersion | None = None
+) -> tuple[LonLatGrid, dict[str, np.ndarray]]:
     """The month's mean of the daily outputs, buffer cells removed: the surrogate's product (COMPONENTS) plus
     ``PM25`` and ``OTHER`` (see read_day)."""
     start = dt.date(year, month, 1)
-    days = [start + dt.timedelta(days=i) for i in range((dt.date(year + (month == 12), month % 12 + 1, 1)
-                                                         - start).days)]
+    days = [
+        start + dt.timedelta(days=i) for i in range((dt.date(year + (month == 12), month % 12 + 1, 1) - start).days)
+    ]
     growth = org_growth(Path(output_dir).parent)
     sums = None
     for day in days:
         fields = read_day(output_dir, day, growth, version)
         if fields["SO4"].shape != (grid.nlat, grid.nlon):
-            raise InputError(output_dir, "lat/lon", f"the nested grid {grid.nlat} x {grid.nlon}",
-                             f"{fields['SO4'].shape}")
+            raise InputError(
+                output_dir, "lat/lon", f"the nested grid {grid.nlat} x {grid.nlon}", f"{fields['SO4'].shape}"
+            )
         sums = fields if sums is None else {k: sums[k] + fields[k] for k in fields}
     return interior(grid, buffer), {k: crop(sums[k] / len(days), buffer) for k in sums}
 
 
-def write_meic_hemco(files: dict[tuple[int, str, str], str], out_dir: Path, year: int,
-                     months: Sequence[int] = tuple(range(1, 13))) -> list[Path]:
+def write_meic_hemco(
+    files: dict[tuple[int, str, str], str], out_dir: Path, year: int, months: Sequence[int] = tuple(range(1, 13))
+) -> list[Path]:
     """MEIC GMT-style monthly grids (t per cell) -> COARDS files HEMCO reads, one per month and sector:
     ``MEIC_<YYYYMM>_<sector>.nc`` with one variable per species in kg m-2 s-1 (PM25_other = PM2.5 - BC - OC)."""
     import calendar
@@ -668,13 +743,26 @@ def write_meic_hemco(files: dict[tuple[int, str, str], str], out_dir: Path, year
                 grid, values = read_meic_grid(files[(month, sector, species)])
                 fields[species] = values * 1000.0 / (grid.cell_area_m2() * seconds)
             fields["PM25_other"] = np.clip(fields.pop("PM25") - fields["BC"] - fields["OC"], 0.0, None)
-            ds = xr.Dataset({k: (("time", "lat", "lon"), v[None].astype(np.float32),
-                                 {"units": "kg/m2/s", "long_name": f"MEIC {sector} {k}"}) for k, v in fields.items()},
-                            coords={"time": ("time", [0.0], {"units": f"hours since {year}-{month:02d}-01 00:00:00",
-                                                             "calendar": "standard"}),
-                                    "lat": ("lat", grid.lat, {"units": "degrees_north"}),
-                                    "lon": ("lon", grid.lon, {"units": "degrees_east"})},
-                            attrs={"Conventions": "COARDS", "source": "MEIC converted by exportpm"})
+            ds = xr.Dataset(
+                {
+                    k: (
+                        ("time", "lat", "lon"),
+                        v[None].astype(np.float32),
+                        {"units": "kg/m2/s", "long_name": f"MEIC {sector} {k}"},
+                    )
+                    for k, v in fields.items()
+                },
+                coords={
+                    "time": (
+                        "time",
+                        [0.0],
+                        {"units": f"hours since {year}-{month:02d}-01 00:00:00", "calendar": "standard"},
+                    ),
+                    "lat": ("lat", grid.lat, {"units": "degrees_north"}),
+                    "lon": ("lon", grid.lon, {"units": "degrees_east"}),
+                },
+                attrs={"Conventions": "COARDS", "source": "MEIC converted by exportpm"},
+            )
             path = Path(out_dir) / f"MEIC_{year}{month:02d}_{sector}.nc"
             with atomic_output(path) as tmp:
                 ds.to_netcdf(tmp, format="NETCDF4")
@@ -688,8 +776,9 @@ def write_meic_hemco(files: dict[tuple[int, str, str], str], out_dir: Path, year
 PRECURSOR = {"SO4": "SO2", "NIT": "NOx", "NH4": "NH3", "BC": "BC", "POA": "OC", "DST": "PM25_other"}
 
 
-def removal_shares(base: np.ndarray, all_exports: np.ndarray, group: np.ndarray, species: Sequence[str]
-                   ) -> dict[str, float]:
+def removal_shares(
+    base: np.ndarray, all_exports: np.ndarray, group: np.ndarray, species: Sequence[str]
+) -> dict[str, float]:
     """Per PM2.5 component: the group's share of the emissions I_EX removes, for the component's precursor
     (SO4 <- SO2, NIT <- NOx, NH4 <- NH3, BC, POA <- OC, DST <- other primary PM2.5), domain totals of one month.
 
@@ -705,7 +794,8 @@ def removal_shares(base: np.ndarray, all_exports: np.ndarray, group: np.ndarray,
     return out
 
 
-def apportion(base: dict[str, np.ndarray], all_exports: dict[str, np.ndarray], shares: dict[str, float]
-              ) -> dict[str, np.ndarray]:
+def apportion(
+    base: dict[str, np.ndarray], all_exports: dict[str, np.ndarray], shares: dict[str, float]
+) -> dict[str, np.ndarray]:
     """The group scenario's components: Base minus the group's share of I_EX's export-related PM2.5 (ug/m3)."""
     return {c: base[c] - shares[c] * (base[c] - all_exports[c]) for c in COMPONENTS}

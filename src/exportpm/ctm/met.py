@@ -65,12 +65,15 @@ def default_met(grid: LonLatGrid, month: int) -> MonthlyMet:
     v = 2.5 * season * east
     mixing = np.clip(1000.0 - winter * 14.0 * (lat - 15.0) + 300.0 * summer, 300.0, 1500.0)
     temperature = 300.0 - (1.1 * winter + 0.3 * summer + 0.7 * (1 - winter - summer)) * (lat - 15.0)
-    rain_mm_day = (0.3 + 2.5 * (1 - winter) * np.exp(-((lat - 28.0) / 9.0) ** 2) * (0.4 + 0.6 * east)
-                   + 8.0 * summer * np.exp(-((lat - 27.0) / 7.0) ** 2) * east)
+    rain_mm_day = (
+        0.3
+        + 2.5 * (1 - winter) * np.exp(-(((lat - 28.0) / 9.0) ** 2)) * (0.4 + 0.6 * east)
+        + 8.0 * summer * np.exp(-(((lat - 27.0) / 7.0) ** 2)) * east
+    )
     basin = np.exp(-(((lon - 105.5) / 2.5) ** 2 + ((lat - 30.0) / 1.8) ** 2))  # Sichuan basin
     u, v = u * (1 - 0.7 * basin), v * (1 - 0.7 * basin)
     mixing = mixing * (1 - 0.4 * basin)
-    plain = np.exp(-(((lon - 115.5) / 3.0) ** 2 + ((lat - 37.0) / 2.5) ** 2))   # North China Plain
+    plain = np.exp(-(((lon - 115.5) / 3.0) ** 2 + ((lat - 37.0) / 2.5) ** 2))  # North China Plain
     u, v = u * (1 - 0.3 * plain), v * (1 - 0.3 * plain)
     mixing = mixing * (1 - 0.09 * plain * winter)
     sea = sea_fraction(lon, lat)
@@ -79,8 +82,13 @@ def default_met(grid: LonLatGrid, month: int) -> MonthlyMet:
     return MonthlyMet(u, v, mixing, temperature, rain_mm_day / 24.0, "idealised climatology (exportpm defaults)")
 
 
-STATEMET_FIELDS = {"u": "Met_U", "v": "Met_V", "mixing_height": "Met_PBLH", "temperature": "Met_T",
-                   "precipitation": "Met_PRECTOT"}
+STATEMET_FIELDS = {
+    "u": "Met_U",
+    "v": "Met_V",
+    "mixing_height": "Met_PBLH",
+    "temperature": "Met_T",
+    "precipitation": "Met_PRECTOT",
+}
 
 
 def read_statemet(path: str | Path, grid: LonLatGrid) -> MonthlyMet:

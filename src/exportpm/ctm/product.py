@@ -21,8 +21,14 @@ def write_pm25(path: str | Path, grid: LonLatGrid, components: dict[str, np.ndar
         if values.shape != (grid.nlat, grid.nlon):
             raise ValueError(f"{name}: shape {values.shape}, expected {(grid.nlat, grid.nlon)}")
         data[name] = (("lat", "lon"), values.astype(np.float64), {"units": "ug m-3", "long_name": f"surface {name}"})
-    ds = xr.Dataset(data, coords={"lat": ("lat", grid.lat, {"units": "degrees_north"}),
-                                  "lon": ("lon", grid.lon, {"units": "degrees_east"})}, attrs=attrs)
+    ds = xr.Dataset(
+        data,
+        coords={
+            "lat": ("lat", grid.lat, {"units": "degrees_north"}),
+            "lon": ("lon", grid.lon, {"units": "degrees_east"}),
+        },
+        attrs=attrs,
+    )
     with atomic_output(path) as tmp:
         ds.to_netcdf(tmp, format="NETCDF4")
 
@@ -38,6 +44,12 @@ def read_pm25(path: str | Path) -> tuple[LonLatGrid, dict[str, np.ndarray], dict
             raise InputError(path, missing[0], "every PM2.5 component")
         lat, lon = ds["lat"].values, ds["lon"].values
         dlat, dlon = float(lat[1] - lat[0]), float(lon[1] - lon[0])
-        grid = LonLatGrid(float(lon[0] - dlon / 2), float(lon[-1] + dlon / 2), float(lat[0] - dlat / 2),
-                          float(lat[-1] + dlat / 2), round(dlon, 6), round(dlat, 6))
+        grid = LonLatGrid(
+            float(lon[0] - dlon / 2),
+            float(lon[-1] + dlon / 2),
+            float(lat[0] - dlat / 2),
+            float(lat[-1] + dlat / 2),
+            round(dlon, 6),
+            round(dlat, 6),
+        )
         return grid, {c: ds[c].values for c in COMPONENTS}, dict(ds.attrs)

@@ -20,14 +20,21 @@ log = logging.getLogger(__name__)
 UG_PER_T = 1e12
 
 
-def surrogate_sources(emissions_t: np.ndarray, source: LonLatGrid, month: int, year: int,
-                      target: LonLatGrid = NESTED_ASIA) -> dict[str, np.ndarray]:
+def surrogate_sources(
+    emissions_t: np.ndarray, source: LonLatGrid, month: int, year: int, target: LonLatGrid = NESTED_ASIA
+) -> dict[str, np.ndarray]:
     """[species of SF_SPECIES, lat, lon] t per cell and month -> ug/s per CTM cell for the surrogate's families."""
     seconds = calendar.monthrange(year, month)[1] * 86400.0
     regridded = regrid_extensive(emissions_t, source, target) * UG_PER_T / seconds
     by = {name: regridded[SF_SPECIES.index(name)] for name in SF_SPECIES}
-    return {"SO2": by["SO2"], "NOx": by["NOx"], "NH3": by["NH3"], "BC": by["BC"], "OC": by["OC"],
-            "PM25_other": np.clip(by["PM25_other"], 0.0, None)}
+    return {
+        "SO2": by["SO2"],
+        "NOx": by["NOx"],
+        "NH3": by["NH3"],
+        "BC": by["BC"],
+        "OC": by["OC"],
+        "PM25_other": np.clip(by["PM25_other"], 0.0, None),
+    }
 
 
 def total_pm25(components: dict[str, np.ndarray], background: np.ndarray | float) -> np.ndarray:
@@ -35,8 +42,14 @@ def total_pm25(components: dict[str, np.ndarray], background: np.ndarray | float
     return sum(components[c] for c in COMPONENTS) + background
 
 
-def secant_log_log(modelled: Callable[[float], float], goal: float, scale: float = 1.0, rtol: float = 1e-6,
-                   max_evaluations: int = 12, bounds: tuple[float, float] = (0.05, 20.0)) -> tuple[float, list]:
+def secant_log_log(
+    modelled: Callable[[float], float],
+    goal: float,
+    scale: float = 1.0,
+    rtol: float = 1e-6,
+    max_evaluations: int = 12,
+    bounds: tuple[float, float] = (0.05, 20.0),
+) -> tuple[float, list]:
     """Solve modelled(s) = goal for the mixing-height scale s, where modelled(s) > 0 falls monotonically and
     nearly like 1/s (concentrations scale with 1 / mixing height: steady-state mass over a deeper layer).
 
@@ -53,29 +66,43 @@ def secant_log_log(modelled: Callable[[float], float], goal: float, scale: float
             return float(np.exp(x0)), trials
         x1 = float(np.clip(x0 - f0 / slope, lo, hi))
         if x1 == x0:
-            raise ValueError(f"calibration: the mixing-height scale leaves [{bounds[0]}, {bounds[1]}] "
-                             f"(trials {trials})")
+            raise ValueError(
+                f"calibration: the mixing-height scale leaves [{bounds[0]}, {bounds[1]}] (trials {trials})"
+            )
         trials.append((float(np.exp(x1)), modelled(float(np.exp(x1)))))
         f1 = np.log(trials[-1][1]) - np.log(goal)
         if f1 != f0:
-            slope = min((f1 - f0) / (x1 - x0), -1e-3)     # monotone: keep the slope negative
+            slope = min((f1 - f0) / (x1 - x0), -1e-3)  # monotone: keep the slope negative
         x0, f0 = x1, f1
     if abs(f0) >= rtol:
         raise ValueError(f"calibration did not converge in {max_evaluations} Base runs (trials {trials})")
     return float(np.exp(x0)), trials
 
 
-def base_months(months: list[int], sources: dict[int, dict[str, np.ndarray]], met: dict[int, MonthlyMet],
-                params: SurrogateParameters, scale: float, grid: LonLatGrid) -> dict[int, np.ndarray]:
+def base_months(
+    months: list[int],
+    sources: dict[int, dict[str, np.ndarray]],
+    met: dict[int, MonthlyMet],
+    params: SurrogateParameters,
+    scale: float,
+    grid: LonLatGrid,
+) -> dict[int, np.ndarray]:
     """Month -> sum of the modelled components (ug/m3, (nlat, nlon)) of the Base at mixing-height scale ``scale``."""
     trial = replace(params, mixing_height_scale=scale)
     return {m: total_pm25(run_month(grid, met[m], sources[m], m, trial), 0.0) for m in months}
 
 
-def calibrate_mixing_height(months: list[int], sources: dict[int, dict[str, np.ndarray]],
-                            met: dict[int, MonthlyMet], params: SurrogateParameters, background: np.ndarray,
-                            weight: np.ndarray, target: float, grid: LonLatGrid = NESTED_ASIA, buffer: int = 0
-                            ) -> dict:
+def calibrate_mixing_height(
+    months: list[int],
+    sources: dict[int, dict[str, np.ndarray]],
+    met: dict[int, MonthlyMet],
+    params: SurrogateParameters,
+    background: np.ndarray,
+    weight: np.ndarray,
+    target: float,
+    grid: LonLatGrid = NESTED_ASIA,
+    buffer: int = 0,
+) -> dict:
     """Scale the mixing heights so the mean over ``months`` of the national population-weighted total PM2.5
     (components + background, Eq. 14 nationally) equals ``target`` ug/m3; ``weight`` (population per cell)
     and ``background`` (unmodelled PM2.5) are on the product grid, ``grid`` without ``buffer`` cells."""
@@ -86,20 +113,36 @@ def calibrate_mixing_height(months: list[int], sources: dict[int, dict[str, np.n
     def national(scale: float) -> float:
         fields = base_months(months, sources, met, params, scale, grid)
         value = float(weight @ crop(np.mean(list(fields.values()), axis=0), buffer).ravel() / weight.sum())
-        log.info("calibration: mixing height x %.4f -> national population-weighted PM2.5 %.3f + %.3f ug/m3",
-                 scale, value, bg)
+        log.info(
+            "calibration: mixing height x %.4f -> national population-weighted PM2.5 %.3f + %.3f ug/m3",
+            scale,
+            value,
+            bg,
+        )
         return value
 
     scale, trials = secant_log_log(national, target - bg, params.mixing_height_scale)
-    return {"objective": "target", "mixing_height_scale": scale, "target_ugm3": target,
-            "achieved_ugm3": trials[-1][1] + bg, "evaluations": len(trials), "background_pw_ugm3": bg,
-            "trials": trials}
+    return {
+        "objective": "target",
+        "mixing_height_scale": scale,
+        "target_ugm3": target,
+        "achieved_ugm3": trials[-1][1] + bg,
+        "evaluations": len(trials),
+        "background_pw_ugm3": bg,
+        "trials": trials,
+    }
 
 
-def calibrate_to_stations(months: list[int], sources: dict[int, dict[str, np.ndarray]], met: dict[int, MonthlyMet],
-                          params: SurrogateParameters, background: np.ndarray,
-                          station_statistics: Callable[[dict[int, np.ndarray]], dict], grid: LonLatGrid,
-                          buffer: int) -> dict:
+def calibrate_to_stations(
+    months: list[int],
+    sources: dict[int, dict[str, np.ndarray]],
+    met: dict[int, MonthlyMet],
+    params: SurrogateParameters,
+    background: np.ndarray,
+    station_statistics: Callable[[dict[int, np.ndarray]], dict],
+    grid: LonLatGrid,
+    buffer: int,
+) -> dict:
     """Scale the mixing heights so the Base total PM2.5 (components + background) has no normalised mean bias
     at the monitoring stations: sum(model) = sum(observed) over the station means of the simulated months.
 
@@ -107,7 +150,7 @@ def calibrate_to_stations(months: list[int], sources: dict[int, dict[str, np.nda
     stations (n, r, nmb, nme, rmse: the rule passes ``evaluation.evaluate``, so calibration and evaluation use
     one definition); ``background`` is on the product grid (``grid`` without ``buffer`` cells). Returns the scale,
     the trials and the fit at the solution."""
-    zero = station_statistics({m: background for m in months})   # background alone: sum(bg) / sum(obs) = 1 + nmb
+    zero = station_statistics({m: background for m in months})  # background alone: sum(bg) / sum(obs) = 1 + nmb
     bg_ratio = 1.0 + zero["nmb"]
     if bg_ratio >= 1.0:
         raise ValueError(f"calibration: the background alone reaches {bg_ratio:.3f} of the observed mean")
@@ -115,13 +158,23 @@ def calibrate_to_stations(months: list[int], sources: dict[int, dict[str, np.nda
     def ratio(scale: float) -> float:
         fields = base_months(months, sources, met, params, scale, grid)
         value = station_statistics({m: crop(f, buffer) + background for m, f in fields.items()})["nmb"] + 1.0 - bg_ratio
-        log.info("calibration: mixing height x %.4f -> modelled / observed at stations %.4f (+ background %.4f)",
-                 scale, value, bg_ratio)
+        log.info(
+            "calibration: mixing height x %.4f -> modelled / observed at stations %.4f (+ background %.4f)",
+            scale,
+            value,
+            bg_ratio,
+        )
         return value
 
     scale, trials = secant_log_log(ratio, 1.0 - bg_ratio, params.mixing_height_scale)
-    fit = station_statistics({m: crop(f, buffer) + background
-                              for m, f in base_months(months, sources, met, params, scale, grid).items()})
-    return {"objective": "stations", "mixing_height_scale": scale, "evaluations": len(trials) + 1,
-            "background_share_of_observed": bg_ratio, "trials": trials,
-            "fit": {k: (int(v) if k == "n" else float(v)) for k, v in fit.items() if k != "subset"}}
+    fit = station_statistics(
+        {m: crop(f, buffer) + background for m, f in base_months(months, sources, met, params, scale, grid).items()}
+    )
+    return {
+        "objective": "stations",
+        "mixing_height_scale": scale,
+        "evaluations": len(trials) + 1,
+        "background_share_of_observed": bg_ratio,
+        "trials": trials,
+        "fit": {k: (int(v) if k == "n" else float(v)) for k, v in fit.items() if k != "subset"},
+    }

@@ -28,8 +28,9 @@ from exportpm.ctm.met import MonthlyMet
 from exportpm.grid import EARTH_RADIUS_M, LonLatGrid
 
 log = logging.getLogger(__name__)
-SCREENING_NOTE = ("SCREENING-MODEL OUTPUT of the exportpm surrogate CTM (steady-state single-layer reduced-form "
-                  "model), not GEOS-Chem")
+SCREENING_NOTE = (
+    "SCREENING-MODEL OUTPUT of the exportpm surrogate CTM (steady-state single-layer reduced-form model), not GEOS-Chem"
+)
 M_SO2, M_NO2 = 64.07, 46.01
 SOURCE_KEYS = ("SO2", "NOx", "NH3", "BC", "OC", "PM25_other")
 
@@ -40,10 +41,12 @@ class SurrogateParameters:
 
     so2_lifetime_hours: dict[int, float] = field(default_factory=lambda: {1: 96.0, 4: 48.0, 7: 30.0, 10: 60.0})
     nox_lifetime_hours: dict[int, float] = field(default_factory=lambda: {1: 21.0, 4: 10.0, 7: 6.0, 10: 12.0})
-    dry_deposition_cm_s: dict[str, float] = field(default_factory=lambda: {
-        "SO2": 0.5, "NOx": 0.1, "HNO3": 2.0, "NH3": 1.0, "particle": 0.1})
-    wet_scavenging_per_mm_h: dict[str, float] = field(default_factory=lambda: {
-        "SO2": 5e-5, "NOx": 0.0, "HNO3": 2e-4, "NH3": 1e-4, "particle": 1e-4})
+    dry_deposition_cm_s: dict[str, float] = field(
+        default_factory=lambda: {"SO2": 0.5, "NOx": 0.1, "HNO3": 2.0, "NH3": 1.0, "particle": 0.1}
+    )
+    wet_scavenging_per_mm_h: dict[str, float] = field(
+        default_factory=lambda: {"SO2": 5e-5, "NOx": 0.0, "HNO3": 2e-4, "NH3": 1e-4, "particle": 1e-4}
+    )
     eddy_diffusivity_m2_s: float = 5000.0
     primary_sulfate_fraction: float = 0.031
     poa_to_oc: float = 2.1
@@ -62,9 +65,9 @@ class Operator:
     """Transport (advection + diffusion) as a sparse matrix (ug/s per ug/m3), cell volumes and edge outflow."""
 
     transport: sparse.csr_matrix
-    volume: np.ndarray          # m3
-    mixing_height: np.ndarray   # m
-    boundary_out: np.ndarray    # m3/s leaving through the domain edge per unit concentration
+    volume: np.ndarray  # m3
+    mixing_height: np.ndarray  # m
+    boundary_out: np.ndarray  # m3/s leaving through the domain edge per unit concentration
 
 
 def transport_operator(grid: LonLatGrid, met: MonthlyMet, K: float, height_scale: float = 1.0) -> Operator:
@@ -75,7 +78,7 @@ def transport_operator(grid: LonLatGrid, met: MonthlyMet, K: float, height_scale
     dphi, dlam = np.radians(grid.dlat), np.radians(grid.dlon)
     lat_c = np.radians(grid.lat)
     lat_edges = np.radians(grid.lat0 + grid.dlat * np.arange(ny + 1))
-    dx = EARTH_RADIUS_M * np.cos(lat_c) * dlam      # (ny,)
+    dx = EARTH_RADIUS_M * np.cos(lat_c) * dlam  # (ny,)
     dy = EARTH_RADIUS_M * dphi
     rows, cols, vals = [], [], []
     boundary = np.zeros(ny * nx)
@@ -95,26 +98,33 @@ def transport_operator(grid: LonLatGrid, met: MonthlyMet, K: float, height_scale
     # East-west faces
     u_face = 0.5 * (met.u[:, :-1] + met.u[:, 1:])
     h_face = 0.5 * (H[:, :-1] + H[:, 1:])
-    couple(idx[:, :-1].ravel(), idx[:, 1:].ravel(), u_face.ravel(), (h_face * dy).ravel(),
-           np.repeat(dx, nx - 1))
+    couple(idx[:, :-1].ravel(), idx[:, 1:].ravel(), u_face.ravel(), (h_face * dy).ravel(), np.repeat(dx, nx - 1))
     # North-south faces
     v_face = 0.5 * (met.v[:-1, :] + met.v[1:, :])
     h_face = 0.5 * (H[:-1, :] + H[1:, :])
     edge = EARTH_RADIUS_M * np.cos(lat_edges[1:-1]) * dlam
-    couple(idx[:-1, :].ravel(), idx[1:, :].ravel(), v_face.ravel(), (h_face * edge[:, None]).ravel(),
-           np.full((ny - 1) * nx, dy))
+    couple(
+        idx[:-1, :].ravel(),
+        idx[1:, :].ravel(),
+        v_face.ravel(),
+        (h_face * edge[:, None]).ravel(),
+        np.full((ny - 1) * nx, dy),
+    )
     # Domain edges: outflow where the wind leaves, diffusion towards zero outside.
     for cells, speed, area, dist in (
-            (idx[:, 0], -met.u[:, 0], H[:, 0] * dy, dx), (idx[:, -1], met.u[:, -1], H[:, -1] * dy, dx),
-            (idx[0, :], -met.v[0, :], H[0, :] * EARTH_RADIUS_M * np.cos(lat_edges[0]) * dlam, np.full(nx, dy)),
-            (idx[-1, :], met.v[-1, :], H[-1, :] * EARTH_RADIUS_M * np.cos(lat_edges[-1]) * dlam, np.full(nx, dy))):
+        (idx[:, 0], -met.u[:, 0], H[:, 0] * dy, dx),
+        (idx[:, -1], met.u[:, -1], H[:, -1] * dy, dx),
+        (idx[0, :], -met.v[0, :], H[0, :] * EARTH_RADIUS_M * np.cos(lat_edges[0]) * dlam, np.full(nx, dy)),
+        (idx[-1, :], met.v[-1, :], H[-1, :] * EARTH_RADIUS_M * np.cos(lat_edges[-1]) * dlam, np.full(nx, dy)),
+    ):
         out = np.maximum(speed, 0.0) * area + K * area / dist
         np.add.at(boundary, cells, out)
     rows.append(np.arange(ny * nx))
     cols.append(np.arange(ny * nx))
     vals.append(boundary)
-    T = sparse.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-                          shape=(ny * nx, ny * nx))
+    T = sparse.csr_matrix(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(ny * nx, ny * nx)
+    )
     volume = (grid.cell_area_m2() * H).ravel()
     return Operator(T, volume, H.ravel(), boundary)
 
@@ -125,8 +135,9 @@ def solve_family(op: Operator, loss_per_s: np.ndarray, sources_ug_s: np.ndarray)
     return splu(system).solve(np.ascontiguousarray(sources_ug_s))
 
 
-def budget(op: Operator, loss_parts: dict[str, np.ndarray], concentration: np.ndarray,
-           sources_ug_s: np.ndarray) -> dict[str, float]:
+def budget(
+    op: Operator, loss_parts: dict[str, np.ndarray], concentration: np.ndarray, sources_ug_s: np.ndarray
+) -> dict[str, float]:
     """Mass budget (ug/s): emitted, each loss part, and outflow through the domain edge."""
     out = {"emitted": float(sources_ug_s.sum()), "outflow": float((op.boundary_out * concentration).sum())}
     for name, rate in loss_parts.items():
@@ -140,9 +151,9 @@ class MonthState:
     operators (their loss rates depend on meteorology only, never on emissions)."""
 
     op: Operator
-    removal: dict[str, np.ndarray]   # dry deposition + wet scavenging per family, 1/s
-    k_s: float                       # SO2 -> sulfate, 1/s
-    k_n: float                       # NOx -> nitrate, 1/s
+    removal: dict[str, np.ndarray]  # dry deposition + wet scavenging per family, 1/s
+    k_s: float  # SO2 -> sulfate, 1/s
+    k_n: float  # NOx -> nitrate, 1/s
     lu_so2: object
     lu_nox: object
     lu_particle: object
@@ -157,8 +168,16 @@ def month_state(grid: LonLatGrid, met: MonthlyMet, month: int, params: Surrogate
     removal = {name: vd[name] / op.mixing_height + params.wet_scavenging_per_mm_h[name] * P for name in vd}
     k_s = 1.0 / (3600.0 * params.lifetime_hours(params.so2_lifetime_hours, month))
     k_n = 1.0 / (3600.0 * params.lifetime_hours(params.nox_lifetime_hours, month))
-    return MonthState(op, removal, k_s, k_n, factorise(op, k_s + removal["SO2"]), factorise(op, k_n + removal["NOx"]),
-                      factorise(op, removal["particle"]), met.temperature.ravel())
+    return MonthState(
+        op,
+        removal,
+        k_s,
+        k_n,
+        factorise(op, k_s + removal["SO2"]),
+        factorise(op, k_n + removal["NOx"]),
+        factorise(op, removal["particle"]),
+        met.temperature.ravel(),
+    )
 
 
 def factorise(op: Operator, loss_per_s: np.ndarray):
@@ -166,8 +185,9 @@ def factorise(op: Operator, loss_per_s: np.ndarray):
     return splu((op.transport + sparse.diags(loss_per_s * op.volume)).tocsc())
 
 
-def linear_families(state: MonthState, e: dict[str, np.ndarray], params: SurrogateParameters
-                    ) -> tuple[np.ndarray, np.ndarray]:
+def linear_families(
+    state: MonthState, e: dict[str, np.ndarray], params: SurrogateParameters
+) -> tuple[np.ndarray, np.ndarray]:
     """Sulfate, BC, POA, dust [cells, 4, k] and the nitrate source [cells, k] (ug/s) for k emission columns
     (ug/s per cell, arrays [cells, k]). Primary sulfate is 3.1 % of the SO2 mass (emitted as SO4 mass);
     secondary sulfate is SO2 oxidised at k_S, converted by M_SO4 / M_SO2."""
@@ -184,12 +204,20 @@ def linear_families(state: MonthState, e: dict[str, np.ndarray], params: Surroga
 def loss_rates(state: MonthState, gas_n: np.ndarray, gas_a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Loss rates (1/s) of total nitrate and total ammonia: gas and particle removal weighted by the gas fractions."""
     removal = state.removal
-    return (gas_n * removal["HNO3"] + (1 - gas_n) * removal["particle"],
-            gas_a * removal["NH3"] + (1 - gas_a) * removal["particle"])
+    return (
+        gas_n * removal["HNO3"] + (1 - gas_n) * removal["particle"],
+        gas_a * removal["NH3"] + (1 - gas_a) * removal["particle"],
+    )
 
 
-def nitrate_ammonium(state: MonthState, sulfate: np.ndarray, nitrate_source: np.ndarray, nh3: np.ndarray,
-                     params: SurrogateParameters, return_fractions: bool = False):
+def nitrate_ammonium(
+    state: MonthState,
+    sulfate: np.ndarray,
+    nitrate_source: np.ndarray,
+    nh3: np.ndarray,
+    params: SurrogateParameters,
+    return_fractions: bool = False,
+):
     """Total nitrate and ammonia transported with loss rates weighted by their gas fractions, and the NH4NO3
     partition, iterated ``partition_iterations`` times for one scenario (exact per scenario). With
     ``return_fractions`` also the gas fractions the last iteration's loss rates were built from."""
@@ -205,8 +233,13 @@ def nitrate_ammonium(state: MonthState, sulfate: np.ndarray, nitrate_source: np.
     return (split, used_n, used_a) if return_fractions else split
 
 
-def run_month_scenarios(grid: LonLatGrid, met: MonthlyMet, emissions_ug_s: dict[str, dict[str, np.ndarray]],
-                        month: int, params: SurrogateParameters) -> dict[str, dict[str, np.ndarray]]:
+def run_month_scenarios(
+    grid: LonLatGrid,
+    met: MonthlyMet,
+    emissions_ug_s: dict[str, dict[str, np.ndarray]],
+    month: int,
+    params: SurrogateParameters,
+) -> dict[str, dict[str, np.ndarray]]:
     """Surface PM2.5 components (ug/m3, (nlat, nlon)) of several scenarios of one month: scenario ->
     emissions in ug/s per cell (keys SO2, NOx, NH3, BC, OC, PM25_other; NOx as NO2 mass).
 
@@ -221,15 +254,27 @@ def run_month_scenarios(grid: LonLatGrid, met: MonthlyMet, emissions_ug_s: dict[
     out = {}
     for j, name in enumerate(names):
         split = nitrate_ammonium(state, particles[:, 0, j], nitrate_source[:, j], e["NH3"][:, j], params)
-        fields = {"SO4": particles[:, 0, j], "NIT": split["NIT"], "NH4": split["NH4"], "BC": particles[:, 1, j],
-                  "POA": particles[:, 2, j], "DST": particles[:, 3, j]}
+        fields = {
+            "SO4": particles[:, 0, j],
+            "NIT": split["NIT"],
+            "NH4": split["NH4"],
+            "BC": particles[:, 1, j],
+            "POA": particles[:, 2, j],
+            "DST": particles[:, 3, j],
+        }
         out[name] = {k: np.maximum(fields[k], 0.0).reshape(shape) for k in COMPONENTS}
-    log.info("surrogate month %d: %d cells, %d scenarios in %.2f s", month, grid.nlat * grid.nlon, len(names),
-             time.perf_counter() - start)
+    log.info(
+        "surrogate month %d: %d cells, %d scenarios in %.2f s",
+        month,
+        grid.nlat * grid.nlon,
+        len(names),
+        time.perf_counter() - start,
+    )
     return out
 
 
-def run_month(grid: LonLatGrid, met: MonthlyMet, emissions_ug_s: dict[str, np.ndarray], month: int,
-              params: SurrogateParameters) -> dict[str, np.ndarray]:
+def run_month(
+    grid: LonLatGrid, met: MonthlyMet, emissions_ug_s: dict[str, np.ndarray], month: int, params: SurrogateParameters
+) -> dict[str, np.ndarray]:
     """Surface PM2.5 components (ug/m3, (nlat, nlon)) of one scenario-month (see ``run_month_scenarios``)."""
     return run_month_scenarios(grid, met, {"scenario": emissions_ug_s}, month, params)["scenario"]

@@ -23,89 +23,355 @@ log = logging.getLogger(__name__)
 # Sector kinds and recipes (shares of intermediate inputs by supplier kind), world-average technology.
 KIND = {
     **dict.fromkeys(["pdr", "wht", "gro", "v_f", "osd", "c_b", "pfb", "ocr"], "crop"),
-    **dict.fromkeys(["ctl", "oap", "rmk", "wol"], "livestock"), "frs": "forestry_fish", "fsh": "forestry_fish",
-    "coa": "coal", "oil": "oilgas", "gas": "oilgas", "oxt": "mining",
+    **dict.fromkeys(["ctl", "oap", "rmk", "wol"], "livestock"),
+    "frs": "forestry_fish",
+    "fsh": "forestry_fish",
+    "coa": "coal",
+    "oil": "oilgas",
+    "gas": "oilgas",
+    "oxt": "mining",
     **dict.fromkeys(["cmt", "omt", "vol", "mil", "pcr", "sgr", "ofd", "b_t"], "food"),
-    **dict.fromkeys(["tex", "wap", "lea"], "textile"), **dict.fromkeys(["lum", "ppp", "omf"], "wood_paper"),
-    "p_c": "petro", **dict.fromkeys(["chm", "bph", "rpp"], "chemical"), "nmm": "minerals",
-    **dict.fromkeys(["i_s", "nfm", "fmp"], "metals"), **dict.fromkeys(["ele", "eeq", "ome", "mvh", "otn"], "equipment"),
-    "ely": "electricity", "gdt": "gaswater", "wtr": "gaswater", "cns": "construction", "trd": "trade",
+    **dict.fromkeys(["tex", "wap", "lea"], "textile"),
+    **dict.fromkeys(["lum", "ppp", "omf"], "wood_paper"),
+    "p_c": "petro",
+    **dict.fromkeys(["chm", "bph", "rpp"], "chemical"),
+    "nmm": "minerals",
+    **dict.fromkeys(["i_s", "nfm", "fmp"], "metals"),
+    **dict.fromkeys(["ele", "eeq", "ome", "mvh", "otn"], "equipment"),
+    "ely": "electricity",
+    "gdt": "gaswater",
+    "wtr": "gaswater",
+    "cns": "construction",
+    "trd": "trade",
     **dict.fromkeys(["otp", "wtp", "atp", "whs"], "transport"),
     **dict.fromkeys(["afs", "cmn", "ofi", "ins", "rsa", "obs", "ros", "osg", "edu", "hht"], "services"),
     "dwe": "dwelling",
 }
 RECIPE: dict[str, dict[str, float]] = {
-    "crop": {"crop": .2, "chemical": .25, "petro": .1, "electricity": .05, "trade": .1, "transport": .08,
-             "services": .12, "equipment": .05, "livestock": .05},
-    "livestock": {"crop": .45, "food": .15, "livestock": .1, "chemical": .05, "trade": .08, "transport": .05,
-                  "services": .12},
-    "forestry_fish": {"forestry_fish": .2, "petro": .2, "chemical": .1, "equipment": .1, "services": .2,
-                      "trade": .1, "transport": .1},
-    "coal": {"equipment": .2, "electricity": .15, "metals": .1, "coal": .1, "services": .2, "transport": .1,
-             "petro": .1, "chemical": .05},
-    "oilgas": {"equipment": .2, "services": .3, "metals": .1, "electricity": .1, "oilgas": .1, "transport": .1,
-               "chemical": .1},
-    "mining": {"equipment": .2, "electricity": .2, "petro": .1, "chemical": .1, "services": .2, "transport": .1,
-               "metals": .1},
-    "food": {"crop": .35, "livestock": .2, "food": .15, "wood_paper": .05, "chemical": .05, "trade": .08,
-             "transport": .05, "services": .07},
-    "textile": {"crop": .1, "textile": .4, "chemical": .15, "electricity": .05, "trade": .1, "transport": .05,
-                "services": .1, "wood_paper": .05},
-    "wood_paper": {"forestry_fish": .25, "wood_paper": .25, "chemical": .12, "electricity": .06, "trade": .1,
-                   "transport": .07, "services": .1, "metals": .05},
-    "petro": {"oilgas": .6, "coal": .1, "chemical": .05, "electricity": .05, "transport": .08, "services": .07,
-              "petro": .05},
-    "chemical": {"chemical": .35, "petro": .15, "oilgas": .05, "mining": .05, "electricity": .08, "coal": .05,
-                 "trade": .08, "transport": .07, "services": .12},
-    "minerals": {"mining": .2, "coal": .15, "electricity": .12, "minerals": .15, "petro": .08, "chemical": .05,
-                 "transport": .1, "services": .1, "equipment": .05},
-    "metals": {"mining": .25, "metals": .3, "coal": .12, "electricity": .1, "petro": .03, "transport": .07,
-               "services": .08, "trade": .05},
-    "equipment": {"equipment": .4, "metals": .2, "chemical": .08, "electricity": .03, "trade": .08,
-                  "transport": .04, "services": .12, "wood_paper": .03, "textile": .02},
-    "electricity": {"coal": .4, "oilgas": .08, "equipment": .1, "electricity": .1, "petro": .05,
-                    "transport": .08, "services": .14, "gaswater": .05},
-    "gaswater": {"oilgas": .3, "gaswater": .2, "equipment": .1, "electricity": .15, "services": .15,
-                 "construction": .1},
-    "construction": {"minerals": .2, "metals": .25, "equipment": .12, "wood_paper": .05, "chemical": .06,
-                     "petro": .05, "services": .15, "trade": .06, "transport": .06},
-    "trade": {"services": .35, "transport": .15, "electricity": .05, "petro": .05, "wood_paper": .05,
-              "equipment": .05, "trade": .1, "construction": .05},
-    "transport": {"petro": .35, "equipment": .12, "services": .25, "transport": .15, "electricity": .05,
-                  "trade": .03},
-    "services": {"services": .45, "equipment": .08, "electricity": .05, "wood_paper": .05, "trade": .07,
-                 "transport": .07, "construction": .05, "food": .03, "petro": .02},
-    "dwelling": {"construction": .4, "services": .4, "electricity": .05, "gaswater": .1},
+    "crop": {
+        "crop": 0.2,
+        "chemical": 0.25,
+        "petro": 0.1,
+        "electricity": 0.05,
+        "trade": 0.1,
+        "transport": 0.08,
+        "services": 0.12,
+        "equipment": 0.05,
+        "livestock": 0.05,
+    },
+    "livestock": {
+        "crop": 0.45,
+        "food": 0.15,
+        "livestock": 0.1,
+        "chemical": 0.05,
+        "trade": 0.08,
+        "transport": 0.05,
+        "services": 0.12,
+    },
+    "forestry_fish": {
+        "forestry_fish": 0.2,
+        "petro": 0.2,
+        "chemical": 0.1,
+        "equipment": 0.1,
+        "services": 0.2,
+        "trade": 0.1,
+        "transport": 0.1,
+    },
+    "coal": {
+        "equipment": 0.2,
+        "electricity": 0.15,
+        "metals": 0.1,
+        "coal": 0.1,
+        "services": 0.2,
+        "transport": 0.1,
+        "petro": 0.1,
+        "chemical": 0.05,
+    },
+    "oilgas": {
+        "equipment": 0.2,
+        "services": 0.3,
+        "metals": 0.1,
+        "electricity": 0.1,
+        "oilgas": 0.1,
+        "transport": 0.1,
+        "chemical": 0.1,
+    },
+    "mining": {
+        "equipment": 0.2,
+        "electricity": 0.2,
+        "petro": 0.1,
+        "chemical": 0.1,
+        "services": 0.2,
+        "transport": 0.1,
+        "metals": 0.1,
+    },
+    "food": {
+        "crop": 0.35,
+        "livestock": 0.2,
+        "food": 0.15,
+        "wood_paper": 0.05,
+        "chemical": 0.05,
+        "trade": 0.08,
+        "transport": 0.05,
+        "services": 0.07,
+    },
+    "textile": {
+        "crop": 0.1,
+        "textile": 0.4,
+        "chemical": 0.15,
+        "electricity": 0.05,
+        "trade": 0.1,
+        "transport": 0.05,
+        "services": 0.1,
+        "wood_paper": 0.05,
+    },
+    "wood_paper": {
+        "forestry_fish": 0.25,
+        "wood_paper": 0.25,
+        "chemical": 0.12,
+        "electricity": 0.06,
+        "trade": 0.1,
+        "transport": 0.07,
+        "services": 0.1,
+        "metals": 0.05,
+    },
+    "petro": {
+        "oilgas": 0.6,
+        "coal": 0.1,
+        "chemical": 0.05,
+        "electricity": 0.05,
+        "transport": 0.08,
+        "services": 0.07,
+        "petro": 0.05,
+    },
+    "chemical": {
+        "chemical": 0.35,
+        "petro": 0.15,
+        "oilgas": 0.05,
+        "mining": 0.05,
+        "electricity": 0.08,
+        "coal": 0.05,
+        "trade": 0.08,
+        "transport": 0.07,
+        "services": 0.12,
+    },
+    "minerals": {
+        "mining": 0.2,
+        "coal": 0.15,
+        "electricity": 0.12,
+        "minerals": 0.15,
+        "petro": 0.08,
+        "chemical": 0.05,
+        "transport": 0.1,
+        "services": 0.1,
+        "equipment": 0.05,
+    },
+    "metals": {
+        "mining": 0.25,
+        "metals": 0.3,
+        "coal": 0.12,
+        "electricity": 0.1,
+        "petro": 0.03,
+        "transport": 0.07,
+        "services": 0.08,
+        "trade": 0.05,
+    },
+    "equipment": {
+        "equipment": 0.4,
+        "metals": 0.2,
+        "chemical": 0.08,
+        "electricity": 0.03,
+        "trade": 0.08,
+        "transport": 0.04,
+        "services": 0.12,
+        "wood_paper": 0.03,
+        "textile": 0.02,
+    },
+    "electricity": {
+        "coal": 0.4,
+        "oilgas": 0.08,
+        "equipment": 0.1,
+        "electricity": 0.1,
+        "petro": 0.05,
+        "transport": 0.08,
+        "services": 0.14,
+        "gaswater": 0.05,
+    },
+    "gaswater": {
+        "oilgas": 0.3,
+        "gaswater": 0.2,
+        "equipment": 0.1,
+        "electricity": 0.15,
+        "services": 0.15,
+        "construction": 0.1,
+    },
+    "construction": {
+        "minerals": 0.2,
+        "metals": 0.25,
+        "equipment": 0.12,
+        "wood_paper": 0.05,
+        "chemical": 0.06,
+        "petro": 0.05,
+        "services": 0.15,
+        "trade": 0.06,
+        "transport": 0.06,
+    },
+    "trade": {
+        "services": 0.35,
+        "transport": 0.15,
+        "electricity": 0.05,
+        "petro": 0.05,
+        "wood_paper": 0.05,
+        "equipment": 0.05,
+        "trade": 0.1,
+        "construction": 0.05,
+    },
+    "transport": {
+        "petro": 0.35,
+        "equipment": 0.12,
+        "services": 0.25,
+        "transport": 0.15,
+        "electricity": 0.05,
+        "trade": 0.03,
+    },
+    "services": {
+        "services": 0.45,
+        "equipment": 0.08,
+        "electricity": 0.05,
+        "wood_paper": 0.05,
+        "trade": 0.07,
+        "transport": 0.07,
+        "construction": 0.05,
+        "food": 0.03,
+        "petro": 0.02,
+    },
+    "dwelling": {"construction": 0.4, "services": 0.4, "electricity": 0.05, "gaswater": 0.1},
 }
 # Intermediate inputs per unit of output (world average) by user kind.
-INPUT_SHARE = {"crop": .40, "livestock": .55, "forestry_fish": .35, "coal": .50, "oilgas": .40, "mining": .50,
-               "food": .75, "textile": .72, "wood_paper": .70, "petro": .82, "chemical": .72, "minerals": .66,
-               "metals": .78, "equipment": .74, "electricity": .65, "gaswater": .60, "construction": .72,
-               "trade": .40, "transport": .55, "services": .38, "dwelling": .20}
+INPUT_SHARE = {
+    "crop": 0.40,
+    "livestock": 0.55,
+    "forestry_fish": 0.35,
+    "coal": 0.50,
+    "oilgas": 0.40,
+    "mining": 0.50,
+    "food": 0.75,
+    "textile": 0.72,
+    "wood_paper": 0.70,
+    "petro": 0.82,
+    "chemical": 0.72,
+    "minerals": 0.66,
+    "metals": 0.78,
+    "equipment": 0.74,
+    "electricity": 0.65,
+    "gaswater": 0.60,
+    "construction": 0.72,
+    "trade": 0.40,
+    "transport": 0.55,
+    "services": 0.38,
+    "dwelling": 0.20,
+}
 # Final-demand composition by kind: household, government, gross fixed capital formation.
 FD_WEIGHTS = {
-    "household": {"crop": .03, "livestock": .02, "forestry_fish": .01, "food": .12, "textile": .05,
-                  "wood_paper": .02, "petro": .03, "chemical": .02, "equipment": .06, "electricity": .02,
-                  "gaswater": .01, "trade": .12, "transport": .04, "services": .30, "dwelling": .10},
-    "government": {"services": .85, "construction": .05, "equipment": .03, "chemical": .02, "transport": .02,
-                   "trade": .03},
-    "gfcf": {"construction": .60, "equipment": .30, "services": .07, "wood_paper": .02, "metals": .01},
+    "household": {
+        "crop": 0.03,
+        "livestock": 0.02,
+        "forestry_fish": 0.01,
+        "food": 0.12,
+        "textile": 0.05,
+        "wood_paper": 0.02,
+        "petro": 0.03,
+        "chemical": 0.02,
+        "equipment": 0.06,
+        "electricity": 0.02,
+        "gaswater": 0.01,
+        "trade": 0.12,
+        "transport": 0.04,
+        "services": 0.30,
+        "dwelling": 0.10,
+    },
+    "government": {
+        "services": 0.85,
+        "construction": 0.05,
+        "equipment": 0.03,
+        "chemical": 0.02,
+        "transport": 0.02,
+        "trade": 0.03,
+    },
+    "gfcf": {"construction": 0.60, "equipment": 0.30, "services": 0.07, "wood_paper": 0.02, "metals": 0.01},
 }
-GOODS_KINDS = {"crop", "livestock", "forestry_fish", "coal", "oilgas", "mining", "food", "textile",
-               "wood_paper", "petro", "chemical", "minerals", "metals", "equipment"}
+GOODS_KINDS = {
+    "crop",
+    "livestock",
+    "forestry_fish",
+    "coal",
+    "oilgas",
+    "mining",
+    "food",
+    "textile",
+    "wood_paper",
+    "petro",
+    "chemical",
+    "minerals",
+    "metals",
+    "equipment",
+}
 BULK_KINDS = {"crop", "livestock", "coal", "mining", "minerals", "metals", "oilgas"}
 
 # 2017 GDP, US$ million (World Bank WDI, rounded) for the largest economies; the rest are drawn.
-GDP_2017 = {"usa": 19.5e6, "chn": 12.3e6, "jpn": 4.9e6, "deu": 3.7e6, "ind": 2.65e6, "gbr": 2.64e6,
-            "fra": 2.59e6, "bra": 2.06e6, "ita": 1.95e6, "can": 1.65e6, "rus": 1.58e6, "kor": 1.62e6,
-            "aus": 1.32e6, "esp": 1.31e6, "mex": 1.16e6, "idn": 1.02e6, "tur": 0.85e6, "nld": 0.83e6,
-            "sau": 0.69e6, "che": 0.68e6, "arg": 0.64e6, "swe": 0.54e6, "pol": 0.53e6, "bel": 0.50e6,
-            "tha": 0.46e6, "irn": 0.45e6, "twn": 0.58e6, "hkg": 0.34e6, "sgp": 0.34e6, "mys": 0.32e6,
-            "vnm": 0.22e6, "phl": 0.31e6, "zaf": 0.35e6, "nga": 0.38e6, "are": 0.39e6, "xtw": 0.02e6}
-GROUP_CENTROID = {"USA": (-98, 39), "Western Europe": (5, 48), "Eastern Europe": (25, 48), "Russia": (60, 58),
-                  "Rest of East Asia": (135, 37), "Rest of Asia": (100, 12), "Central Asia and Caucasus": (65, 42),
-                  "Middle East": (45, 28), "Africa": (20, 5), "Other North America": (-100, 45),
-                  "Latin America": (-60, -10), "Oceania": (145, -28), "Rest of the World": (0, 0)}
+GDP_2017 = {
+    "usa": 19.5e6,
+    "chn": 12.3e6,
+    "jpn": 4.9e6,
+    "deu": 3.7e6,
+    "ind": 2.65e6,
+    "gbr": 2.64e6,
+    "fra": 2.59e6,
+    "bra": 2.06e6,
+    "ita": 1.95e6,
+    "can": 1.65e6,
+    "rus": 1.58e6,
+    "kor": 1.62e6,
+    "aus": 1.32e6,
+    "esp": 1.31e6,
+    "mex": 1.16e6,
+    "idn": 1.02e6,
+    "tur": 0.85e6,
+    "nld": 0.83e6,
+    "sau": 0.69e6,
+    "che": 0.68e6,
+    "arg": 0.64e6,
+    "swe": 0.54e6,
+    "pol": 0.53e6,
+    "bel": 0.50e6,
+    "tha": 0.46e6,
+    "irn": 0.45e6,
+    "twn": 0.58e6,
+    "hkg": 0.34e6,
+    "sgp": 0.34e6,
+    "mys": 0.32e6,
+    "vnm": 0.22e6,
+    "phl": 0.31e6,
+    "zaf": 0.35e6,
+    "nga": 0.38e6,
+    "are": 0.39e6,
+    "xtw": 0.02e6,
+}
+GROUP_CENTROID = {
+    "USA": (-98, 39),
+    "Western Europe": (5, 48),
+    "Eastern Europe": (25, 48),
+    "Russia": (60, 58),
+    "Rest of East Asia": (135, 37),
+    "Rest of Asia": (100, 12),
+    "Central Asia and Caucasus": (65, 42),
+    "Middle East": (45, 28),
+    "Africa": (20, 5),
+    "Other North America": (-100, 45),
+    "Latin America": (-60, -10),
+    "Oceania": (145, -28),
+    "Rest of the World": (0, 0),
+}
 CNY_PER_USD_2017 = 6.7518  # 2017 average central parity (PBoC)
 # 10^4 CNY per US$ million at the 2017 average rate.
 WAN_CNY_PER_MUSD = CNY_PER_USD_2017 * 100.0
@@ -139,8 +405,9 @@ def region_coordinates(spec: WorldSpec) -> np.ndarray:
 def great_circle_km(coords: np.ndarray) -> np.ndarray:
     """Pairwise great-circle distances (km) between (lon, lat) points."""
     lon, lat = np.radians(coords[:, 0]), np.radians(coords[:, 1])
-    cos_angle = (np.sin(lat)[:, None] * np.sin(lat)[None, :]
-                 + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.cos(lon[:, None] - lon[None, :]))
+    cos_angle = np.sin(lat)[:, None] * np.sin(lat)[None, :] + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.cos(
+        lon[:, None] - lon[None, :]
+    )
     return 6371.0 * np.arccos(np.clip(cos_angle, -1.0, 1.0))
 
 
@@ -215,9 +482,26 @@ def comparative_advantage(spec: WorldSpec) -> np.ndarray:
         ("deu jpn kor usa", {"equipment", "chemical"}, 2.5),
         ("usa gbr che sgp hkg irl lux", {"services"}, 2.5),
     ]
-    china_sectors = {"ele": 8.0, "eeq": 5.0, "ome": 4.0, "tex": 5.0, "wap": 6.0, "lea": 5.0, "omf": 4.0,
-                     "fmp": 3.0, "rpp": 2.5, "i_s": 2.0, "nmm": 2.0, "chm": 1.5, "otn": 0.6, "mvh": 0.6,
-                     "coa": 0.2, "p_c": 0.4, "rsa": 0.2, "trd": 0.5}
+    china_sectors = {
+        "ele": 8.0,
+        "eeq": 5.0,
+        "ome": 4.0,
+        "tex": 5.0,
+        "wap": 6.0,
+        "lea": 5.0,
+        "omf": 4.0,
+        "fmp": 3.0,
+        "rpp": 2.5,
+        "i_s": 2.0,
+        "nmm": 2.0,
+        "chm": 1.5,
+        "otn": 0.6,
+        "mvh": 0.6,
+        "coa": 0.2,
+        "p_c": 0.4,
+        "rsa": 0.2,
+        "trd": 0.5,
+    }
     if "chn" in spec.regions:
         c = spec.regions.index("chn")
         for i, sector in enumerate(spec.sectors):
@@ -237,12 +521,12 @@ class TradeWedges:
     """What lies between a seller's and a buyer's price of a traded good: import duty, export tax and the
     international margins (wtp, otp, atp) by distance, and which regions supply the margin services."""
 
-    tariff: np.ndarray            # [i, r] import duty rate of the buyer r
-    export_tax: np.ndarray        # [i]
-    margin_rate: np.ndarray       # [i] margins / CIF value at the reference distance
-    msplit: np.ndarray            # [margin, i] split of the margins over wtp, otp, atp
-    distance_factor: np.ndarray   # [s, r]
-    vst_share: np.ndarray         # [margin, r] who sells margin services (VST)
+    tariff: np.ndarray  # [i, r] import duty rate of the buyer r
+    export_tax: np.ndarray  # [i]
+    margin_rate: np.ndarray  # [i] margins / CIF value at the reference distance
+    msplit: np.ndarray  # [margin, i] split of the margins over wtp, otp, atp
+    distance_factor: np.ndarray  # [s, r]
+    vst_share: np.ndarray  # [margin, r] who sells margin services (VST)
 
 
 def development_index(spec: WorldSpec, gdp: np.ndarray) -> np.ndarray:
@@ -286,8 +570,14 @@ def trade_wedges(spec: WorldSpec, rng: np.random.Generator, dist: np.ndarray, ca
     vst_share = np.zeros((len(margins), nreg))
     for g, margin in enumerate(margins):
         vst_share[g] = cap[spec.sectors.index(margin)] / cap[spec.sectors.index(margin)].sum()
-    return TradeWedges(tariff, np.where(goods, 0.005, 0.0), np.where(bulk, 0.08, np.where(goods, 0.04, 0.0)),
-                       msplit, np.clip((dist + 500.0) / 8000.0, 0.2, 2.0), vst_share)
+    return TradeWedges(
+        tariff,
+        np.where(goods, 0.005, 0.0),
+        np.where(bulk, 0.08, np.where(goods, 0.04, 0.0)),
+        msplit,
+        np.clip((dist + 500.0) / 8000.0, 0.2, 2.0),
+        vst_share,
+    )
 
 
 def bilateral_shares(spec: WorldSpec, gdp: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -301,24 +591,40 @@ def bilateral_shares(spec: WorldSpec, gdp: np.ndarray) -> tuple[np.ndarray, np.n
     return dist, cap, gravity / gravity.sum(axis=1, keepdims=True)
 
 
-def trade_flows(x: np.ndarray, a: np.ndarray, fd_total: np.ndarray, m: np.ndarray, share: np.ndarray,
-                w: TradeWedges, sectors: tuple[str, ...], margins: tuple[str, ...]) -> dict[str, np.ndarray]:
+def trade_flows(
+    x: np.ndarray,
+    a: np.ndarray,
+    fd_total: np.ndarray,
+    m: np.ndarray,
+    share: np.ndarray,
+    w: TradeWedges,
+    sectors: tuple[str, ...],
+    margins: tuple[str, ...],
+) -> dict[str, np.ndarray]:
     """Every flow implied by output x[i, r] (GTAP's price chain and market clearing)."""
-    intermediate = a * x[None, :, :]                                    # VDFB + VMFB: a[i, j, r] x[j, r]
-    demand = intermediate.sum(axis=1) + fd_total                         # use of i in r at agents' prices
+    intermediate = a * x[None, :, :]  # VDFB + VMFB: a[i, j, r] x[j, r]
+    demand = intermediate.sum(axis=1) + fd_total  # use of i in r at agents' prices
     imports = m * demand
-    vmsb = imports[:, None, :] * share                                   # imports by source, buyer prices
-    vcif = vmsb / (1.0 + w.tariff[:, None, :])                           # VMSB = VCIF (1 + tariff)
-    vtwr = (vcif[None] * w.margin_rate[None, :, None, None] * w.msplit[:, :, None, None]
-            * w.distance_factor[None, None])
-    vfob = vcif - vtwr.sum(axis=0)                                       # VCIF = VFOB + sum_margins VTWR
-    vxsb = vfob / (1.0 + w.export_tax[:, None, None])                    # VFOB = VXSB (1 + export tax)
-    vst = vtwr.sum(axis=(1, 2, 3))[:, None] * w.vst_share                # margin services sold (VST)
-    supply = (1.0 - m) * demand + vxsb.sum(axis=2)                       # x = domestic use + exports + VST
+    vmsb = imports[:, None, :] * share  # imports by source, buyer prices
+    vcif = vmsb / (1.0 + w.tariff[:, None, :])  # VMSB = VCIF (1 + tariff)
+    vtwr = vcif[None] * w.margin_rate[None, :, None, None] * w.msplit[:, :, None, None] * w.distance_factor[None, None]
+    vfob = vcif - vtwr.sum(axis=0)  # VCIF = VFOB + sum_margins VTWR
+    vxsb = vfob / (1.0 + w.export_tax[:, None, None])  # VFOB = VXSB (1 + export tax)
+    vst = vtwr.sum(axis=(1, 2, 3))[:, None] * w.vst_share  # margin services sold (VST)
+    supply = (1.0 - m) * demand + vxsb.sum(axis=2)  # x = domestic use + exports + VST
     for g, margin in enumerate(margins):
         supply[sectors.index(margin)] += vst[g]
-    return {"intermediate": intermediate, "demand": demand, "vmsb": vmsb, "vcif": vcif, "vtwr": vtwr,
-            "vfob": vfob, "vxsb": vxsb, "vst": vst, "supply": supply}
+    return {
+        "intermediate": intermediate,
+        "demand": demand,
+        "vmsb": vmsb,
+        "vcif": vcif,
+        "vtwr": vtwr,
+        "vfob": vfob,
+        "vxsb": vxsb,
+        "vst": vst,
+        "supply": supply,
+    }
 
 
 def market_clearing_output(flows, x0: np.ndarray, tol: float, max_iter: int) -> tuple[np.ndarray, float]:
@@ -336,18 +642,29 @@ def market_clearing_output(flows, x0: np.ndarray, tol: float, max_iter: int) -> 
     return x, float(change)
 
 
-def basedata_headers(spec: WorldSpec, state: dict[str, np.ndarray], fd: np.ndarray, m: np.ndarray,
-                     value_added: np.ndarray) -> dict[str, np.ndarray]:
+def basedata_headers(
+    spec: WorldSpec, state: dict[str, np.ndarray], fd: np.ndarray, m: np.ndarray, value_added: np.ndarray
+) -> dict[str, np.ndarray]:
     """The GTAP basedata headers: domestic and imported use by firms and final demand (split by m), trade at
     market, FOB, CIF and agents' prices, margins, endowments and the make matrix."""
     dom = 1.0 - m
     return {
-        "VDFB": state["intermediate"] * dom[:, None, :], "VMFB": state["intermediate"] * m[:, None, :],
-        "VDPB": fd[:, 0] * dom, "VMPB": fd[:, 0] * m, "VDGB": fd[:, 1] * dom, "VMGB": fd[:, 1] * m,
-        "VDIB": fd[:, 2] * dom, "VMIB": fd[:, 2] * m,
-        "VXSB": state["vxsb"], "VFOB": state["vfob"], "VCIF": state["vcif"], "VMSB": state["vmsb"],
-        "VST": state["vst"], "VTWR": state["vtwr"],
-        "EVFB": endowments(spec, value_added), "MAKB": make_matrix(state["supply"]),
+        "VDFB": state["intermediate"] * dom[:, None, :],
+        "VMFB": state["intermediate"] * m[:, None, :],
+        "VDPB": fd[:, 0] * dom,
+        "VMPB": fd[:, 0] * m,
+        "VDGB": fd[:, 1] * dom,
+        "VMGB": fd[:, 1] * m,
+        "VDIB": fd[:, 2] * dom,
+        "VMIB": fd[:, 2] * m,
+        "VXSB": state["vxsb"],
+        "VFOB": state["vfob"],
+        "VCIF": state["vcif"],
+        "VMSB": state["vmsb"],
+        "VST": state["vst"],
+        "VTWR": state["vtwr"],
+        "EVFB": endowments(spec, value_added),
+        "MAKB": make_matrix(state["supply"]),
     }
 
 
@@ -370,11 +687,12 @@ def solve_global(spec: WorldSpec, tol: float = 1e-13, max_iter: int = 2000) -> G
 
     x, change = market_clearing_output(flows, fd_total.copy(), tol, max_iter)
     state = flows(x)
-    value_added = x - state["intermediate"].sum(axis=0)                 # output minus intermediate inputs
+    value_added = x - state["intermediate"].sum(axis=0)  # output minus intermediate inputs
     if (value_added <= 0).any():
         raise RuntimeError("demo world: non-positive value added")
-    return GlobalEconomy(spec.regions, spec.sectors, spec.margins, basedata_headers(spec, state, fd, m, value_added),
-                         change)
+    return GlobalEconomy(
+        spec.regions, spec.sectors, spec.margins, basedata_headers(spec, state, fd, m, value_added), change
+    )
 
 
 def make_matrix(output: np.ndarray) -> np.ndarray:

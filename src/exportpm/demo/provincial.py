@@ -34,18 +34,37 @@ CLASS_SPECIALISATION = {
     "Northwest": {"03": 2.5, "02": 2.0, "24": 1.5, "14": 1.5, "01": 1.2, "20": 0.2, "08": 0.3},
     "Beijing-Tianjin": {**{f"{k:02d}": 1.6 for k in range(28, 43)}, "01": 0.3, "02": 0.1, "13": 0.5},
 }
-PROVINCE_SPECIALISATION = {"CN-SX": {"02": 6.0}, "CN-NM": {"02": 5.0, "24": 2.0}, "CN-HE": {"14": 4.0},
-                           "CN-GD": {"20": 2.0, "19": 1.5}, "CN-XJ": {"03": 3.0}, "CN-SN": {"03": 2.0},
-                           "CN-HB": {"18": 1.8}, "CN-JL": {"18": 2.5}, "CN-GZ": {"06": 1.8}}
-EXPORT_ORIENTATION = {"East Coast": 3.0, "Beijing-Tianjin": 1.5, "Northeast": 0.7, "North": 0.5, "Central": 0.5,
-                      "Southwest": 0.4, "Northwest": 0.25}
+PROVINCE_SPECIALISATION = {
+    "CN-SX": {"02": 6.0},
+    "CN-NM": {"02": 5.0, "24": 2.0},
+    "CN-HE": {"14": 4.0},
+    "CN-GD": {"20": 2.0, "19": 1.5},
+    "CN-XJ": {"03": 3.0},
+    "CN-SN": {"03": 2.0},
+    "CN-HB": {"18": 1.8},
+    "CN-JL": {"18": 2.5},
+    "CN-GZ": {"06": 1.8},
+}
+EXPORT_ORIENTATION = {
+    "East Coast": 3.0,
+    "Beijing-Tianjin": 1.5,
+    "Northeast": 0.7,
+    "North": 0.5,
+    "Central": 0.5,
+    "Southwest": 0.4,
+    "Northwest": 0.25,
+}
 AG_SPECIALISATION = {
     "pdr": ("CN-JS CN-ZJ CN-AH CN-JX CN-HB CN-HN CN-GD CN-GX CN-SC CN-CQ CN-FJ CN-YN CN-GZ CN-HL", 2.5, 0.2),
     "wht": ("CN-HA CN-SD CN-HE CN-AH CN-JS CN-XJ CN-SN", 3.0, 0.2),
-    "ctl": ("CN-NM CN-XJ CN-QH CN-XZ CN-GS CN-NX", 4.0, 1.0), "rmk": ("CN-NM CN-HE CN-HL", 3.0, 1.0),
+    "ctl": ("CN-NM CN-XJ CN-QH CN-XZ CN-GS CN-NX", 4.0, 1.0),
+    "rmk": ("CN-NM CN-HE CN-HL", 3.0, 1.0),
     "fsh": ("CN-SD CN-JS CN-ZJ CN-FJ CN-GD CN-HI CN-LN CN-GX", 2.5, 0.6),
-    "frs": ("CN-YN CN-GX CN-FJ CN-HL CN-JX", 2.0, 1.0), "v_f": ("CN-SD CN-HE CN-HA", 1.5, 1.0),
-    "pfb": ("CN-XJ", 10.0, 0.5), "c_b": ("CN-GX CN-YN", 8.0, 0.5), "wol": ("CN-NM CN-XJ", 4.0, 1.0),
+    "frs": ("CN-YN CN-GX CN-FJ CN-HL CN-JX", 2.0, 1.0),
+    "v_f": ("CN-SD CN-HE CN-HA", 1.5, 1.0),
+    "pfb": ("CN-XJ", 10.0, 0.5),
+    "c_b": ("CN-GX CN-YN", 8.0, 0.5),
+    "wol": ("CN-NM CN-XJ", 4.0, 1.0),
 }
 
 
@@ -55,13 +74,13 @@ class ProvincialEconomy:
 
     provinces: pd.DataFrame
     sectors: tuple[str, ...]
-    Z: np.ndarray          # (P*K, P*K)
-    FD: np.ndarray         # (P*K, P*5)
-    exports: np.ndarray    # (P*K,)
-    imports: np.ndarray    # (P*K,)
-    other: np.ndarray      # (P*K,) statistical discrepancy
+    Z: np.ndarray  # (P*K, P*K)
+    FD: np.ndarray  # (P*K, P*5)
+    exports: np.ndarray  # (P*K,)
+    imports: np.ndarray  # (P*K,)
+    other: np.ndarray  # (P*K,) statistical discrepancy
     value_added: np.ndarray  # (4, P*K)
-    output: np.ndarray     # (P*K,)
+    output: np.ndarray  # (P*K,)
     gtap_output: np.ndarray  # (P, n_gtap) output by GTAP sector, 10^4 CNY (the "truth" behind Eq. 1)
     ag_shares: np.ndarray  # (P, 14) true agricultural sector shares
     furniture_share: np.ndarray  # (P,) furniture share of CEADs sector 09
@@ -107,8 +126,13 @@ def build_provincial(spec: WorldSpec, world: GlobalEconomy, tol: float = 1e-12) 
     C = concordance_matrix(spec)
     Zc = (h["VDFB"][:, :, c] + h["VMFB"][:, :, c]) * WAN_CNY_PER_MUSD
     xc = h["MAKB"][np.arange(n), np.arange(n), c] * WAN_CNY_PER_MUSD
-    fdc = np.stack([h["VDPB"][:, c] + h["VMPB"][:, c], h["VDGB"][:, c] + h["VMGB"][:, c],
-                    h["VDIB"][:, c] + h["VMIB"][:, c]], axis=1) * WAN_CNY_PER_MUSD
+    fdc = (
+        np.stack(
+            [h["VDPB"][:, c] + h["VMPB"][:, c], h["VDGB"][:, c] + h["VMGB"][:, c], h["VDIB"][:, c] + h["VMIB"][:, c]],
+            axis=1,
+        )
+        * WAN_CNY_PER_MUSD
+    )
     exc = h["VXSB"][:, c, :].sum(1) * WAN_CNY_PER_MUSD
     for g, margin in enumerate(world.margins):
         exc[world.sectors.index(margin)] += h["VST"][g, c] * WAN_CNY_PER_MUSD
@@ -188,12 +212,25 @@ def build_provincial(spec: WorldSpec, world: GlobalEconomy, tol: float = 1e-12) 
     value_added = va_split * va_total[None, :]
 
     gtap_output, ag_shares, furniture = provincial_gtap_output(spec, C, xc, x)
-    return ProvincialEconomy(provinces, spec.ceads_sectors, Z, FD, exp_flat, imports, other, value_added, out,
-                             gtap_output, ag_shares, furniture)
+    return ProvincialEconomy(
+        provinces,
+        spec.ceads_sectors,
+        Z,
+        FD,
+        exp_flat,
+        imports,
+        other,
+        value_added,
+        out,
+        gtap_output,
+        ag_shares,
+        furniture,
+    )
 
 
-def provincial_gtap_output(spec: WorldSpec, C: np.ndarray, xc: np.ndarray, x: np.ndarray
-                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def provincial_gtap_output(
+    spec: WorldSpec, C: np.ndarray, xc: np.ndarray, x: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Output by GTAP sector and province (10^4 CNY): GTAP China shares within each CEADs sector, with
     provincial agricultural specialisation and furniture shares (the truths the yearbook tables report)."""
     rng = spec.rng("agriculture")
@@ -215,8 +252,13 @@ def provincial_gtap_output(spec: WorldSpec, C: np.ndarray, xc: np.ndarray, x: np
     furniture = np.zeros(len(isos))
     if "lum" in spec.sectors and "omf" in spec.sectors and "09" in spec.ceads_sectors:
         k09 = spec.ceads_sectors.index("09")
-        furniture = np.clip(0.35 * np.exp(rng.normal(0, 0.25, len(isos)))
-                            * np.where(np.isin(isos, ["CN-GD", "CN-ZJ", "CN-FJ", "CN-SD"]), 1.4, 1.0), 0.05, 0.8)
+        furniture = np.clip(
+            0.35
+            * np.exp(rng.normal(0, 0.25, len(isos)))
+            * np.where(np.isin(isos, ["CN-GD", "CN-ZJ", "CN-FJ", "CN-SD"]), 1.4, 1.0),
+            0.05,
+            0.8,
+        )
         lum, omf = spec.sectors.index("lum"), spec.sectors.index("omf")
         moved = furniture * x[k09]
         other_omf = out[:, omf] - share[omf, k09] * x[k09]

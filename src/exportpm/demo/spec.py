@@ -21,41 +21,102 @@ ENDOWMENTS = ("Land", "tech_aspros", "clerks", "service_shop", "off_mgr_pros", "
 MEIC_EXTENT = (70.0, 150.0, 10.0, 60.0)
 
 TINY_REGIONS = ("chn", "usa", "deu", "jpn", "xtw")
-TINY_SECTORS = ("pdr", "wht", "gro", "ctl", "frs", "coa", "cmt", "ofd", "tex", "lum", "omf", "i_s", "ele",
-                "ely", "cns", "trd", "otp")
+TINY_SECTORS = (
+    "pdr",
+    "wht",
+    "gro",
+    "ctl",
+    "frs",
+    "coa",
+    "cmt",
+    "ofd",
+    "tex",
+    "lum",
+    "omf",
+    "i_s",
+    "ele",
+    "ely",
+    "cns",
+    "trd",
+    "otp",
+)
 TINY_CEADS = ("01", "02", "06", "07", "09", "14", "20", "24", "27", "28", "29")
 TINY_PROVINCES = ("CN-HE", "CN-JS", "CN-SC")
 # Tiny-world provinces are rectangles (lon0, lon1, lat0, lat1), placed roughly where the real ones are.
-TINY_BOXES = {"CN-HE": (113.5, 119.5, 36.0, 42.0), "CN-JS": (116.0, 122.0, 30.0, 35.0),
-              "CN-SC": (100.0, 108.0, 26.0, 34.0)}
+TINY_BOXES = {
+    "CN-HE": (113.5, 119.5, 36.0, 42.0),
+    "CN-JS": (116.0, 122.0, 30.0, 35.0),
+    "CN-SC": (100.0, 108.0, 26.0, 34.0),
+}
 
 # Provincial capitals and large secondary cities (lon, lat): anchors of the synthetic population and industry.
 CITIES: dict[str, list[tuple[float, float, float]]] = {  # iso -> [(lon, lat, relative weight)]
-    "CN-BJ": [(116.40, 39.90, 1.0)], "CN-TJ": [(117.20, 39.13, 1.0)],
+    "CN-BJ": [(116.40, 39.90, 1.0)],
+    "CN-TJ": [(117.20, 39.13, 1.0)],
     "CN-HE": [(114.51, 38.04, 1.0), (118.18, 39.63, 0.8), (115.46, 38.87, 0.5)],
-    "CN-SX": [(112.55, 37.87, 1.0), (113.30, 40.08, 0.4)], "CN-NM": [(111.67, 40.82, 1.0), (109.84, 40.66, 0.7)],
-    "CN-LN": [(123.43, 41.80, 1.0), (121.61, 38.91, 0.9)], "CN-JL": [(125.32, 43.90, 1.0), (126.55, 43.84, 0.5)],
-    "CN-HL": [(126.63, 45.75, 1.0), (125.10, 46.59, 0.4)], "CN-SH": [(121.47, 31.23, 1.0)],
+    "CN-SX": [(112.55, 37.87, 1.0), (113.30, 40.08, 0.4)],
+    "CN-NM": [(111.67, 40.82, 1.0), (109.84, 40.66, 0.7)],
+    "CN-LN": [(123.43, 41.80, 1.0), (121.61, 38.91, 0.9)],
+    "CN-JL": [(125.32, 43.90, 1.0), (126.55, 43.84, 0.5)],
+    "CN-HL": [(126.63, 45.75, 1.0), (125.10, 46.59, 0.4)],
+    "CN-SH": [(121.47, 31.23, 1.0)],
     "CN-JS": [(118.78, 32.06, 1.0), (120.59, 31.30, 1.0), (120.30, 31.57, 0.6)],
     "CN-ZJ": [(120.16, 30.27, 1.0), (121.55, 29.87, 0.7), (120.70, 28.00, 0.5)],
-    "CN-AH": [(117.27, 31.86, 1.0), (118.38, 31.33, 0.4)], "CN-FJ": [(119.30, 26.08, 1.0), (118.09, 24.48, 0.8)],
-    "CN-JX": [(115.89, 28.68, 1.0)], "CN-SD": [(117.00, 36.65, 1.0), (120.38, 36.07, 1.0), (118.05, 36.81, 0.5)],
-    "CN-HA": [(113.65, 34.76, 1.0), (112.45, 34.62, 0.5)], "CN-HB": [(114.30, 30.60, 1.0), (111.29, 30.70, 0.3)],
-    "CN-HN": [(112.94, 28.23, 1.0)], "CN-GD": [(113.26, 23.13, 1.0), (114.06, 22.54, 1.0), (113.12, 23.02, 0.6)],
-    "CN-GX": [(108.37, 22.82, 1.0), (110.29, 25.27, 0.4)], "CN-HI": [(110.35, 20.02, 1.0)],
-    "CN-CQ": [(106.55, 29.56, 1.0)], "CN-SC": [(104.07, 30.67, 1.0), (104.78, 29.35, 0.3)],
-    "CN-GZ": [(106.71, 26.58, 1.0)], "CN-YN": [(102.71, 25.04, 1.0)], "CN-XZ": [(91.13, 29.65, 1.0)],
-    "CN-SN": [(108.94, 34.34, 1.0), (109.73, 38.29, 0.3)], "CN-GS": [(103.83, 36.06, 1.0)],
-    "CN-QH": [(101.78, 36.62, 1.0)], "CN-NX": [(106.23, 38.49, 1.0)], "CN-XJ": [(87.62, 43.83, 1.0)],
+    "CN-AH": [(117.27, 31.86, 1.0), (118.38, 31.33, 0.4)],
+    "CN-FJ": [(119.30, 26.08, 1.0), (118.09, 24.48, 0.8)],
+    "CN-JX": [(115.89, 28.68, 1.0)],
+    "CN-SD": [(117.00, 36.65, 1.0), (120.38, 36.07, 1.0), (118.05, 36.81, 0.5)],
+    "CN-HA": [(113.65, 34.76, 1.0), (112.45, 34.62, 0.5)],
+    "CN-HB": [(114.30, 30.60, 1.0), (111.29, 30.70, 0.3)],
+    "CN-HN": [(112.94, 28.23, 1.0)],
+    "CN-GD": [(113.26, 23.13, 1.0), (114.06, 22.54, 1.0), (113.12, 23.02, 0.6)],
+    "CN-GX": [(108.37, 22.82, 1.0), (110.29, 25.27, 0.4)],
+    "CN-HI": [(110.35, 20.02, 1.0)],
+    "CN-CQ": [(106.55, 29.56, 1.0)],
+    "CN-SC": [(104.07, 30.67, 1.0), (104.78, 29.35, 0.3)],
+    "CN-GZ": [(106.71, 26.58, 1.0)],
+    "CN-YN": [(102.71, 25.04, 1.0)],
+    "CN-XZ": [(91.13, 29.65, 1.0)],
+    "CN-SN": [(108.94, 34.34, 1.0), (109.73, 38.29, 0.3)],
+    "CN-GS": [(103.83, 36.06, 1.0)],
+    "CN-QH": [(101.78, 36.62, 1.0)],
+    "CN-NX": [(106.23, 38.49, 1.0)],
+    "CN-XJ": [(87.62, 43.83, 1.0)],
 }
 
 # 2017 provincial GDP (100 million CNY, China Statistical Yearbook 2018): sizes of the synthetic provinces.
 PROVINCE_GDP_2017 = {
-    "CN-BJ": 28015, "CN-TJ": 18549, "CN-HE": 34016, "CN-SX": 15528, "CN-NM": 16096, "CN-LN": 23409,
-    "CN-JL": 14945, "CN-HL": 15903, "CN-SH": 30633, "CN-JS": 85869, "CN-ZJ": 51768, "CN-AH": 27018,
-    "CN-FJ": 32182, "CN-JX": 20006, "CN-SD": 72634, "CN-HA": 44553, "CN-HB": 35478, "CN-HN": 33903,
-    "CN-GD": 89705, "CN-GX": 18523, "CN-HI": 4463, "CN-CQ": 19425, "CN-SC": 36980, "CN-GZ": 13541,
-    "CN-YN": 16376, "CN-XZ": 1311, "CN-SN": 21899, "CN-GS": 7460, "CN-QH": 2625, "CN-NX": 3444, "CN-XJ": 10882,
+    "CN-BJ": 28015,
+    "CN-TJ": 18549,
+    "CN-HE": 34016,
+    "CN-SX": 15528,
+    "CN-NM": 16096,
+    "CN-LN": 23409,
+    "CN-JL": 14945,
+    "CN-HL": 15903,
+    "CN-SH": 30633,
+    "CN-JS": 85869,
+    "CN-ZJ": 51768,
+    "CN-AH": 27018,
+    "CN-FJ": 32182,
+    "CN-JX": 20006,
+    "CN-SD": 72634,
+    "CN-HA": 44553,
+    "CN-HB": 35478,
+    "CN-HN": 33903,
+    "CN-GD": 89705,
+    "CN-GX": 18523,
+    "CN-HI": 4463,
+    "CN-CQ": 19425,
+    "CN-SC": 36980,
+    "CN-GZ": 13541,
+    "CN-YN": 16376,
+    "CN-XZ": 1311,
+    "CN-SN": 21899,
+    "CN-GS": 7460,
+    "CN-QH": 2625,
+    "CN-NX": 3444,
+    "CN-XJ": 10882,
 }
 
 
@@ -94,17 +155,25 @@ def world_spec(size: str, seed: int = 2017) -> WorldSpec:
     provinces["gdp_100m_cny"] = provinces["iso3166_2"].map(PROVINCE_GDP_2017).astype(float)
     if size == "full":
         return WorldSpec(
-            size=size, seed=seed,
+            size=size,
+            seed=seed,
             regions=tuple(resource("gtap11_regions")["code"]),
             sectors=tuple(resource("gtap11_sectors")["code"]),
             ceads_sectors=tuple(resource("ceads42_sectors_2017")["code"]),
             provinces=provinces.reset_index(drop=True),
-            meic_spacing=0.25, population_spacing=0.1,
+            meic_spacing=0.25,
+            population_spacing=0.1,
         )
     if size == "tiny":
         keep = provinces["iso3166_2"].isin(TINY_PROVINCES)
         return WorldSpec(
-            size=size, seed=seed, regions=TINY_REGIONS, sectors=TINY_SECTORS, ceads_sectors=TINY_CEADS,
-            provinces=provinces[keep].reset_index(drop=True), meic_spacing=1.0, population_spacing=0.5,
+            size=size,
+            seed=seed,
+            regions=TINY_REGIONS,
+            sectors=TINY_SECTORS,
+            ceads_sectors=TINY_CEADS,
+            provinces=provinces[keep].reset_index(drop=True),
+            meic_spacing=1.0,
+            population_spacing=0.5,
         )
     raise ValueError(f"demo size must be 'tiny' or 'full', not {size!r}")

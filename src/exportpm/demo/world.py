@@ -44,10 +44,19 @@ log = logging.getLogger(__name__)
 
 PARTS = ("gtap", "provincial", "customs", "geography", "emissions", "stations")
 YEARBOOK_ITEMS = {  # yearbook item -> GTAP agricultural sectors it covers
-    "rice": ["pdr"], "wheat": ["wht"], "vegetables_fruits_nuts": ["v_f"], "oil_crops": ["osd"],
-    "sugar_crops": ["c_b"], "fibre_crops": ["pfb"], "other_crops": ["ocr"],
-    "cattle_sheep_goats_horses": ["ctl"], "pigs_poultry_other_animals": ["oap"], "raw_milk": ["rmk"],
-    "wool_silk_cocoons": ["wol"], "forestry": ["frs"], "fishery": ["fsh"],
+    "rice": ["pdr"],
+    "wheat": ["wht"],
+    "vegetables_fruits_nuts": ["v_f"],
+    "oil_crops": ["osd"],
+    "sugar_crops": ["c_b"],
+    "fibre_crops": ["pfb"],
+    "other_crops": ["ocr"],
+    "cattle_sheep_goats_horses": ["ctl"],
+    "pigs_poultry_other_animals": ["oap"],
+    "raw_milk": ["rmk"],
+    "wool_silk_cocoons": ["wol"],
+    "forestry": ["frs"],
+    "fishery": ["fsh"],
 }
 MAX_CUSTOMS_ROWS = {"tiny": 3000, "full": 240_000}
 MEIC_FORMAT = {"tiny": "asc", "full": "nc"}  # both distributed MEIC layouts are always exercised
@@ -76,13 +85,18 @@ def part_files(size: str) -> dict[str, list[str]]:
     """Relative paths of the files each part writes (Snakemake outputs)."""
     spec = world_spec(size)
     ext = MEIC_FORMAT[size]
-    meic = [f"meic/{meic_filename(spec.year, m, s, q, ext)}" for m in range(1, 13) for s in MEIC_SECTORS
-            for q in SPECIES]
+    meic = [
+        f"meic/{meic_filename(spec.year, m, s, q, ext)}" for m in range(1, 13) for s in MEIC_SECTORS for q in SPECIES
+    ]
     gains = [f"gains/gains_{y}_{q}.csv" for y in (2015, 2020) for q in SPECIES]
     return {
         "gtap": ["gtap/basedata.har", "gtap/sets.har", "gtap/default.prm", "gtap/baserate.har"],
-        "provincial": ["ceads/china_provincial_mrio_2017.xlsx", "yearbook/agriculture_output_2017.csv",
-                       "yearbook/cattle_2017.csv", "yearbook/wood_furniture_2017.csv"],
+        "provincial": [
+            "ceads/china_provincial_mrio_2017.xlsx",
+            "yearbook/agriculture_output_2017.csv",
+            "yearbook/cattle_2017.csv",
+            "yearbook/wood_furniture_2017.csv",
+        ],
         "customs": ["customs/customs_2017.csv", "customs/hs6_gtap_concordance.csv"],
         "geography": ["boundaries/provinces.geojson", "population/population_2017.tif"],
         "emissions": [*meic, "meic/README.txt", *gains, "agri_nh3/agri_nh3_2017.csv"],
@@ -122,23 +136,41 @@ def write_gtap(spec: WorldSpec, world: GlobalEconomy, folder: Path) -> None:
     gtap_frame_check(world.headers)
     for name, value in residuals.items():
         log.info("GTAP identity %-15s max relative residual %.2e (float64)", name, value)
-    sets = {"REG": spec.regions, "COMM": spec.sectors, "ACTS": spec.sectors, "ENDW": ENDOWMENTS,
-            "MARG": world.margins}
+    sets = {"REG": spec.regions, "COMM": spec.sectors, "ACTS": spec.sectors, "ENDW": ENDOWMENTS, "MARG": world.margins}
     with timed(log, f"writing {folder}"):
-        write_gtap_release(folder, sets, world.headers, *release_parameters(world),
-                           history=f"{SYNTHETIC_NOTE}. GTAP 11 layout, 2017, US$ million.")
+        write_gtap_release(
+            folder,
+            sets,
+            world.headers,
+            *release_parameters(world),
+            history=f"{SYNTHETIC_NOTE}. GTAP 11 layout, 2017, US$ million.",
+        )
 
 
 def write_provincial(spec: WorldSpec, economy: ProvincialEconomy, outdir: Path) -> None:
     names = resource("ceads42_sectors_2017").set_index("code")["name_zh"]
     title = f"2017年中国31省区市区域间投入产出表 单位：万元 (10^4 CNY). {SYNTHETIC_NOTE}"
     with timed(log, "writing the CEADs-layout provincial MRIO"):
-        write_ceads_mrio(outdir / "ceads/china_provincial_mrio_2017.xlsx", list(spec.provinces["name_zh"]),
-                         spec.ceads_sectors, [names[c] for c in spec.ceads_sectors], economy.Z, economy.FD,
-                         economy.exports, economy.imports, economy.other, economy.value_added, economy.output,
-                         title)
-    log.info("provincial MRIO: %d provinces x %d sectors, %d final-demand columns per province",
-             len(spec.provinces), len(spec.ceads_sectors), len(FD_CATEGORIES))
+        write_ceads_mrio(
+            outdir / "ceads/china_provincial_mrio_2017.xlsx",
+            list(spec.provinces["name_zh"]),
+            spec.ceads_sectors,
+            [names[c] for c in spec.ceads_sectors],
+            economy.Z,
+            economy.FD,
+            economy.exports,
+            economy.imports,
+            economy.other,
+            economy.value_added,
+            economy.output,
+            title,
+        )
+    log.info(
+        "provincial MRIO: %d provinces x %d sectors, %d final-demand columns per province",
+        len(spec.provinces),
+        len(spec.ceads_sectors),
+        len(FD_CATEGORIES),
+    )
     write_yearbooks(spec, economy, outdir / "yearbook")
 
 
@@ -158,14 +190,22 @@ def write_yearbooks(spec: WorldSpec, economy: ProvincialEconomy, folder: Path) -
             grains = sum(share.get(s, 0.0) for s in ("pdr", "wht", "gro")) * ag_total[p]
             services = ag_total[p] * rng.uniform(0.03, 0.05)
             items = {"total": ag_total[p] + services, "grains": grains, **value, "agricultural_services": services}
-            rows += [(iso, item, round(v, 4)) for item, v in items.items()
-                     if item in ("total", "grains", "agricultural_services") or any(
-                         s in spec.sectors for s in YEARBOOK_ITEMS[item])]
-    write_csv_atomic(pd.DataFrame(rows, columns=["province", "item", "output_value_100m_cny"]),
-                     folder / "agriculture_output_2017.csv",
-                     [SYNTHETIC_NOTE, "Gross output value of farming, forestry, animal husbandry and fishery by "
-                      "product, 100 million CNY, current prices (China Statistical Yearbook 2018 layout).",
-                      "grains includes rice and wheat; total includes agricultural services."])
+            rows += [
+                (iso, item, round(v, 4))
+                for item, v in items.items()
+                if item in ("total", "grains", "agricultural_services")
+                or any(s in spec.sectors for s in YEARBOOK_ITEMS[item])
+            ]
+    write_csv_atomic(
+        pd.DataFrame(rows, columns=["province", "item", "output_value_100m_cny"]),
+        folder / "agriculture_output_2017.csv",
+        [
+            SYNTHETIC_NOTE,
+            "Gross output value of farming, forestry, animal husbandry and fishery by "
+            "product, 100 million CNY, current prices (China Statistical Yearbook 2018 layout).",
+            "grains includes rice and wheat; total includes agricultural services.",
+        ],
+    )
     if "cmt" in spec.sectors:
         cmt = economy.gtap_output[:, spec.sectors.index("cmt")]
         price = 62.0 * rng.uniform(0.9, 1.1, len(isos))  # CNY per kg
@@ -173,35 +213,64 @@ def write_yearbooks(spec: WorldSpec, economy: ProvincialEconomy, folder: Path) -
         missing = rng.permutation(len(isos))[: max(1, len(isos) // 8)]
         price_col = pd.Series(np.round(price, 2), dtype=object)
         price_col[missing] = ""
-        frame = pd.DataFrame({"province": isos, "beef_production_10k_t": np.round(production, 4),
-                              "beef_price_cny_per_kg": price_col})
-        write_csv_atomic(frame, folder / "cattle_2017.csv",
-                         [SYNTHETIC_NOTE, "Beef production (10^4 t) and average beef price (CNY/kg) by province; "
-                          "an empty price means the yearbook does not report it."])
+        frame = pd.DataFrame(
+            {"province": isos, "beef_production_10k_t": np.round(production, 4), "beef_price_cny_per_kg": price_col}
+        )
+        write_csv_atomic(
+            frame,
+            folder / "cattle_2017.csv",
+            [
+                SYNTHETIC_NOTE,
+                "Beef production (10^4 t) and average beef price (CNY/kg) by province; "
+                "an empty price means the yearbook does not report it.",
+            ],
+        )
     if economy.furniture_share.any():
         k = spec.ceads_sectors.index("09")
         total = x[:, k] / 1e4 * rng.uniform(0.95, 1.05, len(isos))
-        frame = pd.DataFrame({"province": isos,
-                              "wood_processing_output_100m_cny": np.round(total * (1 - economy.furniture_share), 4),
-                              "furniture_output_100m_cny": np.round(total * economy.furniture_share, 4)})
-        write_csv_atomic(frame, folder / "wood_furniture_2017.csv",
-                         [SYNTHETIC_NOTE, "Gross industrial output of wood processing and of furniture "
-                          "manufacturing by province, 100 million CNY."])
+        frame = pd.DataFrame(
+            {
+                "province": isos,
+                "wood_processing_output_100m_cny": np.round(total * (1 - economy.furniture_share), 4),
+                "furniture_output_100m_cny": np.round(total * economy.furniture_share, 4),
+            }
+        )
+        write_csv_atomic(
+            frame,
+            folder / "wood_furniture_2017.csv",
+            [
+                SYNTHETIC_NOTE,
+                "Gross industrial output of wood processing and of furniture "
+                "manufacturing by province, 100 million CNY.",
+            ],
+        )
 
 
 def write_customs(spec: WorldSpec, world: GlobalEconomy, economy: ProvincialEconomy, outdir: Path) -> None:
     concordance = hs_concordance(spec)
     with timed(log, "customs records"):
         records = customs_records(spec, world, economy, concordance, MAX_CUSTOMS_ROWS[spec.size])
-    log.info("customs: %d records (%d export, %d import)", len(records), (records["flow"] == "export").sum(),
-             (records["flow"] == "import").sum())
-    write_platform_export(outdir / "customs/customs_2017.csv", platform_export(records),
-                          [SYNTHETIC_NOTE, "China customs 2017 in the customs statistics platform's export layout "
-                           "(GB18030): flow, 8-digit commodity code, partner (customs code and name), trade mode, "
-                           "registered region (GB/T 2260), value in US$."])
-    write_csv_atomic(concordance, outdir / "customs/hs6_gtap_concordance.csv",
-                     [SYNTHETIC_NOTE, "HS 2017 six-digit codes to GTAP 11 sectors (stand-in for GTAP's own "
-                      "HS6 concordance)."])
+    log.info(
+        "customs: %d records (%d export, %d import)",
+        len(records),
+        (records["flow"] == "export").sum(),
+        (records["flow"] == "import").sum(),
+    )
+    write_platform_export(
+        outdir / "customs/customs_2017.csv",
+        platform_export(records),
+        [
+            SYNTHETIC_NOTE,
+            "China customs 2017 in the customs statistics platform's export layout "
+            "(GB18030): flow, 8-digit commodity code, partner (customs code and name), trade mode, "
+            "registered region (GB/T 2260), value in US$.",
+        ],
+    )
+    write_csv_atomic(
+        concordance,
+        outdir / "customs/hs6_gtap_concordance.csv",
+        [SYNTHETIC_NOTE, "HS 2017 six-digit codes to GTAP 11 sectors (stand-in for GTAP's own HS6 concordance)."],
+    )
 
 
 def write_geography(spec: WorldSpec, outdir: Path) -> None:
@@ -220,9 +289,13 @@ def write_emissions(spec: WorldSpec, economy: ProvincialEconomy, outdir: Path) -
     with timed(log, f"province area fractions on the {spec.meic_spacing} degree MEIC grid"):
         fractions = area_fractions(grid, polygons)
     outside = np.asarray(fractions.sum(axis=0)).ravel() <= 0
-    weights = {"residential": settlement_weight(spec, grid), "transportation": settlement_weight(spec, grid),
-               "agriculture": np.ones(grid.nlat * grid.nlon), "industry": industry_weight(spec, grid),
-               "power": industry_weight(spec, grid)}
+    weights = {
+        "residential": settlement_weight(spec, grid),
+        "transportation": settlement_weight(spec, grid),
+        "agriculture": np.ones(grid.nlat * grid.nlon),
+        "industry": industry_weight(spec, grid),
+        "power": industry_weight(spec, grid),
+    }
     with timed(log, "writing MEIC monthly grids"):
         for s, sector in enumerate(MEIC_SECTORS):
             for q, species in enumerate(SPECIES):
@@ -232,15 +305,25 @@ def write_emissions(spec: WorldSpec, economy: ProvincialEconomy, outdir: Path) -
                     values = distribute(totals, fractions, weights[sector]).reshape(grid.nlat, grid.nlon)
                     ext = MEIC_FORMAT[spec.size]
                     writer = write_meic_asc if ext == "asc" else write_meic_grid
-                    writer(outdir / "meic" / meic_filename(spec.year, month, sector, species, ext), grid,
-                           values, outside.reshape(grid.nlat, grid.nlon),
-                           f"MEIC {spec.year}-{month:02d} {sector} {species}. {SYNTHETIC_NOTE}")
+                    writer(
+                        outdir / "meic" / meic_filename(spec.year, month, sector, species, ext),
+                        grid,
+                        values,
+                        outside.reshape(grid.nlat, grid.nlon),
+                        f"MEIC {spec.year}-{month:02d} {sector} {species}. {SYNTHETIC_NOTE}",
+                    )
     with atomic_output(outdir / "meic/README.txt") as tmp:  # an ESRI ASCII grid has no room for provenance
         tmp.write_text(f"{SYNTHETIC_NOTE}\nMEIC-layout monthly grids, t per cell per month.\n", encoding="utf-8")
     write_gains(spec, inventories, outdir / "gains")
-    write_csv_atomic(inventories.agri_nh3, outdir / "agri_nh3/agri_nh3_2017.csv",
-                     [SYNTHETIC_NOTE, "Provincial agricultural NH3 emissions 2017 by the 14 product categories "
-                      "(t/yr), layout of Chen et al."], float_format="%.3f")
+    write_csv_atomic(
+        inventories.agri_nh3,
+        outdir / "agri_nh3/agri_nh3_2017.csv",
+        [
+            SYNTHETIC_NOTE,
+            "Provincial agricultural NH3 emissions 2017 by the 14 product categories (t/yr), layout of Chen et al.",
+        ],
+        float_format="%.3f",
+    )
 
 
 def write_gains(spec: WorldSpec, inventories, folder: Path) -> None:

@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 def technical_coefficients(Z: np.ndarray, x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """A = Z diag(x)^-1 (Eq. 6), US$ per US$; columns without output are zero. ``out=Z`` works in place."""
-    require_inputs_have_output("A = Z diag(x)^-1", Z, x)   # entry check: no column's inputs dropped silently
+    require_inputs_have_output("A = Z diag(x)^-1", Z, x)  # entry check: no column's inputs dropped silently
     inverse = np.divide(1.0, x, out=np.zeros_like(x, dtype=float), where=x > 0)
     return np.multiply(Z, inverse[None, :], out=out)
 
@@ -49,7 +49,7 @@ class LeontiefSystem:
     @classmethod
     def factorise(cls, A: np.ndarray, overwrite: bool = False) -> LeontiefSystem:
         """LU of I - A. With ``overwrite`` the array ``A`` becomes the factors (no second n x n copy)."""
-        require_productive("LeontiefSystem.factorise", A)   # entry check: finite, spectral radius < 1
+        require_productive("LeontiefSystem.factorise", A)  # entry check: finite, spectral radius < 1
         start = time.perf_counter()
         M = np.ascontiguousarray(A) if overwrite else np.array(A, order="C")
         np.negative(M, out=M)
@@ -84,10 +84,10 @@ class ProvinceRows:
     and every identity used is a sum of non-negative terms (no cancellation).
     """
 
-    schur: tuple[np.ndarray, np.ndarray]      # LU factors and pivots of S (p x p)
-    domestic: tuple[np.ndarray, np.ndarray]   # LU of I - A_PP: the provinces' own system, no foreign feedback
-    V: np.ndarray      # p x f
-    U: np.ndarray      # p x p
+    schur: tuple[np.ndarray, np.ndarray]  # LU factors and pivots of S (p x p)
+    domestic: tuple[np.ndarray, np.ndarray]  # LU of I - A_PP: the provinces' own system, no foreign feedback
+    V: np.ndarray  # p x f
+    U: np.ndarray  # p x p
     province_rows: np.ndarray
     foreign_rows: np.ndarray
 
@@ -98,25 +98,29 @@ class ProvinceRows:
         Z (n x n, US$ million, C-ordered) is consumed: its memory holds the LU factors of I - A_FF afterwards,
         so no f x f copy is made.
         """
-        require_inputs_have_output("ProvinceRows.from_flows", Z, x)   # entry checks: finite, productive A
+        require_inputs_have_output("ProvinceRows.from_flows", Z, x)  # entry checks: finite, productive A
         require_productive("ProvinceRows.from_flows", Z, np.divide(1.0, x, out=np.zeros(x.size), where=x > 0))
         start = time.perf_counter()
         A_PF = take_block(Z, rows_P, rows_F)
         technical_coefficients(A_PF, x[rows_F], out=A_PF)
         A_FP = take_block(Z, rows_F, rows_P)
         technical_coefficients(A_FP, x[rows_P], out=A_FP)
-        S = _identity_minus_coefficients(take_block(Z, rows_P, rows_P), x[rows_P])   # I - A_PP for now
+        S = _identity_minus_coefficients(take_block(Z, rows_P, rows_P), x[rows_P])  # I - A_PP for now
         domestic = _factorise_in_place(np.array(S, order="F"), "I - A_PP")
-        M = _identity_minus_coefficients(_compact_block_in_place(Z, rows_F), x[rows_F])   # in Z's memory
-        foreign = _factorise_in_place(M.T, "I - A_FF")                  # M.T: (I - A_FF)' as an F-ordered view
+        M = _identity_minus_coefficients(_compact_block_in_place(Z, rows_F), x[rows_F])  # in Z's memory
+        foreign = _factorise_in_place(M.T, "I - A_FF")  # M.T: (I - A_FF)' as an F-ordered view
         # (I - A_FF)' V' = A_PF'  ->  V = A_PF (I - A_FF)^-1
         V = scipy.linalg.lu_solve(foreign, A_PF.T, trans=0, overwrite_b=True, check_finite=False).T
         del foreign, M, A_PF
         U = V @ A_FP
         S -= U
         schur = _factorise_in_place(np.asfortranarray(S), "the provinces' Schur complement I - A_PP - U")
-        log.info("province rows of L (%d of %d) by block factorisation in %.1f s", rows_P.size, x.size,
-                 time.perf_counter() - start)
+        log.info(
+            "province rows of L (%d of %d) by block factorisation in %.1f s",
+            rows_P.size,
+            x.size,
+            time.perf_counter() - start,
+        )
         return cls(schur, domestic, V, U, rows_P, rows_F)
 
     @classmethod
@@ -134,7 +138,7 @@ class ProvinceRows:
 
     def weighted_rows(self, weights: np.ndarray) -> np.ndarray:
         """W L[P, :] (m x n) for weights W (m x p) on the province rows, e.g. intensities (Eq. 8)."""
-        weighted_PP = scipy.linalg.lu_solve(self.schur, weights.T, trans=1, check_finite=False).T   # W L_PP
+        weighted_PP = scipy.linalg.lu_solve(self.schur, weights.T, trans=1, check_finite=False).T  # W L_PP
         out = np.empty((weights.shape[0], self.province_rows.size + self.foreign_rows.size))
         out[:, self.province_rows] = weighted_PP
         out[:, self.foreign_rows] = weighted_PP @ self.V
@@ -178,14 +182,14 @@ def _compact_block_in_place(Z: np.ndarray, keep: np.ndarray) -> np.ndarray:
     flat = Z.reshape(-1)
     columns = _as_slice(keep)
     for i, row in enumerate(keep):
-        flat[i * k:(i + 1) * k] = Z[row, columns]
-    return flat[:k * k].reshape(k, k)
+        flat[i * k : (i + 1) * k] = Z[row, columns]
+    return flat[: k * k].reshape(k, k)
 
 
 def _factorise_in_place(M: np.ndarray, what: str) -> tuple[np.ndarray, np.ndarray]:
     """LU with partial pivoting of the F-ordered ``M`` in place; a clear error if it is singular."""
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)   # reported below, naming the matrix
+        warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)  # reported below, naming the matrix
         lu, pivots = scipy.linalg.lu_factor(M, overwrite_a=True, check_finite=False)
     diagonal = np.diag(lu)
     if not np.isfinite(diagonal).all() or (np.abs(diagonal) < 1e-14).any():

@@ -30,9 +30,9 @@ class HybridInventory:
     ``excluded`` and ``meic`` are by province, MEIC sector and species.
     """
 
-    emissions: np.ndarray         # [province, MEIC sector, GTAP sector, species] t/yr (excluded removed)
-    excluded: np.ndarray          # [province, MEIC sector, species] t/yr
-    meic: np.ndarray              # [province, MEIC sector, species] t/yr (inventory species)
+    emissions: np.ndarray  # [province, MEIC sector, GTAP sector, species] t/yr (excluded removed)
+    excluded: np.ndarray  # [province, MEIC sector, species] t/yr
+    meic: np.ndarray  # [province, MEIC sector, species] t/yr (inventory species)
     excluded_by_gains: pd.DataFrame
 
 
@@ -44,8 +44,9 @@ def inventory_species(meic_totals: np.ndarray, meic_species: tuple[str, ...]) ->
             pm, bc, oc = (meic_totals[..., meic_species.index(s)] for s in ("PM25", "BC", "OC"))
             other = pm - bc - oc
             if (other < -1e-9 * np.abs(pm).max()).any():
-                log.warning("MEIC: PM2.5 below BC + OC in %d province-sectors; other PM2.5 set to 0",
-                            int((other < 0).sum()))
+                log.warning(
+                    "MEIC: PM2.5 below BC + OC in %d province-sectors; other PM2.5 set to 0", int((other < 0).sum())
+                )
             out[..., q] = np.clip(other, 0.0, None)
         else:
             out[..., q] = meic_totals[..., meic_species.index(name)]
@@ -61,9 +62,15 @@ def gains_shares(gains_2017: np.ndarray, members: np.ndarray) -> np.ndarray:
     return np.where(total > 0, sub / np.where(total > 0, total, 1.0), national[None, :])
 
 
-def build_inventory(provinces: tuple[str, ...], sectors: tuple[str, ...], output: np.ndarray, meic: np.ndarray,
-                    gains_2017: dict[str, np.ndarray], gains_table: pd.DataFrame,
-                    agri_nh3: pd.DataFrame) -> HybridInventory:
+def build_inventory(
+    provinces: tuple[str, ...],
+    sectors: tuple[str, ...],
+    output: np.ndarray,
+    meic: np.ndarray,
+    gains_2017: dict[str, np.ndarray],
+    gains_table: pd.DataFrame,
+    agri_nh3: pd.DataFrame,
+) -> HybridInventory:
     """Inputs: provincial output [p, g] (US$ million), MEIC totals [p, MEIC sector, inventory species] (t),
     GAINS study-year emissions per species [p, GAINS sector in ``gains_table`` order], the GAINS table
     (gains_sector, meic_sector, gtap_codes, excluded) and the agricultural NH3 inventory."""
@@ -93,26 +100,40 @@ def build_inventory(provinces: tuple[str, ...], sectors: tuple[str, ...], output
             for k, g in enumerate(members):
                 if is_excluded[g]:
                     excluded[:, s, q] += sub[:, k]
-                    excluded_rows += [(provinces[p], meic_sector, gains_table.at[g, "gains_sector"],
-                                       gains_table.at[g, "excluded"], species, sub[p, k]) for p in range(P)]
+                    excluded_rows += [
+                        (
+                            provinces[p],
+                            meic_sector,
+                            gains_table.at[g, "gains_sector"],
+                            gains_table.at[g, "excluded"],
+                            species,
+                            sub[p, k],
+                        )
+                        for p in range(P)
+                    ]
                     continue
                 split = output[:, targets[g]]
                 total = split.sum(axis=1, keepdims=True)
                 if (total[sub[:, k] > 0] <= 0).any():
                     bad = provinces[int(np.flatnonzero((total.ravel() <= 0) & (sub[:, k] > 0))[0])]
-                    raise ValueError(f"{bad}: GAINS sector {gains_table.at[g, 'gains_sector']} has emissions but "
-                                     f"its GTAP sectors {gains_table.at[g, 'gtap_codes']} have no output")
+                    raise ValueError(
+                        f"{bad}: GAINS sector {gains_table.at[g, 'gains_sector']} has emissions but "
+                        f"its GTAP sectors {gains_table.at[g, 'gtap_codes']} have no output"
+                    )
                 emissions[:, s, targets[g], q] += sub[:, k][:, None] * split / np.where(total > 0, total, 1.0)
     check_inventory(emissions, excluded, meic)
-    frame = pd.DataFrame(excluded_rows, columns=["province", "meic_sector", "gains_sector", "reason", "species",
-                                                 "tonnes"])
-    log.info("excluded (private vehicles, residential): %s", frame.groupby("species")["tonnes"].sum().round(0)
-             .to_dict())
+    frame = pd.DataFrame(
+        excluded_rows, columns=["province", "meic_sector", "gains_sector", "reason", "species", "tonnes"]
+    )
+    log.info(
+        "excluded (private vehicles, residential): %s", frame.groupby("species")["tonnes"].sum().round(0).to_dict()
+    )
     return HybridInventory(emissions, excluded, meic, frame)
 
 
-def agricultural_nh3_pattern(provinces: tuple[str, ...], sectors: tuple[str, ...],
-                             agri_nh3: pd.DataFrame) -> np.ndarray:
+def agricultural_nh3_pattern(
+    provinces: tuple[str, ...], sectors: tuple[str, ...], agri_nh3: pd.DataFrame
+) -> np.ndarray:
     """[p, g]: each province's agricultural NH3 shares over GTAP sectors from the 14-category inventory."""
     pattern = np.zeros((len(provinces), len(sectors)))
     frame = agri_nh3[agri_nh3["gtap_sector"].isin(sectors) & agri_nh3["province"].isin(provinces)]

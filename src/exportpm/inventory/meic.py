@@ -26,8 +26,8 @@ MAX_OUTSIDE_SHARE = 0.10  # of a file's emissions in cells no province touches: 
 class MeicProvincial:
     """MEIC emissions summed by province (t per year), what lies outside every province, and the grid."""
 
-    totals: np.ndarray        # [province, MEIC sector, MEIC species] t/yr
-    unassigned: np.ndarray    # [MEIC sector, MEIC species] t/yr outside every province
+    totals: np.ndarray  # [province, MEIC sector, MEIC species] t/yr
+    unassigned: np.ndarray  # [MEIC sector, MEIC species] t/yr outside every province
     grid: LonLatGrid
 
 
@@ -44,13 +44,18 @@ def check_inside(path: str, values: np.ndarray, covered: np.ndarray) -> None:
     total = values.sum()
     outside = values[~covered].sum()
     if total > 0 and outside > MAX_OUTSIDE_SHARE * total:
-        raise InputError(path, "z", f"emissions inside the province boundaries (at most {MAX_OUTSIDE_SHARE:.0%} "
-                         "outside; rows north to south, longitude first)", f"{outside / total:.1%} outside every "
-                         "province (grid flipped or shifted?)")
+        raise InputError(
+            path,
+            "z",
+            f"emissions inside the province boundaries (at most {MAX_OUTSIDE_SHARE:.0%} "
+            "outside; rows north to south, longitude first)",
+            f"{outside / total:.1%} outside every province (grid flipped or shifted?)",
+        )
 
 
-def meic_provincial_totals(files: Mapping[tuple[int, str, str], str], sectors: tuple[str, ...],
-                           species: tuple[str, ...], polygons: list) -> MeicProvincial:
+def meic_provincial_totals(
+    files: Mapping[tuple[int, str, str], str], sectors: tuple[str, ...], species: tuple[str, ...], polygons: list
+) -> MeicProvincial:
     """``files`` maps (month, sector, species) to paths; all months are summed to the annual total."""
     grid = weights = covered = None
     totals = np.zeros((len(polygons), len(sectors), len(species)))
@@ -66,8 +71,13 @@ def meic_provincial_totals(files: Mapping[tuple[int, str, str], str], sectors: t
                     grid = file_grid
                     weights = province_weights(grid, polygons)
                     covered = np.asarray(weights.sum(axis=0)).ravel() > 0
-                    log.info("MEIC grid %d x %d at %g degree; province weights for %d provinces", grid.nlon,
-                             grid.nlat, grid.dlon, len(polygons))
+                    log.info(
+                        "MEIC grid %d x %d at %g degree; province weights for %d provinces",
+                        grid.nlon,
+                        grid.nlat,
+                        grid.dlon,
+                        len(polygons),
+                    )
                 elif file_grid != grid:
                     raise InputError(path, "x_range/y_range/spacing", f"the grid of the other MEIC files {grid}")
                 check_inside(path, values.ravel(), covered)
@@ -78,6 +88,10 @@ def meic_provincial_totals(files: Mapping[tuple[int, str, str], str], sectors: t
             totals[:, s, q] = weights @ annual
             unassigned[s, q] = annual[~covered].sum()
     total = totals.sum() + unassigned.sum()
-    log.info("MEIC: %.4g t in provinces, %.4g t (%.3f %%) outside every province", totals.sum(), unassigned.sum(),
-             100 * unassigned.sum() / max(total, 1e-30))
+    log.info(
+        "MEIC: %.4g t in provinces, %.4g t (%.3f %%) outside every province",
+        totals.sum(),
+        unassigned.sum(),
+        100 * unassigned.sum() / max(total, 1e-30),
+    )
     return MeicProvincial(totals, unassigned, grid)

@@ -30,9 +30,9 @@ class InventoryInputs:
 
     provinces: tuple[str, ...]
     sectors: tuple[str, ...]
-    output: np.ndarray                 # [p, g] US$ million
-    meic: np.ndarray                   # [p, MEIC sector, inventory species] t
-    meic_unassigned: np.ndarray        # [MEIC sector, MEIC species] t
+    output: np.ndarray  # [p, g] US$ million
+    meic: np.ndarray  # [p, MEIC sector, inventory species] t
+    meic_unassigned: np.ndarray  # [MEIC sector, MEIC species] t
     gains: dict[int, dict[str, np.ndarray]]  # year -> species -> [p, GAINS sector]
     gains_table: pd.DataFrame
     agri_nh3: pd.DataFrame
@@ -49,8 +49,9 @@ def meic_file_map(paths: Sequence[str | Path], year: int) -> dict[tuple[int, str
     return out
 
 
-def gains_arrays(paths: Sequence[str | Path], provinces: tuple[str, ...], gains_table: pd.DataFrame
-                 ) -> tuple[dict[int, dict[str, np.ndarray]], set[str]]:
+def gains_arrays(
+    paths: Sequence[str | Path], provinces: tuple[str, ...], gains_table: pd.DataFrame
+) -> tuple[dict[int, dict[str, np.ndarray]], set[str]]:
     """year -> species -> [province, GAINS sector] kt (sectors in gains_table order; unknown sectors error),
     and the set of GAINS sectors the files list."""
     known = {s: i for i, s in enumerate(gains_table["gains_sector"])}
@@ -67,14 +68,28 @@ def gains_arrays(paths: Sequence[str | Path], provinces: tuple[str, ...], gains_
             raise InputError(path, "Sector", "GAINS sectors listed in resources/gains_sectors.csv", f"{unknown[:5]}")
         frame = frame[frame["province"].isin(provinces)]
         array = np.zeros((len(provinces), len(known)))
-        np.add.at(array, (frame["province"].map(provinces.index).to_numpy(),
-                          frame["gains_sector"].map(known).to_numpy()), frame["kt"].to_numpy())
+        np.add.at(
+            array,
+            (frame["province"].map(provinces.index).to_numpy(), frame["gains_sector"].map(known).to_numpy()),
+            frame["kt"].to_numpy(),
+        )
         out.setdefault(int(match["year"]), {})[match["species"]] = array
     return out, listed
 
 
-def read_inventory_inputs(regions, sectors, x, is_province, meic_files, gains_files, agri_nh3_path,
-                          boundaries_path, gains_table_path, agnh3_categories_path, year: int) -> InventoryInputs:
+def read_inventory_inputs(
+    regions,
+    sectors,
+    x,
+    is_province,
+    meic_files,
+    gains_files,
+    agri_nh3_path,
+    boundaries_path,
+    gains_table_path,
+    agnh3_categories_path,
+    year: int,
+) -> InventoryInputs:
     """Read the inventory's inputs for the provinces of the linked MRIO.
 
     Parameters
@@ -95,7 +110,7 @@ def read_inventory_inputs(regions, sectors, x, is_province, meic_files, gains_fi
     """
     N = len(sectors)
     provinces = tuple(r for r, flag in zip(regions, is_province, strict=True) if flag)
-    output = np.concatenate([x[i * N:(i + 1) * N][None, :] for i, flag in enumerate(is_province) if flag])
+    output = np.concatenate([x[i * N : (i + 1) * N][None, :] for i, flag in enumerate(is_province) if flag])
     _, polygons = read_boundaries(boundaries_path, provinces)
     meic = meic_provincial_totals(meic_file_map(meic_files, year), MEIC_SECTORS, MEIC_SPECIES, polygons)
     gains_table = read_table(gains_table_path, required=["gains_sector", "meic_sector", "gtap_codes", "excluded"])
@@ -104,9 +119,16 @@ def read_inventory_inputs(regions, sectors, x, is_province, meic_files, gains_fi
     keep = gains_table["gains_sector"].isin(listed).to_numpy()
     gains = {year: {q: a[:, keep] for q, a in by_species.items()} for year, by_species in gains.items()}
     gains_table = gains_table[keep].reset_index(drop=True)
-    return InventoryInputs(provinces, tuple(sectors), output, inventory_species(meic.totals, MEIC_SPECIES),
-                           meic.unassigned, gains, gains_table,
-                           read_agri_nh3(agri_nh3_path, read_table(agnh3_categories_path)))
+    return InventoryInputs(
+        provinces,
+        tuple(sectors),
+        output,
+        inventory_species(meic.totals, MEIC_SPECIES),
+        meic.unassigned,
+        gains,
+        gains_table,
+        read_agri_nh3(agri_nh3_path, read_table(agnh3_categories_path)),
+    )
 
 
 def hybrid_from_inputs(inputs: InventoryInputs, year: int, method: str = "linear") -> HybridInventory:
@@ -127,22 +149,35 @@ def hybrid_from_inputs(inputs: InventoryInputs, year: int, method: str = "linear
         if species not in inputs.gains[a] or species not in inputs.gains[b]:
             raise InputError(f"GAINS exports {a} and {b}", "species", f"a file for {species} in both years")
         if method == "shares":  # share-constrained: interpolate the within-MEIC-sector shares, not emissions
-            gains_year[species] = interpolate_years(_within_sector_shares(inputs.gains[a][species], meic_of),
-                                                    _within_sector_shares(inputs.gains[b][species], meic_of),
-                                                    a, b, year, "linear")
+            gains_year[species] = interpolate_years(
+                _within_sector_shares(inputs.gains[a][species], meic_of),
+                _within_sector_shares(inputs.gains[b][species], meic_of),
+                a,
+                b,
+                year,
+                "linear",
+            )
         else:
-            gains_year[species] = interpolate_years(inputs.gains[a][species], inputs.gains[b][species], a, b, year,
-                                                    method)
-    return build_inventory(inputs.provinces, inputs.sectors, inputs.output, inputs.meic, gains_year,
-                           inputs.gains_table, inputs.agri_nh3)
+            gains_year[species] = interpolate_years(
+                inputs.gains[a][species], inputs.gains[b][species], a, b, year, method
+            )
+    return build_inventory(
+        inputs.provinces, inputs.sectors, inputs.output, inputs.meic, gains_year, inputs.gains_table, inputs.agri_nh3
+    )
 
 
 def emissions_frame(inventory: HybridInventory, provinces, sectors) -> pd.DataFrame:
     """Long table: province, meic_sector, sector, species, tonnes (non-zero entries)."""
     p, s, g, q = np.nonzero(inventory.emissions)
-    return pd.DataFrame({"province": np.array(provinces)[p], "meic_sector": np.array(MEIC_SECTORS)[s],
-                         "sector": np.array(sectors)[g], "species": np.array(INVENTORY_SPECIES)[q],
-                         "tonnes": inventory.emissions[p, s, g, q]})
+    return pd.DataFrame(
+        {
+            "province": np.array(provinces)[p],
+            "meic_sector": np.array(MEIC_SECTORS)[s],
+            "sector": np.array(sectors)[g],
+            "species": np.array(INVENTORY_SPECIES)[q],
+            "tonnes": inventory.emissions[p, s, g, q],
+        }
+    )
 
 
 def check_frame(inventory: HybridInventory, provinces) -> pd.DataFrame:
@@ -155,8 +190,9 @@ def check_frame(inventory: HybridInventory, provinces) -> pd.DataFrame:
                 meic = inventory.meic[p, s, q]
                 gap = abs(included[p, s, q] + inventory.excluded[p, s, q] - meic) / meic if meic > 0 else 0.0
                 rows.append((province, sector, species, meic, inventory.excluded[p, s, q], included[p, s, q], gap))
-    return pd.DataFrame(rows, columns=["province", "meic_sector", "species", "meic_t", "excluded_t", "inventory_t",
-                                       "relative_gap"])
+    return pd.DataFrame(
+        rows, columns=["province", "meic_sector", "species", "meic_t", "excluded_t", "inventory_t", "relative_gap"]
+    )
 
 
 def _within_sector_shares(gains: np.ndarray, meic_of: np.ndarray) -> np.ndarray:

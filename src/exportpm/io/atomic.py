@@ -17,7 +17,7 @@ import pandas as pd
 log = logging.getLogger(__name__)
 
 
-TMP_MARK = "~partial~"   # .{name}~partial~{host}~{pid}~{random}{suffix}
+TMP_MARK = "~partial~"  # .{name}~partial~{host}~{pid}~{random}{suffix}
 
 
 def _host() -> str:
@@ -105,8 +105,9 @@ def write_parquet_atomic(frame: pd.DataFrame, path: str | Path, metadata: dict[s
         pq.write_table(table, tmp)
 
 
-def write_csv_atomic(frame: pd.DataFrame, path: str | Path, header_lines: list[str] | None = None,
-                     float_format: str | None = None) -> None:
+def write_csv_atomic(
+    frame: pd.DataFrame, path: str | Path, header_lines: list[str] | None = None, float_format: str | None = None
+) -> None:
     """Write ``frame`` as CSV, preceded by ``# ``-comment lines (provenance, units)."""
     with atomic_output(path) as tmp:
         with open(tmp, "w", encoding="utf-8", newline="") as handle:

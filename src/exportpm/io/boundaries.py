@@ -19,8 +19,14 @@ import shapely.geometry
 from exportpm.errors import InputError
 from exportpm.resources import resource
 
-WGS84_NAMES = ("urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84", "EPSG:4326",
-               "urn:ogc:def:crs:EPSG::4326", "CRS84", "WGS84")
+WGS84_NAMES = (
+    "urn:ogc:def:crs:OGC:1.3:CRS84",
+    "urn:ogc:def:crs:OGC::CRS84",
+    "EPSG:4326",
+    "urn:ogc:def:crs:EPSG::4326",
+    "CRS84",
+    "WGS84",
+)
 CHINA_BOX = (70.0, 140.0, 0.0, 56.0)  # lon0, lon1, lat0, lat1 (degrees): mainland China and its islands
 
 
@@ -36,8 +42,9 @@ def read_boundaries(path: str | Path, provinces: tuple[str, ...] | None = None) 
         if not code:
             raise InputError(path, "iso3166_2", "a province code on every feature", f"feature {k}: none")
         if code not in known:
-            raise InputError(path, "iso3166_2", "a mainland province code (resources/provinces31.csv)",
-                             f"feature {k}: {code!r}")
+            raise InputError(
+                path, "iso3166_2", "a mainland province code (resources/provinces31.csv)", f"feature {k}: {code!r}"
+            )
         if code in by_code:
             raise InputError(path, "iso3166_2", "one feature per province", f"{code} twice (feature {k})")
         by_code[code] = _geometry(path, code, feature.get("geometry"))
@@ -83,7 +90,11 @@ def _geometry(path: Path, code: str, geometry: object):
     lon0, lat0, lon1, lat1 = shape.bounds
     box = CHINA_BOX
     if not (box[0] <= lon0 and lon1 <= box[1] and box[2] <= lat0 and lat1 <= box[3]):
-        raise InputError(path, "coordinates", f"longitude {box[0]:g}-{box[1]:g}E, latitude {box[2]:g}-{box[3]:g}N "
-                         "(WGS84 degrees, longitude first; not metres, not lat/lon swapped)",
-                         f"{code}: bounds {tuple(round(v, 3) for v in shape.bounds)}")
+        raise InputError(
+            path,
+            "coordinates",
+            f"longitude {box[0]:g}-{box[1]:g}E, latitude {box[2]:g}-{box[3]:g}N "
+            "(WGS84 degrees, longitude first; not metres, not lat/lon swapped)",
+            f"{code}: bounds {tuple(round(v, 3) for v in shape.bounds)}",
+        )
     return shapely.make_valid(shape) if not shape.is_valid else shape

@@ -42,10 +42,20 @@ VA_CODES = ("VA_LAB", "VA_TAX", "VA_DEP", "VA_OS", "VA_TOTAL", "TI")
 LABEL_COLUMNS = 3
 
 
-def write_ceads_mrio(path: str | Path, provinces_zh: Sequence[str], sector_codes: Sequence[str],
-                     sector_names_zh: Sequence[str], Z: np.ndarray, FD: np.ndarray, exports: np.ndarray,
-                     imports: np.ndarray, other: np.ndarray, value_added: np.ndarray, output: np.ndarray,
-                     title: str) -> None:
+def write_ceads_mrio(
+    path: str | Path,
+    provinces_zh: Sequence[str],
+    sector_codes: Sequence[str],
+    sector_names_zh: Sequence[str],
+    Z: np.ndarray,
+    FD: np.ndarray,
+    exports: np.ndarray,
+    imports: np.ndarray,
+    other: np.ndarray,
+    value_added: np.ndarray,
+    output: np.ndarray,
+    title: str,
+) -> None:
     """Write the table with openpyxl in write-only mode (the full table has about 1.9 million cells)."""
     P, K = len(provinces_zh), len(sector_codes)
     nfd = len(FD_CODES)
@@ -122,12 +132,18 @@ FD_LABELS = {
     "FD_RURAL": ("农村居民消费", "农村居民消费支出", "rural household consumption", "fd_rural"),
     "FD_URBAN": ("城镇居民消费", "城镇居民消费支出", "urban household consumption", "fd_urban"),
     "FD_GOV": ("政府消费", "政府消费支出", "government consumption", "fd_gov"),
-    "FD_GFCF": ("固定资本形成总额", "固定资本形成", "gross fixed capital formation", "fixed capital formation",
-                "fd_gfcf"),
+    "FD_GFCF": (
+        "固定资本形成总额",
+        "固定资本形成",
+        "gross fixed capital formation",
+        "fixed capital formation",
+        "fd_gfcf",
+    ),
     "FD_INV": ("存货增加", "存货变动", "inventory increase", "changes in inventories", "fd_inv"),
 }
 TAIL_LABELS = {
-    "EX": ("出口", "export", "exports", "ex"), "IM": ("进口", "import", "imports", "im"),
+    "EX": ("出口", "export", "exports", "ex"),
+    "IM": ("进口", "import", "imports", "im"),
     "OTHER": ("其他", "误差", "其他及误差", "other", "error", "statistical error"),
     "TOTAL": ("总产出", "总计", "total output", "output", "total"),
 }
@@ -213,13 +229,23 @@ def _header_rows(grid: np.ndarray, path: Path) -> tuple[int, int]:
             code_row = r
             break
     if code_row is None:
-        raise InputError(path, "header rows", "a header row of sector codes 01-42 (one block per province) in the "
-                         f"first {HEADER_SEARCH_ROWS} rows", "none")
+        raise InputError(
+            path,
+            "header rows",
+            f"a header row of sector codes 01-42 (one block per province) in the first {HEADER_SEARCH_ROWS} rows",
+            "none",
+        )
     provinces = [sum(_province(v) is not None for v in grid[r]) for r in range(code_row)]
     if not provinces or max(provinces) == 0:
-        raise InputError(path, "province row", "a header row naming the province of each column block, above "
-                         f"the sector codes (row {code_row + 1})", "none")
+        raise InputError(
+            path,
+            "province row",
+            f"a header row naming the province of each column block, above the sector codes (row {code_row + 1})",
+            "none",
+        )
     return code_row, int(np.argmax(provinces))
+
+
 def read_ceads_mrio(path: str | Path, balance_rtol: float = 1e-3) -> CeadsTable:
     """Read a CEADs-layout provincial MRIO by its labels (see the module docstring); 10^4 CNY."""
     path = Path(path)
@@ -227,8 +253,9 @@ def read_ceads_mrio(path: str | Path, balance_rtol: float = 1e-3) -> CeadsTable:
         raise InputError(path, "<file>", "an existing .xlsx workbook")
     grid = _read_sheet(path).to_numpy(dtype=object)
     if grid.shape[0] < 6:
-        raise InputError(path, "rows", "header rows, province-sector rows and value-added rows",
-                         f"{grid.shape[0]} rows")
+        raise InputError(
+            path, "rows", "header rows, province-sector rows and value-added rows", f"{grid.shape[0]} rows"
+        )
     code_row, province_row = _header_rows(grid, path)
     columns = _columns(grid, code_row, province_row, path)
     rows = _rows(grid, code_row, columns["first"], path)
@@ -238,8 +265,12 @@ def read_ceads_mrio(path: str | Path, balance_rtol: float = 1e-3) -> CeadsTable:
         padded = rows["labels"] + [None] * len(expected)
         bad = next(i for i, (a, b) in enumerate(zip(padded[: len(expected)], expected, strict=True)) if a != b)
         found = rows["labels"][bad] if bad < len(rows["labels"]) else "no row"
-        raise InputError(path, f"row {rows['index'][min(bad, len(rows['index']) - 1)] + 1}",
-                         f"province-sector rows in the column order, here {expected[bad]}", f"{found}")
+        raise InputError(
+            path,
+            f"row {rows['index'][min(bad, len(rows['index']) - 1)] + 1}",
+            f"province-sector rows in the column order, here {expected[bad]}",
+            f"{found}",
+        )
     title = " ".join(_label(v) and str(v) for v in grid[: code_row + 1, 0] if _label(v))
     units, factor = _units(grid[: code_row + 1], path)
     value_columns = [*columns["Z"], *columns["FD"], *columns["tail"]]
@@ -250,15 +281,36 @@ def read_ceads_mrio(path: str | Path, balance_rtol: float = 1e-3) -> CeadsTable:
     output = values[:, n + nfd + 3]
     if (output < 0).any():
         raise InputError(path, "total output", "non-negative total output", f"{(output < 0).sum()} negative rows")
-    table = CeadsTable(title, provinces, sectors, values[:, :n], values[:, n:n + nfd], values[:, n + nfd],
-                       values[:, n + nfd + 1], values[:, n + nfd + 2], output, va[:4], units)
+    table = CeadsTable(
+        title,
+        provinces,
+        sectors,
+        values[:, :n],
+        values[:, n : n + nfd],
+        values[:, n + nfd],
+        values[:, n + nfd + 1],
+        values[:, n + nfd + 2],
+        output,
+        va[:4],
+        units,
+    )
     table.residuals = balance_residuals(table, va[4], va[5])
-    log.info("%s: %d provinces x %d sectors, unit %s; balance residuals (relative to the largest output): %s",
-             path, len(provinces), len(sectors), units, ", ".join(f"{k} {v:.2e}" for k, v in table.residuals.items()))
+    log.info(
+        "%s: %d provinces x %d sectors, unit %s; balance residuals (relative to the largest output): %s",
+        path,
+        len(provinces),
+        len(sectors),
+        units,
+        ", ".join(f"{k} {v:.2e}" for k, v in table.residuals.items()),
+    )
     if table.residuals["row_balance"] > balance_rtol:
-        raise InputError(path, "row balance", f"intermediate + final use + exports - imports + other = total output "
-                         f"within {balance_rtol:g} (relative to the largest output)",
-                         f"residual {table.residuals['row_balance']:.3g} (a block read shifted?)")
+        raise InputError(
+            path,
+            "row balance",
+            f"intermediate + final use + exports - imports + other = total output "
+            f"within {balance_rtol:g} (relative to the largest output)",
+            f"residual {table.residuals['row_balance']:.3g} (a block read shifted?)",
+        )
     return table
 
 
@@ -292,11 +344,16 @@ def _columns(grid: np.ndarray, code_row: int, province_row: int, path: Path) -> 
     sectors = blocks[provinces[0]]
     for province, codes in blocks.items():
         if codes != sectors:
-            raise InputError(path, f"column block {province}", f"the sector codes {sectors} of the first block",
-                             f"{codes}")
+            raise InputError(
+                path, f"column block {province}", f"the sector codes {sectors} of the first block", f"{codes}"
+            )
     if len(set(sectors)) != len(sectors):
-        raise InputError(path, f"row {code_row + 1}", "each sector code once per province block",
-                         f"{sorted({s for s in sectors if sectors.count(s) > 1})}")
+        raise InputError(
+            path,
+            f"row {code_row + 1}",
+            "each sector code once per province block",
+            f"{sorted({s for s in sectors if sectors.count(s) > 1})}",
+        )
     fd: dict[tuple[str, str], int] = {}
     tail: dict[str, int] = {}
     for c in range(z_cols[-1] + 1, grid.shape[1]):
@@ -306,21 +363,36 @@ def _columns(grid: np.ndarray, code_row: int, province_row: int, path: Path) -> 
         if category:
             key = (provinces_by_col[c], category)
             if key in fd:
-                raise InputError(path, f"column {_cell(code_row, c)}", "each final-demand column once per province",
-                                 f"a second {category} for {key[0]}")
+                raise InputError(
+                    path,
+                    f"column {_cell(code_row, c)}",
+                    "each final-demand column once per province",
+                    f"a second {category} for {key[0]}",
+                )
             fd[key] = c
         elif end and end not in tail:
             tail[end] = c
     missing_fd = [f"{p} {k}" for p in provinces for k in FD_CODES if (p, k) not in fd]
     if missing_fd:
-        raise InputError(path, "final-demand columns", f"{FD_CODES} ({FD_NAMES_ZH}) for every province",
-                         f"missing {missing_fd[:5]}")
+        raise InputError(
+            path, "final-demand columns", f"{FD_CODES} ({FD_NAMES_ZH}) for every province", f"missing {missing_fd[:5]}"
+        )
     missing_tail = [code for code in TAIL_CODES if code not in tail]
     if missing_tail:
-        raise InputError(path, ", ".join(missing_tail), f"columns {TAIL_NAMES_ZH} ({TAIL_CODES}) after final demand",
-                         f"not found in header rows 1-{code_row + 1}")
-    return {"first": first, "provinces": provinces, "sectors": sectors, "Z": z_cols,
-            "FD": [fd[(p, k)] for p in provinces for k in FD_CODES], "tail": [tail[c] for c in TAIL_CODES]}
+        raise InputError(
+            path,
+            ", ".join(missing_tail),
+            f"columns {TAIL_NAMES_ZH} ({TAIL_CODES}) after final demand",
+            f"not found in header rows 1-{code_row + 1}",
+        )
+    return {
+        "first": first,
+        "provinces": provinces,
+        "sectors": sectors,
+        "Z": z_cols,
+        "FD": [fd[(p, k)] for p in provinces for k in FD_CODES],
+        "tail": [tail[c] for c in TAIL_CODES],
+    }
 
 
 def _rows(grid: np.ndarray, code_row: int, first_value_col: int, path: Path) -> dict:
@@ -338,17 +410,26 @@ def _rows(grid: np.ndarray, code_row: int, first_value_col: int, path: Path) -> 
         code = next((c for c in (_sector_code(v) for v in reversed(cells)) if c), None)
         if code is not None:
             if va:
-                raise InputError(path, f"row {r + 1}", "province-sector rows above the value-added rows",
-                                 f"sector {code} below {sorted(va)}")
+                raise InputError(
+                    path,
+                    f"row {r + 1}",
+                    "province-sector rows above the value-added rows",
+                    f"sector {code} below {sorted(va)}",
+                )
             labels.append((current, code))
             index.append(r)
         elif any(_label(v) for v in grid[r]):
-            raise InputError(path, f"row {r + 1}", "a province-sector row (code 01-42) or a value-added row "
-                             f"({', '.join(VA_NAMES_ZH)})", f"{[str(v) for v in cells]}")
+            raise InputError(
+                path,
+                f"row {r + 1}",
+                f"a province-sector row (code 01-42) or a value-added row ({', '.join(VA_NAMES_ZH)})",
+                f"{[str(v) for v in cells]}",
+            )
     missing = [f"{code} ({name})" for code, name in zip(VA_CODES, VA_NAMES_ZH, strict=True) if code not in va]
     if missing:
-        raise InputError(path, "value-added rows", f"the rows {VA_CODES} below the province-sector rows",
-                         f"missing {missing}")
+        raise InputError(
+            path, "value-added rows", f"the rows {VA_CODES} below the province-sector rows", f"missing {missing}"
+        )
     return {"labels": labels, "index": index, "va": va}
 
 

@@ -16,17 +16,25 @@ GAINS_HEADER_LINES = 6
 GAINS_COLUMNS = ("Region", "Sector", "emiss")
 # One row per region, sector and activity (fuel); emissions in kt, finite and non-negative.
 GAINS_SCHEMA = pa.DataFrameSchema(
-    {"Region": pa.Column(str, pa.Check.str_length(min_value=1)),
-     "Sector": pa.Column(str, pa.Check.str_length(min_value=1)),
-     "Activity": pa.Column(str, required=False),
-     "emiss": pa.Column(float, [finite(), pa.Check.ge(0)])},
-    unique=["Region", "Sector", "Activity"], report_duplicates="all")
+    {
+        "Region": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "Sector": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "Activity": pa.Column(str, required=False),
+        "emiss": pa.Column(float, [finite(), pa.Check.ge(0)]),
+    },
+    unique=["Region", "Sector", "Activity"],
+    report_duplicates="all",
+)
 # One row per province and product category; NH3 in t, finite and non-negative.
 AGRI_NH3_SCHEMA = pa.DataFrameSchema(
-    {"province": pa.Column(str, pa.Check.str_length(min_value=1)),
-     "category": pa.Column(str, pa.Check.str_length(min_value=1)),
-     "nh3_t": pa.Column(float, [finite(), pa.Check.ge(0)])},
-    unique=["province", "category"], report_duplicates="all")
+    {
+        "province": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "category": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "nh3_t": pa.Column(float, [finite(), pa.Check.ge(0)]),
+    },
+    unique=["province", "category"],
+    report_duplicates="all",
+)
 
 
 def read_gains(path: str | Path) -> pd.DataFrame:
@@ -44,9 +52,13 @@ def read_gains(path: str | Path) -> pd.DataFrame:
         frame["Activity"] = ""
     frame = validate_frame(frame, GAINS_SCHEMA, path)
     names = frame["Region"].astype(str).str.strip().str.replace(r"^CHIN_", "", regex=True)
-    return pd.DataFrame({"province": province_codes(names, path, "Region").to_numpy(),
-                         "gains_sector": frame["Sector"].astype(str).str.strip().to_numpy(),
-                         "kt": frame["emiss"].to_numpy()})
+    return pd.DataFrame(
+        {
+            "province": province_codes(names, path, "Region").to_numpy(),
+            "gains_sector": frame["Sector"].astype(str).str.strip().to_numpy(),
+            "kt": frame["emiss"].to_numpy(),
+        }
+    )
 
 
 def read_agri_nh3(path: str | Path, categories: pd.DataFrame) -> pd.DataFrame:
@@ -56,20 +68,29 @@ def read_agri_nh3(path: str | Path, categories: pd.DataFrame) -> pd.DataFrame:
     province given twice under different identifiers (code and name) is a duplicate too.
     """
     frame = read_table(path, required=["province", "category", "nh3_t"])
-    frame = frame.assign(nh3_t=numeric(frame, "nh3_t", path),
-                         province=province_codes(frame["province"], path).to_numpy(),
-                         category=frame["category"].str.strip())
+    frame = frame.assign(
+        nh3_t=numeric(frame, "nh3_t", path),
+        province=province_codes(frame["province"], path).to_numpy(),
+        category=frame["category"].str.strip(),
+    )
     frame = validate_frame(frame, AGRI_NH3_SCHEMA, path)
     mapping = dict(zip(categories["category"], categories["gtap_code"], strict=True))
     unknown = sorted(set(frame["category"]) - set(mapping))
     if unknown:
         raise InputError(path, "category", f"one of {sorted(mapping)}", f"{unknown}")
-    return pd.DataFrame({"province": frame["province"].to_numpy(), "category": frame["category"].to_numpy(),
-                         "gtap_sector": frame["category"].map(mapping).to_numpy(), "nh3_t": frame["nh3_t"].to_numpy()})
+    return pd.DataFrame(
+        {
+            "province": frame["province"].to_numpy(),
+            "category": frame["category"].to_numpy(),
+            "gtap_sector": frame["category"].map(mapping).to_numpy(),
+            "nh3_t": frame["nh3_t"].to_numpy(),
+        }
+    )
 
 
-def interpolate_years(value_a: np.ndarray, value_b: np.ndarray, year_a: int, year_b: int, year: int,
-                      method: str = "linear") -> np.ndarray:
+def interpolate_years(
+    value_a: np.ndarray, value_b: np.ndarray, year_a: int, year_b: int, year: int, method: str = "linear"
+) -> np.ndarray:
     """Emissions in ``year`` between two GAINS years (paper: linear; others for the uncertainty analysis)."""
     t = (year - year_a) / (year_b - year_a)
     if method == "linear":

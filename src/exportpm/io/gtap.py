@@ -40,36 +40,94 @@ log = logging.getLogger(__name__)
 
 # Dimension sets of each basedata header (GTAP 10/11 names).
 HEADER_SETS: dict[str, tuple[str, ...]] = {
-    "VDFB": ("COMM", "ACTS", "REG"), "VMFB": ("COMM", "ACTS", "REG"),
-    "VDPB": ("COMM", "REG"), "VMPB": ("COMM", "REG"), "VDGB": ("COMM", "REG"), "VMGB": ("COMM", "REG"),
-    "VDIB": ("COMM", "REG"), "VMIB": ("COMM", "REG"),
-    "EVFB": ("ENDW", "ACTS", "REG"), "MAKB": ("COMM", "ACTS", "REG"),
-    "VXSB": ("COMM", "REG", "REG"), "VFOB": ("COMM", "REG", "REG"), "VCIF": ("COMM", "REG", "REG"),
-    "VMSB": ("COMM", "REG", "REG"), "VST": ("MARG", "REG"), "VTWR": ("MARG", "COMM", "REG", "REG"),
+    "VDFB": ("COMM", "ACTS", "REG"),
+    "VMFB": ("COMM", "ACTS", "REG"),
+    "VDPB": ("COMM", "REG"),
+    "VMPB": ("COMM", "REG"),
+    "VDGB": ("COMM", "REG"),
+    "VMGB": ("COMM", "REG"),
+    "VDIB": ("COMM", "REG"),
+    "VMIB": ("COMM", "REG"),
+    "EVFB": ("ENDW", "ACTS", "REG"),
+    "MAKB": ("COMM", "ACTS", "REG"),
+    "VXSB": ("COMM", "REG", "REG"),
+    "VFOB": ("COMM", "REG", "REG"),
+    "VCIF": ("COMM", "REG", "REG"),
+    "VMSB": ("COMM", "REG", "REG"),
+    "VST": ("MARG", "REG"),
+    "VTWR": ("MARG", "COMM", "REG", "REG"),
 }
 HEADER_NAMES: dict[str, str] = {
-    "VDFB": "domestic purchases by firms at basic prices", "VMFB": "imported purchases by firms at basic prices",
-    "VDPB": "private household domestic purchases, basic prices", "VMPB": "private household imports, basic",
-    "VDGB": "government domestic purchases, basic prices", "VMGB": "government imported purchases, basic",
-    "VDIB": "investment domestic purchases, basic prices", "VMIB": "investment imported purchases, basic",
-    "EVFB": "primary factor purchases at basic prices", "MAKB": "make matrix at basic prices",
-    "VXSB": "bilateral exports at basic prices", "VFOB": "bilateral exports at FOB prices",
-    "VCIF": "bilateral imports at CIF prices", "VMSB": "bilateral imports at importer basic prices",
-    "VST": "exports of margin services to the transport pool", "VTWR": "margins by margin, good, route",
+    "VDFB": "domestic purchases by firms at basic prices",
+    "VMFB": "imported purchases by firms at basic prices",
+    "VDPB": "private household domestic purchases, basic prices",
+    "VMPB": "private household imports, basic",
+    "VDGB": "government domestic purchases, basic prices",
+    "VMGB": "government imported purchases, basic",
+    "VDIB": "investment domestic purchases, basic prices",
+    "VMIB": "investment imported purchases, basic",
+    "EVFB": "primary factor purchases at basic prices",
+    "MAKB": "make matrix at basic prices",
+    "VXSB": "bilateral exports at basic prices",
+    "VFOB": "bilateral exports at FOB prices",
+    "VCIF": "bilateral imports at CIF prices",
+    "VMSB": "bilateral imports at importer basic prices",
+    "VST": "exports of margin services to the transport pool",
+    "VTWR": "margins by margin, good, route",
 }
 SET_NAMES = ("REG", "COMM", "ACTS", "ENDW", "MARG")
-SET_LONG_NAMES = {"REG": "regions", "COMM": "commodities", "ACTS": "activities", "ENDW": "endowments",
-                  "MARG": "margin commodities"}
+SET_LONG_NAMES = {
+    "REG": "regions",
+    "COMM": "commodities",
+    "ACTS": "activities",
+    "ENDW": "endowments",
+    "MARG": "margin commodities",
+}
 # Set names used for the same sets before GTAP 10 (TRAD_COMM, PROD_COMM, ...).
-SET_ALIASES = {"REG": "REG", "COMM": "COMM", "TRAD_COMM": "COMM", "ACTS": "ACTS", "PROD_COMM": "ACTS",
-               "ENDW": "ENDW", "ENDW_COMM": "ENDW", "MARG": "MARG", "MARG_COMM": "MARG"}
+SET_ALIASES = {
+    "REG": "REG",
+    "COMM": "COMM",
+    "TRAD_COMM": "COMM",
+    "ACTS": "ACTS",
+    "PROD_COMM": "ACTS",
+    "ENDW": "ENDW",
+    "ENDW_COMM": "ENDW",
+    "MARG": "MARG",
+    "MARG_COMM": "MARG",
+}
 CASE_FREE_SETS = ("REG", "COMM", "ACTS", "MARG")  # GTAP codes, compared and returned in lower case
 
 # Pre-v10 header names that map one-to-one onto the v10/v11 basic-price headers.
-PRE_V10_NAMES = {"VDFB": "VDFM", "VMFB": "VIFM", "VDPB": "VDPM", "VMPB": "VIPM", "VDGB": "VDGM", "VMGB": "VIGM",
-                 "VXSB": "VXMD", "VMSB": "VIMS", "VFOB": "VXWD", "VCIF": "VIWS", "VST": "VST", "VTWR": "VTWR"}
-REQUIRED_HEADERS = ("VDFB", "VMFB", "VDPB", "VMPB", "VDGB", "VMGB", "VDIB", "VMIB", "VXSB", "VMSB", "VST", "VTWR",
-                    "EVFB", "MAKB")
+PRE_V10_NAMES = {
+    "VDFB": "VDFM",
+    "VMFB": "VIFM",
+    "VDPB": "VDPM",
+    "VMPB": "VIPM",
+    "VDGB": "VDGM",
+    "VMGB": "VIGM",
+    "VXSB": "VXMD",
+    "VMSB": "VIMS",
+    "VFOB": "VXWD",
+    "VCIF": "VIWS",
+    "VST": "VST",
+    "VTWR": "VTWR",
+}
+REQUIRED_HEADERS = (
+    "VDFB",
+    "VMFB",
+    "VDPB",
+    "VMPB",
+    "VDGB",
+    "VMGB",
+    "VDIB",
+    "VMIB",
+    "VXSB",
+    "VMSB",
+    "VST",
+    "VTWR",
+    "EVFB",
+    "MAKB",
+)
 OPTIONAL_HEADERS = ("VFOB", "VCIF")
 SIGNED_HEADERS = ("EVFB",)  # subsidies can make factor payments of some activities negative
 # World gross output of any GTAP release (1990s to 2030s) in US$ million: 10 to 1,000 trillion US$. The 2017
@@ -79,28 +137,36 @@ WORLD_OUTPUT_MUSD = (1e7, 1e9)
 
 # --------------------------------------------------------------------------------------------------- writing
 
+
 def _set_descriptor(name: str, elements: Sequence[str]) -> dict:
     return {"name": name, "status": "k", "dim_type": "Set", "dim_desc": list(elements)}
 
 
-def _real_header(name: str, array: np.ndarray, dims: Sequence[str], sets: Mapping[str, Sequence[str]],
-                 long_name: str) -> HeaderArrayObj:
+def _real_header(
+    name: str, array: np.ndarray, dims: Sequence[str], sets: Mapping[str, Sequence[str]], long_name: str
+) -> HeaderArrayObj:
     expected = tuple(len(sets[d]) for d in dims)
     if array.shape != expected:
         raise ValueError(f"header {name}: shape {array.shape}, expected {expected} for {tuple(dims)}")
-    return HeaderArrayObj.HeaderArrayFromData(name, np.ascontiguousarray(array, dtype=np.float32), coeff_name=name,
-                                              long_name=long_name[:70], sets=[_set_descriptor(d, sets[d])
-                                                                              for d in dims])
+    return HeaderArrayObj.HeaderArrayFromData(
+        name,
+        np.ascontiguousarray(array, dtype=np.float32),
+        coeff_name=name,
+        long_name=long_name[:70],
+        sets=[_set_descriptor(d, sets[d]) for d in dims],
+    )
 
 
 def _history(text: str) -> HeaderArrayObj:
-    return HeaderArrayObj.HeaderArrayFromData("XXHS", np.array([text[i:i + 70] for i in range(0, len(text), 70)]),
-                                              long_name="history")
+    return HeaderArrayObj.HeaderArrayFromData(
+        "XXHS", np.array([text[i : i + 70] for i in range(0, len(text), 70)]), long_name="history"
+    )
 
 
 def _set_header(name: str, elements: Sequence[str]) -> HeaderArrayObj:
-    return HeaderArrayObj.HeaderArrayFromData(name, np.array(list(elements)),
-                                              long_name=f"Set {name} {SET_LONG_NAMES.get(name, '')}".strip())
+    return HeaderArrayObj.HeaderArrayFromData(
+        name, np.array(list(elements)), long_name=f"Set {name} {SET_LONG_NAMES.get(name, '')}".strip()
+    )
 
 
 def _write_har(path: str | Path, arrays: Sequence[HeaderArrayObj]) -> None:
@@ -111,8 +177,13 @@ def _write_har(path: str | Path, arrays: Sequence[HeaderArrayObj]) -> None:
         har.writeToDisk(str(tmp))
 
 
-def write_gtap_basedata(path: str | Path, sets: Mapping[str, Sequence[str]],
-                        headers: Mapping[str, np.ndarray], history: str, embed_sets: bool = True) -> None:
+def write_gtap_basedata(
+    path: str | Path,
+    sets: Mapping[str, Sequence[str]],
+    headers: Mapping[str, np.ndarray],
+    history: str,
+    embed_sets: bool = True,
+) -> None:
     """Write real headers (float32, US$ million, with set descriptors) to one HAR file.
 
     ``sets`` maps set names (REG, COMM, ACTS, ENDW, MARG) to element codes; ``headers`` maps header names to
@@ -121,8 +192,9 @@ def write_gtap_basedata(path: str | Path, sets: Mapping[str, Sequence[str]],
     ``history`` goes to a 1C header ``XXHS``.
     """
     arrays = [_set_header(name, elements) for name, elements in sets.items()] if embed_sets else []
-    arrays += [_real_header(name, array, HEADER_SETS[name], sets, HEADER_NAMES[name])
-               for name, array in headers.items()]
+    arrays += [
+        _real_header(name, array, HEADER_SETS[name], sets, HEADER_NAMES[name]) for name, array in headers.items()
+    ]
     _write_har(path, [*arrays, _history(history)])
 
 
@@ -131,8 +203,14 @@ def write_gtap_sets(path: str | Path, sets: Mapping[str, Sequence[str]], history
     _write_har(path, [*(_set_header(name, elements) for name, elements in sets.items()), _history(history)])
 
 
-def write_gtap_release(folder: str | Path, sets: Mapping[str, Sequence[str]], headers: Mapping[str, np.ndarray],
-                       parameters: Mapping[str, np.ndarray], rates: Mapping[str, np.ndarray], history: str) -> None:
+def write_gtap_release(
+    folder: str | Path,
+    sets: Mapping[str, Sequence[str]],
+    headers: Mapping[str, np.ndarray],
+    parameters: Mapping[str, np.ndarray],
+    rates: Mapping[str, np.ndarray],
+    history: str,
+) -> None:
     """The four files of a GTAP release: basedata.har, sets.har, default.prm, baserate.har.
 
     ``parameters`` (e.g. ESBD, ESBM: COMM x REG) and ``rates`` (e.g. rTMS: COMM x REG x REG, in %) are real
@@ -142,8 +220,16 @@ def write_gtap_release(folder: str | Path, sets: Mapping[str, Sequence[str]], he
     write_gtap_basedata(folder / "basedata.har", sets, headers, history, embed_sets=False)
     write_gtap_sets(folder / "sets.har", sets, history)
     for name, content in (("default.prm", parameters), ("baserate.har", rates)):
-        _write_har(folder / name, [*(_real_header(key, array, PARAMETER_SETS[key][0], sets, PARAMETER_SETS[key][1])
-                                     for key, array in content.items()), _history(history)])
+        _write_har(
+            folder / name,
+            [
+                *(
+                    _real_header(key, array, PARAMETER_SETS[key][0], sets, PARAMETER_SETS[key][1])
+                    for key, array in content.items()
+                ),
+                _history(history),
+            ],
+        )
 
 
 PARAMETER_SETS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -155,12 +241,13 @@ PARAMETER_SETS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-def gtap_identity_residuals(h: dict[str, np.ndarray], margins: tuple[str, ...],
-                            sectors: tuple[str, ...]) -> dict[str, float]:
+def gtap_identity_residuals(
+    h: dict[str, np.ndarray], margins: tuple[str, ...], sectors: tuple[str, ...]
+) -> dict[str, float]:
     """Largest relative residual of each GTAP accounting identity (0 for an exact database)."""
     n = len(sectors)
     output = h["MAKB"][np.arange(n), np.arange(n), :]
-    sales = (h["VDFB"].sum(1) + h["VDPB"] + h["VDGB"] + h["VDIB"] + h["VXSB"].sum(2))
+    sales = h["VDFB"].sum(1) + h["VDPB"] + h["VDGB"] + h["VDIB"] + h["VXSB"].sum(2)
     for g, margin in enumerate(margins):
         sales[sectors.index(margin)] += h["VST"][g]
     import_use = h["VMFB"].sum(1) + h["VMPB"] + h["VMGB"] + h["VMIB"]
@@ -180,6 +267,7 @@ def gtap_identity_residuals(h: dict[str, np.ndarray], margins: tuple[str, ...],
 
 # --------------------------------------------------------------------------------------------------- reading
 
+
 def check_har_records(path: str | Path) -> int:
     """Walk the Fortran sequential records of a HAR file (length, payload, same length); return their number.
 
@@ -196,18 +284,30 @@ def check_har_records(path: str | Path) -> int:
         raise InputError(path, "<file>", "a non-empty HAR file", "0 bytes")
     while position < size:
         if position + 4 > size:
-            raise InputError(path, header, "complete HAR records (file truncated?)",
-                             f"{size - position} stray byte(s) at byte {position} of {size}")
+            raise InputError(
+                path,
+                header,
+                "complete HAR records (file truncated?)",
+                f"{size - position} stray byte(s) at byte {position} of {size}",
+            )
         (length,) = struct.unpack_from("<i", raw, position)
         end = position + 4 + length
         if length < 0 or end + 4 > size:
-            raise InputError(path, header, "complete HAR records (file truncated?)",
-                             f"a record of {length} bytes at byte {position} running past the end ({size} bytes)")
+            raise InputError(
+                path,
+                header,
+                "complete HAR records (file truncated?)",
+                f"a record of {length} bytes at byte {position} running past the end ({size} bytes)",
+            )
         (trailer,) = struct.unpack_from("<i", raw, end)
         if trailer != length:
-            raise InputError(path, header, "HAR records whose leading and trailing lengths agree",
-                             f"{length} and {trailer} at byte {position}")
-        payload = raw[position + 4:end]
+            raise InputError(
+                path,
+                header,
+                "HAR records whose leading and trailing lengths agree",
+                f"{length} and {trailer} at byte {position}",
+            )
+        payload = raw[position + 4 : end]
         if length == 4 and payload.strip():
             header = f"header {payload.decode('latin-1').strip()}"
         position, records = end + 4, records + 1
@@ -233,8 +333,7 @@ def load_har(path: str | Path, needed: Sequence[str] | None = None) -> dict[str,
         with _quiet():
             info = HarFileIO.readHarFileInfo(str(path))
     except Exception as err:  # harpy raises bare exceptions on corrupt files
-        raise InputError(path, "<file>", "a GEMPACK header-array (HAR) file",
-                         f"{type(err).__name__}: {err}") from None
+        raise InputError(path, "<file>", "a GEMPACK header-array (HAR) file", f"{type(err).__name__}: {err}") from None
     names = info.getHeaderArrayNames()
     if not names:
         raise InputError(path, "<file>", "at least one header in the HAR file", "none")
@@ -249,8 +348,9 @@ def load_har(path: str | Path, needed: Sequence[str] | None = None) -> dict[str,
                 headers[key] = HarFileIO.readHeader(info, name)
         except Exception as err:
             if wanted is None or key in wanted:
-                raise InputError(path, key, "a readable header-array record",
-                                 f"{type(err).__name__}: {str(err)[:200]}") from None
+                raise InputError(
+                    path, key, "a readable header-array record", f"{type(err).__name__}: {str(err)[:200]}"
+                ) from None
             log.warning("%s: header %s not readable (%s: %s); not used", path, key, type(err).__name__, err)
     return headers
 
@@ -280,8 +380,9 @@ def _set_headers(headers: Mapping[str, HeaderArrayObj]) -> dict[str, HeaderArray
         if header.get("data_type") != "1C":
             continue
         words = str(header.get("long_name", "")).split()
-        name = SET_ALIASES.get(key) or (SET_ALIASES.get(words[1].upper()) if len(words) > 1
-                                        and words[0].lower() == "set" else None)
+        name = SET_ALIASES.get(key) or (
+            SET_ALIASES.get(words[1].upper()) if len(words) > 1 and words[0].lower() == "set" else None
+        )
         if name and name not in found:
             found[name] = header
     return found
@@ -309,8 +410,9 @@ def read_gtap_sets(path: str | Path) -> dict[str, tuple[str, ...]]:
     sets = _sets_from(load_har(path), path)
     missing = [name for name in ("REG", "COMM", "ACTS", "MARG") if name not in sets]
     if missing:
-        raise InputError(path, ", ".join(missing), "1C set headers REG, COMM, ACTS, MARG (and ENDW)",
-                         f"sets {sorted(sets)}")
+        raise InputError(
+            path, ", ".join(missing), "1C set headers REG, COMM, ACTS, MARG (and ENDW)", f"sets {sorted(sets)}"
+        )
     return sets
 
 
@@ -333,7 +435,7 @@ class GtapData:
     headers: dict[str, np.ndarray]
     residuals: dict[str, float]
     sets_path: str | None = None
-    reordered: list[str] = field(default_factory=list)   # "<header> <set>" whose axis was re-ordered
+    reordered: list[str] = field(default_factory=list)  # "<header> <set>" whose axis was re-ordered
 
     @property
     def regions(self) -> tuple[str, ...]:
@@ -371,8 +473,12 @@ def _pre_v10_basedata(raw: dict[str, HeaderArrayObj], path: str | Path) -> dict[
         descriptors = header.get("sets") or []
         labels = [str(v).strip().lower() for v in (descriptors[1].get("dim_desc") or [])] if descriptors else []
         if "cgds" not in labels:
-            raise InputError(path, header["name"].strip(), "pre-v10 dimensions (TRAD_COMM, PROD_COMM incl. cgds, REG)",
-                             f"{[d.get('name') for d in descriptors]}")
+            raise InputError(
+                path,
+                header["name"].strip(),
+                "pre-v10 dimensions (TRAD_COMM, PROD_COMM incl. cgds, REG)",
+                f"{[d.get('name') for d in descriptors]}",
+            )
         c = labels.index("cgds")
         keep = [j for j in range(len(labels)) if j != c]
         array = np.asarray(header["array"], dtype=np.float64)
@@ -395,13 +501,18 @@ def _pre_v10_basedata(raw: dict[str, HeaderArrayObj], path: str | Path) -> dict[
     n = len(commodities)
     make = np.zeros((n, n, sales.shape[1]))
     make[np.arange(n), np.arange(n), :] = sales
-    log.warning("%s: pre-v10 GTAP database: VDFM/VIFM split into firms and investment (cgds), output = sales",
-                path)
+    log.warning("%s: pre-v10 GTAP database: VDFM/VIFM split into firms and investment (cgds), output = sales", path)
     converted = {k: v for k, v in raw.items() if k not in ("VDFM", "VIFM")}
-    converted.update({"VDFB": header("VDFB", firms, dims), "VDIB": header("VDIB", investment, [dims[0], dims[2]]),
-                      "VMFB": header("VMFB", imported, dims), "VMIB": header("VMIB", imported_investment,
-                                                                            [dims[0], dims[2]]),
-                      "EVFB": header("EVFB", factors, factor_dims), "MAKB": header("MAKB", make, [dims[0], *dims[1:]])})
+    converted.update(
+        {
+            "VDFB": header("VDFB", firms, dims),
+            "VDIB": header("VDIB", investment, [dims[0], dims[2]]),
+            "VMFB": header("VMFB", imported, dims),
+            "VMIB": header("VMIB", imported_investment, [dims[0], dims[2]]),
+            "EVFB": header("EVFB", factors, factor_dims),
+            "MAKB": header("MAKB", make, [dims[0], *dims[1:]]),
+        }
+    )
     return converted
 
 
@@ -416,13 +527,18 @@ def _find_headers(headers: Mapping[str, HeaderArrayObj], path: str | Path) -> di
         elif name in REQUIRED_HEADERS:
             missing.append(name + (f" (or pre-v10 {alias})" if alias and alias != name else ""))
     if missing:
-        raise InputError(path, ", ".join(missing), "every GTAP basedata header (GTAP 10/11 or pre-v10 names)",
-                         f"headers {sorted(headers)}")
+        raise InputError(
+            path,
+            ", ".join(missing),
+            "every GTAP basedata header (GTAP 10/11 or pre-v10 names)",
+            f"headers {sorted(headers)}",
+        )
     return found
 
 
-def _descriptors(name: str, key: str, header: HeaderArrayObj, path: str | Path
-                 ) -> list[tuple[str, tuple[str, ...] | None]]:
+def _descriptors(
+    name: str, key: str, header: HeaderArrayObj, path: str | Path
+) -> list[tuple[str, tuple[str, ...] | None]]:
     """(canonical set, labels or None) per dimension from the header's own set descriptors."""
     expected = HEADER_SETS[name]
     array = np.asarray(header["array"])
@@ -448,8 +564,9 @@ def _descriptors(name: str, key: str, header: HeaderArrayObj, path: str | Path
     return out
 
 
-def _reference_sets(dims: Mapping[str, list], given: Mapping[str, tuple[str, ...]], path: str | Path
-                    ) -> dict[str, tuple[str, ...]]:
+def _reference_sets(
+    dims: Mapping[str, list], given: Mapping[str, tuple[str, ...]], path: str | Path
+) -> dict[str, tuple[str, ...]]:
     """The order every axis is brought to: the sets file's where given, else the first header's labels."""
     sets = dict(given)
     for name in SET_NAMES:
@@ -461,13 +578,25 @@ def _reference_sets(dims: Mapping[str, list], given: Mapping[str, tuple[str, ...
                 break
     missing = [s for s in ("REG", "COMM", "ACTS", "MARG") if s not in sets]
     if missing:
-        raise InputError(path, ", ".join(missing), "element labels in the headers' set descriptors or a sets "
-                         "file (sets.har)", "neither")
+        raise InputError(
+            path,
+            ", ".join(missing),
+            "element labels in the headers' set descriptors or a sets file (sets.har)",
+            "neither",
+        )
     return sets
 
 
-def _aligned(name: str, key: str, array: np.ndarray, dims: list, sets: Mapping[str, tuple[str, ...]],
-             path: str | Path, sources: Mapping[str, str], reordered: list[str]) -> np.ndarray:
+def _aligned(
+    name: str,
+    key: str,
+    array: np.ndarray,
+    dims: list,
+    sets: Mapping[str, tuple[str, ...]],
+    path: str | Path,
+    sources: Mapping[str, str],
+    reordered: list[str],
+) -> np.ndarray:
     """The header's array with every axis in the reference order of its set (same elements required)."""
     for axis, (dim, labels) in enumerate(dims):
         reference = sets.get(dim)
@@ -475,15 +604,23 @@ def _aligned(name: str, key: str, array: np.ndarray, dims: list, sets: Mapping[s
             continue
         if labels is None:
             if array.shape[axis] != len(reference):
-                raise InputError(path, key, f"{len(reference)} elements of {dim} ({sources[dim]}) on axis {axis}",
-                                 f"{array.shape[axis]}")
+                raise InputError(
+                    path,
+                    key,
+                    f"{len(reference)} elements of {dim} ({sources[dim]}) on axis {axis}",
+                    f"{array.shape[axis]}",
+                )
             continue
         if labels == reference:
             continue
         if set(labels) != set(reference):
             extra, absent = sorted(set(labels) - set(reference)), sorted(set(reference) - set(labels))
-            raise InputError(path, f"{key} {dim}", f"the elements of {dim} in {sources[dim]}",
-                             f"extra {extra[:5]}, missing {absent[:5]}")
+            raise InputError(
+                path,
+                f"{key} {dim}",
+                f"the elements of {dim} in {sources[dim]}",
+                f"extra {extra[:5]}, missing {absent[:5]}",
+            )
         order = [labels.index(element) for element in reference]
         array = np.take(array, order, axis=axis)
         if f"{key} {dim}" not in reordered:
@@ -500,8 +637,12 @@ def _check_values(name: str, key: str, array: np.ndarray, path: str | Path) -> N
         raise InputError(path, key, "some non-zero values (a GTAP header is never all zero)", "all zeros")
 
 
-def read_gtap_basedata(path: str | Path, sets_path: str | Path | None = None, identity_rtol: float = 1e-4,
-                       world_output_musd: tuple[float, float] | None = WORLD_OUTPUT_MUSD) -> GtapData:
+def read_gtap_basedata(
+    path: str | Path,
+    sets_path: str | Path | None = None,
+    identity_rtol: float = 1e-4,
+    world_output_musd: tuple[float, float] | None = WORLD_OUTPUT_MUSD,
+) -> GtapData:
     """Read GTAP basedata (``basedata.har`` and, when given, ``sets.har``); see the module docstring.
 
     Identities (output balance, import balance, margins balance, CIF = FOB + margins, cost balance) are
@@ -546,27 +687,41 @@ def read_gtap_basedata(path: str | Path, sets_path: str | Path | None = None, id
         # The cost side also carries production and purchase taxes, which are not in the basic-price
         # headers read here: its residual is reported, never enforced.
         if name != "cost_balance" and value > identity_rtol:
-            raise InputError(path, name, f"the GTAP identity to hold within {identity_rtol:g} relative",
-                             f"residual {value:.3g}")
+            raise InputError(
+                path, name, f"the GTAP identity to hold within {identity_rtol:g} relative", f"residual {value:.3g}"
+            )
     return GtapData(str(path), sets, headers, residuals, None if sets_path is None else str(sets_path), reordered)
 
 
-def _check_structure(path: str | Path, sets: Mapping[str, tuple[str, ...]], headers: Mapping[str, np.ndarray],
-                     world_output_musd: tuple[float, float] | None) -> None:
+def _check_structure(
+    path: str | Path,
+    sets: Mapping[str, tuple[str, ...]],
+    headers: Mapping[str, np.ndarray],
+    world_output_musd: tuple[float, float] | None,
+) -> None:
     """Sets that fit together, a diagonal make matrix and a world output in US$ million."""
     if sets["COMM"] != sets["ACTS"]:
-        raise InputError(path, "ACTS", "the same elements as COMM, in the same order (a diagonal make matrix)",
-                         f"{sets['ACTS'][:5]}... vs {sets['COMM'][:5]}...")
+        raise InputError(
+            path,
+            "ACTS",
+            "the same elements as COMM, in the same order (a diagonal make matrix)",
+            f"{sets['ACTS'][:5]}... vs {sets['COMM'][:5]}...",
+        )
     if not set(sets["MARG"]) <= set(sets["COMM"]):
-        raise InputError(path, "MARG", "margin commodities that are also in COMM",
-                         f"{sorted(set(sets['MARG']) - set(sets['COMM']))}")
+        raise InputError(
+            path, "MARG", "margin commodities that are also in COMM", f"{sorted(set(sets['MARG']) - set(sets['COMM']))}"
+        )
     make = headers["MAKB"]
     n = len(sets["COMM"])
     diagonal = make[np.arange(n), np.arange(n), :]
     off_diagonal = make.sum() - diagonal.sum()
     if off_diagonal > 1e-6 * max(diagonal.sum(), 1e-30):
-        raise InputError(path, "MAKB", "a diagonal make matrix (one activity per commodity)",
-                         f"off-diagonal total {off_diagonal:.4g} US$ million")
+        raise InputError(
+            path,
+            "MAKB",
+            "a diagonal make matrix (one activity per commodity)",
+            f"off-diagonal total {off_diagonal:.4g} US$ million",
+        )
     if (diagonal <= 0).all(axis=0).any():
         regions = [sets["REG"][r] for r in np.flatnonzero((diagonal <= 0).all(axis=0))]
         raise InputError(path, "MAKB", "positive output in every region", f"none in {regions[:5]}")
@@ -575,5 +730,6 @@ def _check_structure(path: str | Path, sets: Mapping[str, tuple[str, ...]], head
         world = float(diagonal.sum())
         if not low <= world <= high:
             hint = " (values in US$, not US$ million?)" if world > high else " (values not in US$ million?)"
-            raise InputError(path, "MAKB", f"a world gross output of {low:.0e} to {high:.0e} US$ million{hint}",
-                             f"{world:.4g}")
+            raise InputError(
+                path, "MAKB", f"a world gross output of {low:.0e} to {high:.0e} US$ million{hint}", f"{world:.4g}"
+            )

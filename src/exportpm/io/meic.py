@@ -36,8 +36,18 @@ from exportpm.io.atomic import atomic_output
 
 NODATA = -9999.0
 MEIC_NAME = re.compile(r"(?P<year>\d{4})_(?P<month>\d{2})_(?P<sector>[a-z]+)_(?P<species>\w+)\.(?P<ext>nc|asc)$")
-ASC_KEYS = {"ncols", "nrows", "xllcorner", "xllcenter", "yllcorner", "yllcenter", "cellsize", "dx", "dy",
-            "nodata_value"}
+ASC_KEYS = {
+    "ncols",
+    "nrows",
+    "xllcorner",
+    "xllcenter",
+    "yllcorner",
+    "yllcenter",
+    "cellsize",
+    "dx",
+    "dy",
+    "nodata_value",
+}
 
 
 def meic_filename(year: int, month: int, sector: str, species: str, ext: str = "nc") -> str:
@@ -45,8 +55,9 @@ def meic_filename(year: int, month: int, sector: str, species: str, ext: str = "
     return f"{year}_{month:02d}_{sector}_{species}.{ext}"
 
 
-def write_meic_grid(path: str | Path, grid: LonLatGrid, values: np.ndarray, nodata_mask: np.ndarray,
-                    title: str) -> None:
+def write_meic_grid(
+    path: str | Path, grid: LonLatGrid, values: np.ndarray, nodata_mask: np.ndarray, title: str
+) -> None:
     """Write ``values`` (nlat, nlon; lat ascending, t/cell/month) as a GMT-style MEIC netCDF-3 file (pixel)."""
     z = np.where(nodata_mask, NODATA, values)[::-1].astype(np.float32).ravel()  # north to south
     with atomic_output(path) as tmp:
@@ -55,10 +66,12 @@ def write_meic_grid(path: str | Path, grid: LonLatGrid, values: np.ndarray, noda
             nc.source = "MEIC-format gridded emissions"
             nc.createDimension("side", 2)
             nc.createDimension("xysize", z.size)
-            for name, data, units in (("x_range", (grid.lon0, grid.lon1), "degrees_east"),
-                                      ("y_range", (grid.lat0, grid.lat1), "degrees_north"),
-                                      ("z_range", (float(values.min()), float(values.max())), "t/month"),
-                                      ("spacing", (grid.dlon, grid.dlat), "degrees")):
+            for name, data, units in (
+                ("x_range", (grid.lon0, grid.lon1), "degrees_east"),
+                ("y_range", (grid.lat0, grid.lat1), "degrees_north"),
+                ("z_range", (float(values.min()), float(values.max())), "t/month"),
+                ("spacing", (grid.dlon, grid.dlat), "degrees"),
+            ):
                 var = nc.createVariable(name, "f8", ("side",))
                 var.units = units
                 var[:] = data
@@ -74,8 +87,14 @@ def write_meic_grid(path: str | Path, grid: LonLatGrid, values: np.ndarray, noda
             var[:] = z
 
 
-def write_meic_asc(path: str | Path, grid: LonLatGrid, values: np.ndarray, nodata_mask: np.ndarray,
-                   title: str = "", corner: bool = True) -> None:
+def write_meic_asc(
+    path: str | Path,
+    grid: LonLatGrid,
+    values: np.ndarray,
+    nodata_mask: np.ndarray,
+    title: str = "",
+    corner: bool = True,
+) -> None:
     """Write ``values`` (nlat, nlon; lat ascending, t/cell/month) as an ESRI ASCII grid, rows north to south.
 
     ``corner`` selects ``xllcorner``/``yllcorner`` (else ``xllcenter``/``yllcenter``); values are written with
@@ -109,9 +128,12 @@ def read_meic_grid(path: str | Path) -> tuple[LonLatGrid, np.ndarray]:
     bad = ~np.isfinite(values) | (values < 0)
     if bad.any():
         j, i = np.unravel_index(np.flatnonzero(bad)[:3], values.shape)
-        raise InputError(path, "z", "finite, non-negative emissions (t/cell/month; no-data as NaN or the "
-                         "no-data value)", f"{values[j, i].tolist()} at (row from south, column) "
-                         f"{list(zip(j.tolist(), i.tolist(), strict=True))}")
+        raise InputError(
+            path,
+            "z",
+            "finite, non-negative emissions (t/cell/month; no-data as NaN or the no-data value)",
+            f"{values[j, i].tolist()} at (row from south, column) {list(zip(j.tolist(), i.tolist(), strict=True))}",
+        )
     return grid, values
 
 
@@ -119,18 +141,25 @@ def _check_grid(path: Path, grid: LonLatGrid) -> None:
     if not (grid.dlon > 0 and grid.dlat > 0 and grid.nlon >= 1 and grid.nlat >= 1):
         raise InputError(path, "spacing", "positive cell sizes and at least one cell", f"{grid}")
     if not (-180 <= grid.lon0 < grid.lon1 <= 360 and -90 <= grid.lat0 < grid.lat1 <= 90):
-        raise InputError(path, "x_range/y_range", "longitude within -180..360 and latitude within -90..90 "
-                         "degrees (a grid in degrees, not metres)", f"{grid}")
+        raise InputError(
+            path,
+            "x_range/y_range",
+            "longitude within -180..360 and latitude within -90..90 degrees (a grid in degrees, not metres)",
+            f"{grid}",
+        )
 
 
 def _grid(lon0: float, lat0: float, dlon: float, dlat: float, nlon: int, nlat: int) -> LonLatGrid:
     """A grid from its south-west corner, cell sizes and counts (rounded to 1e-9 degree)."""
+
     def r(v: float) -> float:
         return round(float(v), 9)
+
     return LonLatGrid(r(lon0), r(lon0 + nlon * dlon), r(lat0), r(lat0 + nlat * dlat), r(dlon), r(dlat))
 
 
 # ---- ESRI ASCII grid -------------------------------------------------------------------------------------------
+
 
 def _asc_header(path: Path) -> tuple[dict[str, float], int]:
     """Header values (lower-case keys) and the number of data tokens after the header."""
@@ -177,8 +206,12 @@ def _read_asc(path: Path) -> tuple[LonLatGrid, np.ndarray]:
     header, count = _asc_header(path)
     ncols, nrows = int(header["ncols"]), int(header["nrows"])
     if count != ncols * nrows:
-        raise InputError(path, "ncols/nrows", f"{nrows} rows of {ncols} values ({ncols * nrows}) after the header",
-                         f"{count} values (truncated or wrong dimensions)")
+        raise InputError(
+            path,
+            "ncols/nrows",
+            f"{nrows} rows of {ncols} values ({ncols * nrows}) after the header",
+            f"{count} values (truncated or wrong dimensions)",
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # rasterio's NotGeoreferencedWarning: .asc has no CRS
@@ -198,6 +231,7 @@ def _read_asc(path: Path) -> tuple[LonLatGrid, np.ndarray]:
 
 # ---- GMT-style netCDF --------------------------------------------------------------------------------------------
 
+
 def _check_netcdf3_size(path: Path) -> None:
     """A netCDF-3 file must hold every byte its header declares (scipy reads classic and 64-bit offset)."""
     try:
@@ -205,17 +239,24 @@ def _check_netcdf3_size(path: Path) -> None:
             for var in nc.variables.values():
                 _ = var.data
     except (ValueError, TypeError, OSError, EOFError) as error:
-        raise InputError(path, "<file size>", "every byte its netCDF-3 header declares",
-                         f"{path.stat().st_size} bytes, {type(error).__name__}: truncated (interrupted download?)"
-                         ) from None
+        raise InputError(
+            path,
+            "<file size>",
+            "every byte its netCDF-3 header declares",
+            f"{path.stat().st_size} bytes, {type(error).__name__}: truncated (interrupted download?)",
+        ) from None
 
 
 def _read_netcdf(path: Path) -> tuple[LonLatGrid, np.ndarray]:
     try:
         nc = netCDF4.Dataset(path)
     except (OSError, RuntimeError, ValueError) as error:
-        raise InputError(path, "<file>", "a readable MEIC netCDF file (netCDF-3, or netCDF-4/HDF5 without errors)",
-                         f"{error} (truncated or corrupt?)") from None
+        raise InputError(
+            path,
+            "<file>",
+            "a readable MEIC netCDF file (netCDF-3, or netCDF-4/HDF5 without errors)",
+            f"{error} (truncated or corrupt?)",
+        ) from None
     with nc:
         if nc.file_format in ("NETCDF3_CLASSIC", "NETCDF3_64BIT_OFFSET", "NETCDF3_64BIT"):
             _check_netcdf3_size(path)
@@ -238,8 +279,9 @@ def _unpack(path: Path, var, raw: np.ndarray) -> np.ndarray:
     scale = float(np.asarray(getattr(var, "scale_factor", 1.0)).ravel()[0])
     offset = float(np.asarray(getattr(var, "add_offset", 0.0)).ravel()[0])
     if not np.isfinite(scale) or scale == 0 or not np.isfinite(offset):
-        raise InputError(path, "scale_factor/add_offset", "finite packing attributes, scale_factor != 0",
-                         f"{scale}, {offset}")
+        raise InputError(
+            path, "scale_factor/add_offset", "finite packing attributes, scale_factor != 0", f"{scale}, {offset}"
+        )
     values = values * scale + offset
     values[missing] = np.nan
     return values
@@ -255,14 +297,22 @@ def _node_offset(path: Path, nc, var, extent_x: float, dx: float, nx: int) -> in
         if declared not in fits:
             raise InputError(path, "node_offset", "0 (gridline) or 1 (pixel registration)", f"{declared}")
         if not fits[declared]:
-            raise InputError(path, "dimension", f"{nx} columns matching x_range and spacing for node_offset "
-                             f"{declared}", f"x_range / spacing = {cells:g}")
+            raise InputError(
+                path,
+                "dimension",
+                f"{nx} columns matching x_range and spacing for node_offset {declared}",
+                f"x_range / spacing = {cells:g}",
+            )
         return declared
     for registration in (1, 0):
         if fits[registration]:
             return registration
-    raise InputError(path, "dimension", "columns matching x_range / spacing (pixel) or + 1 (gridline)",
-                     f"{nx} columns, x_range / spacing = {cells:g}")
+    raise InputError(
+        path,
+        "dimension",
+        "columns matching x_range / spacing (pixel) or + 1 (gridline)",
+        f"{nx} columns, x_range / spacing = {cells:g}",
+    )
 
 
 def _read_gmt_flat(path: Path, nc) -> tuple[LonLatGrid, np.ndarray]:
@@ -308,8 +358,9 @@ def _regular(path: Path, name: str, centres: np.ndarray) -> float:
 def _read_gmt_coards(path: Path, nc) -> tuple[LonLatGrid, np.ndarray]:
     x_name, x = _coordinate(path, nc, ("lon", "longitude", "x"))
     y_name, y = _coordinate(path, nc, ("lat", "latitude", "y"))
-    candidates = [v for v in nc.variables.values() if v.dimensions[-2:] == (nc[y_name].dimensions[0],
-                                                                          nc[x_name].dimensions[0])]
+    candidates = [
+        v for v in nc.variables.values() if v.dimensions[-2:] == (nc[y_name].dimensions[0], nc[x_name].dimensions[0])
+    ]
     if not candidates:
         raise InputError(path, "z", f"a grid variable z({y_name}, {x_name})")
     var = nc["z"] if "z" in nc.variables else candidates[0]

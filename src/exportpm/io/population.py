@@ -36,8 +36,9 @@ DENSITY_WORDS = ("km2", "km-2", "km^-2", "km**-2", "km^2", "square kilometer", "
 AXES = {"y": ("lat", "latitude", "y"), "x": ("lon", "longitude", "x")}
 
 
-def read_population(path: str | Path, units: str = "auto", provinces: Sequence[str] | None = None,
-                    tolerance: float = 0.10) -> tuple[LonLatGrid, np.ndarray]:
+def read_population(
+    path: str | Path, units: str = "auto", provinces: Sequence[str] | None = None, tolerance: float = 0.10
+) -> tuple[LonLatGrid, np.ndarray]:
     """Grid and persons per cell (nlat, nlon; lat ascending) from a GeoTIFF or netCDF population grid.
 
     ``units``: ``counts`` (persons per cell), ``density_km2`` (persons per km2) or ``auto`` (from metadata).
@@ -53,8 +54,12 @@ def read_population(path: str | Path, units: str = "auto", provinces: Sequence[s
         grid, values, found_units = _read_netcdf(path)
     bad = ~np.isfinite(values) | (values < 0)
     if bad.any():
-        raise InputError(path, "population", "finite, non-negative values (no-data as the no-data value or NaN)",
-                         f"{values[bad][:3].tolist()}")
+        raise InputError(
+            path,
+            "population",
+            "finite, non-negative values (no-data as the no-data value or NaN)",
+            f"{values[bad][:3].tolist()}",
+        )
     kind = _units(path, units, found_units)
     people = values * (grid.cell_area_m2() / 1e6) if kind == "density_km2" else values
     if provinces is not None:
@@ -84,19 +89,33 @@ def official_population(provinces: Sequence[str]) -> float:
     return float(table[list(provinces)].sum())
 
 
-def check_total(path: Path, people: np.ndarray, values: np.ndarray, grid: LonLatGrid, kind: str,
-                provinces: Sequence[str], tolerance: float) -> None:
+def check_total(
+    path: Path,
+    people: np.ndarray,
+    values: np.ndarray,
+    grid: LonLatGrid,
+    kind: str,
+    provinces: Sequence[str],
+    tolerance: float,
+) -> None:
     """The grid total within ``tolerance`` of the provinces' official population, or an InputError."""
     expected = official_population(provinces)
     total = float(people.sum())
     if abs(total / expected - 1.0) <= tolerance:
         return
     other = values.sum() if kind == "density_km2" else float((values * grid.cell_area_m2() / 1e6).sum())
-    hint = (f"; read as {'counts' if kind == 'density_km2' else 'density per km2'} it would be {other:.4g}"
-            if abs(other / expected - 1.0) <= tolerance else "")
-    raise InputError(path, "population total (units)", f"{expected:.4g} persons (official 2017 population of "
-                     f"{len(provinces)} provinces) within {100 * tolerance:g} %, read as {kind}",
-                     f"{total:.4g}{hint}")
+    hint = (
+        f"; read as {'counts' if kind == 'density_km2' else 'density per km2'} it would be {other:.4g}"
+        if abs(other / expected - 1.0) <= tolerance
+        else ""
+    )
+    raise InputError(
+        path,
+        "population total (units)",
+        f"{expected:.4g} persons (official 2017 population of "
+        f"{len(provinces)} provinces) within {100 * tolerance:g} %, read as {kind}",
+        f"{total:.4g}{hint}",
+    )
 
 
 def _units(path: Path, units: str, found: str | None) -> str:
@@ -109,20 +128,30 @@ def _units(path: Path, units: str, found: str | None) -> str:
         return "density_km2"
     if any(word in text for word in COUNT_WORDS) or text.strip() in ("persons", "people", "1"):
         return "counts"
-    raise InputError(path, "units", "metadata saying persons per cell or persons per km2 (or set "
-                     "data.population_units: counts | density_km2 in the config)", repr(found))
+    raise InputError(
+        path,
+        "units",
+        "metadata saying persons per cell or persons per km2 (or set "
+        "data.population_units: counts | density_km2 in the config)",
+        repr(found),
+    )
 
 
 def _grid_from_edges(west: float, south: float, dlon: float, dlat: float, nlon: int, nlat: int) -> LonLatGrid:
     def r(v: float) -> float:
         return round(float(v), 9)
+
     return LonLatGrid(r(west), r(west + nlon * dlon), r(south), r(south + nlat * dlat), r(dlon), r(dlat))
 
 
 def _check_extent(path: Path, grid: LonLatGrid, field: str) -> None:
     if not (-180 <= grid.lon0 < grid.lon1 <= 360 and -90 <= grid.lat0 < grid.lat1 <= 90):
-        raise InputError(path, field, "longitude within -180..360 and latitude within -90..90 degrees (WGS84, "
-                         "not metres; longitude first)", f"{grid}")
+        raise InputError(
+            path,
+            field,
+            "longitude within -180..360 and latitude within -90..90 degrees (WGS84, not metres; longitude first)",
+            f"{grid}",
+        )
 
 
 def _read_geotiff(path: Path) -> tuple[LonLatGrid, np.ndarray, str | None]:
@@ -133,8 +162,9 @@ def _read_geotiff(path: Path) -> tuple[LonLatGrid, np.ndarray, str | None]:
                 if src.count != 1:
                     raise InputError(path, "band", "one band of population", f"{src.count} bands")
                 if src.crs is None or not src.crs.is_geographic:
-                    raise InputError(path, "crs", "a geographic CRS (WGS84 longitude-latitude, EPSG:4326)",
-                                     f"{src.crs}")
+                    raise InputError(
+                        path, "crs", "a geographic CRS (WGS84 longitude-latitude, EPSG:4326)", f"{src.crs}"
+                    )
                 data = src.read(1).astype(np.float64)
                 transform, nodata = src.transform, src.nodata
                 found = src.tags().get("units") or src.tags().get("UNITS") or (src.units[0] or None)
@@ -154,8 +184,9 @@ def _axis(path: Path, dims: Sequence[str], axis: str) -> str:
     for name in AXES[axis]:
         if name in dims:
             return name
-    raise InputError(path, "/".join(AXES[axis]), f"a {'latitude' if axis == 'y' else 'longitude'} dimension",
-                     f"dims {tuple(dims)}")
+    raise InputError(
+        path, "/".join(AXES[axis]), f"a {'latitude' if axis == 'y' else 'longitude'} dimension", f"dims {tuple(dims)}"
+    )
 
 
 def _read_netcdf(path: Path) -> tuple[LonLatGrid, np.ndarray, str | None]:
@@ -167,14 +198,19 @@ def _read_netcdf(path: Path) -> tuple[LonLatGrid, np.ndarray, str | None]:
         names = [n for n in ds.data_vars if ds[n].ndim >= 2]
         name = "population" if "population" in ds.data_vars else (names[0] if len(names) == 1 else None)
         if name is None:
-            raise InputError(path, "population", "a variable population(lat, lon) (or exactly one 2-D variable)",
-                             f"variables {list(ds.data_vars)}")
+            raise InputError(
+                path,
+                "population",
+                "a variable population(lat, lon) (or exactly one 2-D variable)",
+                f"variables {list(ds.data_vars)}",
+            )
         var = ds[name]
         y, x = _axis(path, var.dims, "y"), _axis(path, var.dims, "x")
         extra = [d for d in var.dims if d not in (y, x)]
         if any(var.sizes[d] != 1 for d in extra):
-            raise InputError(path, name, f"a 2-D grid ({y}, {x}) (a leading axis of length 1 is accepted)",
-                             f"dims {dict(var.sizes)}")
+            raise InputError(
+                path, name, f"a 2-D grid ({y}, {x}) (a leading axis of length 1 is accepted)", f"dims {dict(var.sizes)}"
+            )
         try:
             var = var.isel({d: 0 for d in extra}).transpose(y, x)
             values = np.asarray(var.values, dtype=np.float64)
@@ -200,16 +236,28 @@ def _spacing(path: Path, name: str, centres: np.ndarray) -> float:
     return float(steps[0])
 
 
-def write_population_geotiff(path: str | Path, grid: LonLatGrid, people: np.ndarray, units: str = "counts",
-                             description: str = "") -> None:
+def write_population_geotiff(
+    path: str | Path, grid: LonLatGrid, people: np.ndarray, units: str = "counts", description: str = ""
+) -> None:
     """Write ``people`` (nlat, nlon; lat ascending; persons per cell, or per km2 with ``density_km2``) as GeoTIFF."""
     if units not in UNITS:
         raise ValueError(f"units must be one of {UNITS}")
     transform = Affine(grid.dlon, 0.0, grid.lon0, 0.0, -grid.dlat, grid.lat1)
     label = "persons per grid cell" if units == "counts" else "persons per km2"
     with atomic_output(path) as tmp:
-        with rasterio.open(tmp, "w", driver="GTiff", height=grid.nlat, width=grid.nlon, count=1, dtype="float64",
-                           crs="EPSG:4326", transform=transform, nodata=-9999.0, compress="deflate") as dst:
+        with rasterio.open(
+            tmp,
+            "w",
+            driver="GTiff",
+            height=grid.nlat,
+            width=grid.nlon,
+            count=1,
+            dtype="float64",
+            crs="EPSG:4326",
+            transform=transform,
+            nodata=-9999.0,
+            compress="deflate",
+        ) as dst:
             dst.write(people[::-1].astype(np.float64), 1)
             dst.update_tags(units=label, description=description)
             dst.set_band_unit(1, label)

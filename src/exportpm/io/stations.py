@@ -42,31 +42,37 @@ MIN_HOURS_PER_DAY = 20
 MIN_DAYS_PER_MONTH = 27
 MIN_DAYS_FEBRUARY = 25
 MIN_DAYS_PER_YEAR = 324
-LIST_ALIASES = {"code": ["station_code", "station_id", "监测点编码", "站点编码", "编码"],
-                "name": ["station_name", "监测点名称", "站点名称", "名称"],
-                "city": ["城市", "city_name"],
-                "lon": ["longitude", "经度"],
-                "lat": ["latitude", "纬度"]}
+LIST_ALIASES = {
+    "code": ["station_code", "station_id", "监测点编码", "站点编码", "编码"],
+    "name": ["station_name", "监测点名称", "站点名称", "名称"],
+    "city": ["城市", "city_name"],
+    "lon": ["longitude", "经度"],
+    "lat": ["latitude", "纬度"],
+}
 STATION_LIST_SCHEMA = pa.DataFrameSchema(
-    {"code": pa.Column(str, pa.Check.str_matches(r"^\w+$"), unique=True, report_duplicates="all"),
-     "lon": pa.Column(float, [finite(), pa.Check.in_range(-180.0, 360.0)]),
-     "lat": pa.Column(float, [finite(), pa.Check.in_range(-90.0, 90.0)])})
+    {
+        "code": pa.Column(str, pa.Check.str_matches(r"^\w+$"), unique=True, report_duplicates="all"),
+        "lon": pa.Column(float, [finite(), pa.Check.in_range(-180.0, 360.0)]),
+        "lat": pa.Column(float, [finite(), pa.Check.in_range(-90.0, 90.0)]),
+    }
+)
 
 
 @dataclass
 class StationMeans:
     """Station means of PM2.5 (ug/m3) with the counts behind them; NaN where a validity rule is not met."""
 
-    stations: pd.DataFrame   # code, name, city, lon, lat
-    monthly: pd.DataFrame    # code, month, n_days, pm25_ugm3 (NaN if n_days is too small), valid
-    annual: pd.DataFrame     # code, n_days, pm25_ugm3 (NaN if n_days < 324), valid
+    stations: pd.DataFrame  # code, name, city, lon, lat
+    monthly: pd.DataFrame  # code, month, n_days, pm25_ugm3 (NaN if n_days is too small), valid
+    annual: pd.DataFrame  # code, n_days, pm25_ugm3 (NaN if n_days < 324), valid
 
 
 def read_station_list(path: str | Path) -> pd.DataFrame:
     """code, name, city, lon, lat (degrees) of every station; codes unique, coordinates in range."""
     frame = read_table(path, required=["code", "lon", "lat"], aliases=LIST_ALIASES)
-    frame = frame.assign(code=frame["code"].str.strip(), lon=numeric(frame, "lon", path),
-                         lat=numeric(frame, "lat", path))
+    frame = frame.assign(
+        code=frame["code"].str.strip(), lon=numeric(frame, "lon", path), lat=numeric(frame, "lat", path)
+    )
     frame = validate_frame(frame, STATION_LIST_SCHEMA, path)
     for column in ("name", "city"):
         if column not in frame.columns:
@@ -136,8 +142,9 @@ def _read_day_table(path: str | Path) -> tuple[pd.DataFrame, list[str], np.ndarr
         raise InputError(path, "<rows>", "at least 1 data row(s)", "0")
     ragged = [k + 1 for k, row in enumerate(rows[1:]) if len(row) != len(header)]
     if ragged:
-        raise InputError(path, "<table>", f"{len(header)} cells in every row (as the header)",
-                         f"data rows {ragged[:3]}")
+        raise InputError(
+            path, "<table>", f"{len(header)} cells in every row (as the header)", f"data rows {ragged[:3]}"
+        )
     repeated = sorted(c for c, n in Counter(header).items() if n > 1)
     if repeated:
         raise InputError(path, ", ".join(repeated[:5]), "each column once", "duplicated header")
@@ -165,8 +172,12 @@ def _concentrations(path: str | Path, cells: np.ndarray, hours: np.ndarray, stat
     bad = (np.isnan(values) & ~blank) | np.isinf(values) | (values < 0)
     if bad.any():
         row, col = (int(v[0]) for v in np.nonzero(bad))
-        raise InputError(path, stations[col], "finite concentrations >= 0 (ug/m3) or blank cells",
-                         f"{str(cells[row, col])!r} at hour {hours[row]}")
+        raise InputError(
+            path,
+            stations[col],
+            "finite concentrations >= 0 (ug/m3) or blank cells",
+            f"{str(cells[row, col])!r} at hour {hours[row]}",
+        )
     return values
 
 
@@ -198,13 +209,16 @@ def _monthly(codes: list[str], daily: np.ndarray, year: int) -> pd.DataFrame:
     start = 0
     for month in range(1, 13):
         length = calendar.monthrange(year, month)[1]
-        block = daily[:, start:start + length]
+        block = daily[:, start : start + length]
         start += length
         n, mean = _nanmean(block)
         need = MIN_DAYS_FEBRUARY if month == 2 else MIN_DAYS_PER_MONTH
         valid = n >= need
-        rows.append(pd.DataFrame({"code": codes, "month": month, "n_days": n,
-                                  "pm25_ugm3": np.where(valid, mean, np.nan), "valid": valid}))
+        rows.append(
+            pd.DataFrame(
+                {"code": codes, "month": month, "n_days": n, "pm25_ugm3": np.where(valid, mean, np.nan), "valid": valid}
+            )
+        )
     return pd.concat(rows, ignore_index=True)
 
 
@@ -221,8 +235,9 @@ def evaluation_frame(means: StationMeans) -> pd.DataFrame:
     annual = means.annual[means.annual["valid"]][["code", "pm25_ugm3"]].assign(month=0)
     frame = pd.concat([monthly, annual[["code", "month", "pm25_ugm3"]]], ignore_index=True)
     frame = frame.join(coords, on="code").rename(columns={"code": "station_id"})
-    return frame[["station_id", "lon", "lat", "month", "pm25_ugm3"]].sort_values(["station_id", "month"],
-                                                                                 ignore_index=True)
+    return frame[["station_id", "lon", "lat", "month", "pm25_ugm3"]].sort_values(
+        ["station_id", "month"], ignore_index=True
+    )
 
 
 def write_archive_day(path: str | Path, day: date, hourly: dict[str, np.ndarray], codes: Sequence[str]) -> None:

@@ -37,8 +37,15 @@ def marked_synthetic(path: str | Path) -> bool:
 
 
 def _row(key: str, path: str, records: int, total: float, unit: str, note: str) -> dict:
-    return {"input": key, "path": str(path), "records": int(records), "total": float(total), "unit": unit,
-            "synthetic": marked_synthetic(path) or SYNTHETIC_MARK in note, "note": note}
+    return {
+        "input": key,
+        "path": str(path),
+        "records": int(records),
+        "total": float(total),
+        "unit": unit,
+        "synthetic": marked_synthetic(path) or SYNTHETIC_MARK in note,
+        "note": note,
+    }
 
 
 def summarise_gtap(path: str, sets_path: str | None = None) -> dict:
@@ -49,17 +56,29 @@ def summarise_gtap(path: str, sets_path: str | None = None) -> dict:
         log.info("GTAP %s: identity %s max relative residual %.2e", path, name, value)
     history = " ".join(read_har_headers(path).get("XXHS", []))
     n = len(gtap.sectors)
-    return _row("gtap_basedata", path, len(gtap.regions) * n, gtap.world_output, "US$ million (gross output)",
-                f"{len(gtap.regions)} regions x {n} sectors; worst identity {worst} {residuals[worst]:.1e}; {history}")
+    return _row(
+        "gtap_basedata",
+        path,
+        len(gtap.regions) * n,
+        gtap.world_output,
+        "US$ million (gross output)",
+        f"{len(gtap.regions)} regions x {n} sectors; worst identity {worst} {residuals[worst]:.1e}; {history}",
+    )
 
 
 def summarise_ceads(path: str) -> dict:
     from exportpm.io.ceads import read_ceads_mrio
 
     table = read_ceads_mrio(path)
-    return _row("ceads_mrio", path, len(table.rows), table.output.sum(), "10^4 CNY (total output)",
-                f"{len(table.provinces)} provinces x {len(table.sectors)} sectors; unit {table.units}; row balance "
-                f"residual {table.residuals['row_balance']:.1e}; {table.title}")
+    return _row(
+        "ceads_mrio",
+        path,
+        len(table.rows),
+        table.output.sum(),
+        "10^4 CNY (total output)",
+        f"{len(table.provinces)} provinces x {len(table.sectors)} sectors; unit {table.units}; row balance "
+        f"residual {table.residuals['row_balance']:.1e}; {table.title}",
+    )
 
 
 def summarise_csv(key: str, path: str, value_column: str, unit: str, reader=None) -> dict:
@@ -81,8 +100,14 @@ def summarise_customs(path: str) -> dict:
 
     records = read_customs_records(path)
     exports = int((records["flow"] == "export").sum())
-    return _row("customs", path, len(records), float(records["value_usd"].sum()), "US$",
-                f"{exports} export and {len(records) - exports} import records")
+    return _row(
+        "customs",
+        path,
+        len(records),
+        float(records["value_usd"].sum()),
+        "US$",
+        f"{exports} export and {len(records) - exports} import records",
+    )
 
 
 def summarise_meic(paths: list[str]) -> dict:
@@ -92,8 +117,14 @@ def summarise_meic(paths: list[str]) -> dict:
         total += values.sum()
     readme = Path(paths[0]).parent / "README.txt"  # provenance beside grids that carry no metadata (.asc)
     extra = " ".join(readme.read_text(encoding="utf-8").split())[:240] if readme.is_file() else ""
-    return _row("meic", paths[0], len(paths), total, "t (all months, sectors, species)",
-                f"{len(paths)} monthly files; first {Path(paths[0]).name}. {extra}".strip())
+    return _row(
+        "meic",
+        paths[0],
+        len(paths),
+        total,
+        "t (all months, sectors, species)",
+        f"{len(paths)} monthly files; first {Path(paths[0]).name}. {extra}".strip(),
+    )
 
 
 def summarise_gains(paths: list[str]) -> dict:
@@ -118,10 +149,18 @@ def summarise_stations(station_list: str, archive: list[str], study_year: int) -
     """Station list and daily archive through the evaluation's reader (GB 3095-2012 validity counts)."""
     means = station_means(archive, station_list, study_year)
     valid = int(means.annual["valid"].sum())
-    note = (f"{len(means.stations)} stations, {len(archive)} daily files; {valid} with a valid annual mean, "
-            f"{int(means.monthly['valid'].sum())} valid station-months")
-    return _row("stations", station_list, len(means.stations), float(means.annual["pm25_ugm3"].mean()),
-                "ug/m3 (mean of valid annual station means)", note)
+    note = (
+        f"{len(means.stations)} stations, {len(archive)} daily files; {valid} with a valid annual mean, "
+        f"{int(means.monthly['valid'].sum())} valid station-months"
+    )
+    return _row(
+        "stations",
+        station_list,
+        len(means.stations),
+        float(means.annual["pm25_ugm3"].mean()),
+        "ug/m3 (mean of valid annual station means)",
+        note,
+    )
 
 
 def summarise_inputs(paths: dict[str, str | list[str]], study_year: int) -> pd.DataFrame:
@@ -129,15 +168,30 @@ def summarise_inputs(paths: dict[str, str | list[str]], study_year: int) -> pd.D
     rows = [
         summarise_gtap(paths["gtap"], paths.get("gtap_sets")),
         summarise_ceads(paths["ceads"]),
-        summarise_csv("yearbook_agriculture", paths["yearbook_agriculture"], "output_value_100m_cny", "100m CNY",
-                      read_agriculture_output),
+        summarise_csv(
+            "yearbook_agriculture",
+            paths["yearbook_agriculture"],
+            "output_value_100m_cny",
+            "100m CNY",
+            read_agriculture_output,
+        ),
         summarise_csv("yearbook_cattle", paths["yearbook_cattle"], "beef_production_10k_t", "10^4 t", read_cattle),
-        summarise_csv("yearbook_wood_furniture", paths["yearbook_wood_furniture"], "furniture_output_100m_cny",
-                      "100m CNY", read_wood_furniture),
+        summarise_csv(
+            "yearbook_wood_furniture",
+            paths["yearbook_wood_furniture"],
+            "furniture_output_100m_cny",
+            "100m CNY",
+            read_wood_furniture,
+        ),
         summarise_customs(paths["customs"]),
         summarise_csv("hs6_concordance", paths["hs6_concordance"], "hs6", "codes", read_concordance),
-        summarise_csv("agri_nh3", paths["agri_nh3"], "nh3_t", "t NH3",
-                      lambda path: read_agri_nh3(path, resource("agnh3_categories"))),
+        summarise_csv(
+            "agri_nh3",
+            paths["agri_nh3"],
+            "nh3_t",
+            "t NH3",
+            lambda path: read_agri_nh3(path, resource("agnh3_categories")),
+        ),
         summarise_meic(list(paths["meic"])),
         summarise_gains(list(paths["gains"])),
         summarise_population(paths["population"]),

@@ -54,9 +54,17 @@ def read_text(path: str | Path) -> str:
     return raw.decode(detect_encoding(raw, path))
 
 
-def read_table(path: str | Path, required: Sequence[str] = (), *, aliases: Mapping[str, Sequence[str]] | None = None,
-               sep: str | None = ",", comment: str | None = "#", min_rows: int = 1,
-               skiprows: int | Sequence[int] | None = None, require_final_newline: bool = False) -> pd.DataFrame:
+def read_table(
+    path: str | Path,
+    required: Sequence[str] = (),
+    *,
+    aliases: Mapping[str, Sequence[str]] | None = None,
+    sep: str | None = ",",
+    comment: str | None = "#",
+    min_rows: int = 1,
+    skiprows: int | Sequence[int] | None = None,
+    require_final_newline: bool = False,
+) -> pd.DataFrame:
     """Read a delimited text table as string cells (no NaN conversion), with its columns checked.
 
     Parameters
@@ -76,14 +84,27 @@ def read_table(path: str | Path, required: Sequence[str] = (), *, aliases: Mappi
     text = read_text(path)
     if require_final_newline and not text.endswith(("\n", "\r")):
         last = text.splitlines()[-1] if text.splitlines() else ""
-        raise InputError(path, "<last line>", "a file that ends with a line break (complete, not truncated)",
-                         f"{last[-60:]!r}")
+        raise InputError(
+            path, "<last line>", "a file that ends with a line break (complete, not truncated)", f"{last[-60:]!r}"
+        )
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, comment=comment, dtype=str, keep_default_na=False,
-                            skiprows=skiprows, engine="python" if sep is None else "c", skipinitialspace=True)
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            comment=comment,
+            dtype=str,
+            keep_default_na=False,
+            skiprows=skiprows,
+            engine="python" if sep is None else "c",
+            skipinitialspace=True,
+        )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error) as error:
-        raise InputError(path, "<table>", "a delimited text table with one header row",
-                         f"{type(error).__name__}: {str(error).strip()[:200]}") from None
+        raise InputError(
+            path,
+            "<table>",
+            "a delimited text table with one header row",
+            f"{type(error).__name__}: {str(error).strip()[:200]}",
+        ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     frame = rename_aliases(frame, aliases or {})
     missing = [c for c in required if c not in frame.columns]
@@ -112,8 +133,9 @@ def rename_aliases(frame: pd.DataFrame, aliases: Mapping[str, Sequence[str]]) ->
     return frame.rename(columns=renames)
 
 
-def numeric(frame: pd.DataFrame, column: str, path: str | Path, *, allow_blank: bool = False,
-            nonnegative: bool = False) -> pd.Series:
+def numeric(
+    frame: pd.DataFrame, column: str, path: str | Path, *, allow_blank: bool = False, nonnegative: bool = False
+) -> pd.Series:
     """Column ``column`` as float64; text, NaN, +/-inf (and blanks unless allowed) are an :class:`InputError`.
 
     Blank cells become NaN only when ``allow_blank`` (e.g. a price a province does not report).
@@ -127,8 +149,9 @@ def numeric(frame: pd.DataFrame, column: str, path: str | Path, *, allow_blank: 
     if invalid.any():
         rows = list(np.flatnonzero(invalid.to_numpy())[:3])
         expected = "finite numbers" + (" >= 0" if nonnegative else "") + (" or blank cells" if allow_blank else "")
-        raise InputError(path, column, expected,
-                         f"{cells.iloc[rows].tolist()} in data rows {[int(r) + 1 for r in rows]}")
+        raise InputError(
+            path, column, expected, f"{cells.iloc[rows].tolist()} in data rows {[int(r) + 1 for r in rows]}"
+        )
     return values
 
 

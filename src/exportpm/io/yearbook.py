@@ -23,9 +23,18 @@ from exportpm.io.tabular import finite, numeric, read_table, validate_frame
 from exportpm.resources import resource
 
 AGRICULTURE_ITEMS = {  # yearbook item -> GTAP sector (grains handled separately: gro = grains - rice - wheat)
-    "rice": "pdr", "wheat": "wht", "vegetables_fruits_nuts": "v_f", "oil_crops": "osd", "sugar_crops": "c_b",
-    "fibre_crops": "pfb", "other_crops": "ocr", "cattle_sheep_goats_horses": "ctl",
-    "pigs_poultry_other_animals": "oap", "raw_milk": "rmk", "wool_silk_cocoons": "wol", "forestry": "frs",
+    "rice": "pdr",
+    "wheat": "wht",
+    "vegetables_fruits_nuts": "v_f",
+    "oil_crops": "osd",
+    "sugar_crops": "c_b",
+    "fibre_crops": "pfb",
+    "other_crops": "ocr",
+    "cattle_sheep_goats_horses": "ctl",
+    "pigs_poultry_other_animals": "oap",
+    "raw_milk": "rmk",
+    "wool_silk_cocoons": "wol",
+    "forestry": "frs",
     "fishery": "fsh",
 }
 ITEMS = ("total", "grains", "agricultural_services", *AGRICULTURE_ITEMS)
@@ -36,8 +45,10 @@ MAX_100M_CNY = 2e5
 MAX_BEEF_10K_T = 1e4
 BEEF_PRICE_RANGE = (5.0, 500.0)  # CNY per kg (2017 retail about 60-70)
 # Suffixes of official province names (广东省, 北京市, 广西壮族自治区, Hebei Province, ...), dropped before matching.
-PROVINCE_SUFFIXES = (r"(?i)(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区"
-                     r"|\s+province|\s+municipality|\s+autonomous region)$")
+PROVINCE_SUFFIXES = (
+    r"(?i)(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区"
+    r"|\s+province|\s+municipality|\s+autonomous region)$"
+)
 ALIASES = {
     "province": ("地区", "省份", "省(区、市)", "region"),
     "item": ("项目", "指标"),
@@ -53,22 +64,40 @@ def _range(high: float, unit: str) -> list[pa.Check]:
     return [finite(), pa.Check.ge(0), pa.Check.le(high, error=f"<= {high:g} {unit} (a value in another unit?)")]
 
 
-AGRICULTURE_SCHEMA = pa.DataFrameSchema({
-    "province": pa.Column(str),
-    "item": pa.Column(str, pa.Check.isin(list(ITEMS), error=f"one of {list(ITEMS)}")),
-    "output_value_100m_cny": pa.Column(float, _range(MAX_100M_CNY, "10^8 CNY")),
-}, unique=["province", "item"], name="agriculture yearbook")
-CATTLE_SCHEMA = pa.DataFrameSchema({
-    "province": pa.Column(str),
-    "beef_production_10k_t": pa.Column(float, _range(MAX_BEEF_10K_T, "10^4 t")),
-    "beef_price_cny_per_kg": pa.Column(float, pa.Check.in_range(*BEEF_PRICE_RANGE, error=(
-        f"{BEEF_PRICE_RANGE[0]:g} to {BEEF_PRICE_RANGE[1]:g} CNY/kg (a price per t or per jin?)")), nullable=True),
-}, unique=["province"], name="cattle yearbook")
-WOOD_SCHEMA = pa.DataFrameSchema({
-    "province": pa.Column(str),
-    "wood_processing_output_100m_cny": pa.Column(float, _range(MAX_100M_CNY, "10^8 CNY")),
-    "furniture_output_100m_cny": pa.Column(float, _range(MAX_100M_CNY, "10^8 CNY")),
-}, unique=["province"], name="wood and furniture yearbook")
+AGRICULTURE_SCHEMA = pa.DataFrameSchema(
+    {
+        "province": pa.Column(str),
+        "item": pa.Column(str, pa.Check.isin(list(ITEMS), error=f"one of {list(ITEMS)}")),
+        "output_value_100m_cny": pa.Column(float, _range(MAX_100M_CNY, "10^8 CNY")),
+    },
+    unique=["province", "item"],
+    name="agriculture yearbook",
+)
+CATTLE_SCHEMA = pa.DataFrameSchema(
+    {
+        "province": pa.Column(str),
+        "beef_production_10k_t": pa.Column(float, _range(MAX_BEEF_10K_T, "10^4 t")),
+        "beef_price_cny_per_kg": pa.Column(
+            float,
+            pa.Check.in_range(
+                *BEEF_PRICE_RANGE,
+                error=(f"{BEEF_PRICE_RANGE[0]:g} to {BEEF_PRICE_RANGE[1]:g} CNY/kg (a price per t or per jin?)"),
+            ),
+            nullable=True,
+        ),
+    },
+    unique=["province"],
+    name="cattle yearbook",
+)
+WOOD_SCHEMA = pa.DataFrameSchema(
+    {
+        "province": pa.Column(str),
+        "wood_processing_output_100m_cny": pa.Column(float, _range(MAX_100M_CNY, "10^8 CNY")),
+        "furniture_output_100m_cny": pa.Column(float, _range(MAX_100M_CNY, "10^8 CNY")),
+    },
+    unique=["province"],
+    name="wood and furniture yearbook",
+)
 
 
 def province_codes(values: pd.Series, path: str | Path, field: str = "province") -> pd.Series:
@@ -84,15 +113,17 @@ def province_codes(values: pd.Series, path: str | Path, field: str = "province")
     mapped = mapped.where(mapped.notna(), stripped)
     unknown = sorted(set(values[mapped.isna()].astype(str)))
     if unknown:
-        raise InputError(path, field, "a mainland province (ISO 3166-2 code, NBS code or name)",
-                         f"unknown {unknown[:5]}")
+        raise InputError(
+            path, field, "a mainland province (ISO 3166-2 code, NBS code or name)", f"unknown {unknown[:5]}"
+        )
     return mapped
 
 
 def _table(path: str | Path, columns: list[str], blank: tuple[str, ...] = ()) -> pd.DataFrame:
     """Read, map provinces, convert the value columns (``blank`` ones may be empty) as the schemas expect."""
-    frame = read_table(path, required=columns, aliases={c: ALIASES[c] for c in columns if c in ALIASES},
-                       require_final_newline=True)
+    frame = read_table(
+        path, required=columns, aliases={c: ALIASES[c] for c in columns if c in ALIASES}, require_final_newline=True
+    )
     frame["province"] = province_codes(frame["province"], path)
     for column in columns:
         if column not in ("province", "item"):
@@ -112,14 +143,22 @@ def read_agriculture_output(path: str | Path) -> pd.DataFrame:
     wide = wide.fillna(0.0)
     short = (wide["grains"] - wide["rice"] - wide["wheat"]) < -1e-9 * wide["grains"].abs().max()
     if short.any():
-        raise InputError(path, "grains", "grains >= rice + wheat in every province (cereal grains nec >= 0)",
-                         f"{list(wide.index[short])[:5]}")
+        raise InputError(
+            path,
+            "grains",
+            "grains >= rice + wheat in every province (cereal grains nec >= 0)",
+            f"{list(wide.index[short])[:5]}",
+        )
     if "total" in wide:
         parts = wide[[c for c in wide.columns if c in AGRICULTURE_ITEMS and c not in ("rice", "wheat")]].sum(axis=1)
         over = (parts + wide["grains"]) > wide["total"] * (1 + 1e-6)
         if over.any():
-            raise InputError(path, "total", "a total at least the sum of its items (10^8 CNY)",
-                             f"items above the total in {list(wide.index[over])[:5]}")
+            raise InputError(
+                path,
+                "total",
+                "a total at least the sum of its items (10^8 CNY)",
+                f"items above the total in {list(wide.index[over])[:5]}",
+            )
     return wide
 
 
@@ -127,9 +166,13 @@ def read_cattle(path: str | Path) -> pd.DataFrame:
     """province -> beef production (10^4 t) and price (CNY/kg, NaN where not reported)."""
     columns = ["province", "beef_production_10k_t", "beef_price_cny_per_kg"]
     frame = validate_frame(_table(path, columns, blank=("beef_price_cny_per_kg",)), CATTLE_SCHEMA, path)
-    return pd.DataFrame({"production_10k_t": frame["beef_production_10k_t"].to_numpy(),
-                         "price_cny_per_kg": frame["beef_price_cny_per_kg"].to_numpy()},
-                        index=frame["province"].to_numpy())
+    return pd.DataFrame(
+        {
+            "production_10k_t": frame["beef_production_10k_t"].to_numpy(),
+            "price_cny_per_kg": frame["beef_price_cny_per_kg"].to_numpy(),
+        },
+        index=frame["province"].to_numpy(),
+    )
 
 
 def read_wood_furniture(path: str | Path) -> pd.Series:

@@ -29,10 +29,10 @@ log = logging.getLogger(__name__)
 class TradeBlocks:
     """US$ million. Export blocks rows (province, sector); import blocks rows (foreign region, sector)."""
 
-    ZPF: np.ndarray   # (P*N, F*N)
-    DPF: np.ndarray   # (P*N, F*D)
-    ZFP: np.ndarray   # (F*N, P*N)
-    DFP: np.ndarray   # (F*N, P*D)
+    ZPF: np.ndarray  # (P*N, F*N)
+    DPF: np.ndarray  # (P*N, F*D)
+    ZFP: np.ndarray  # (F*N, P*N)
+    DFP: np.ndarray  # (F*N, P*D)
     exports: np.ndarray  # [p, s, f] rescaled bilateral exports
     imports: np.ndarray  # [p, i, f] rescaled bilateral imports
 
@@ -40,14 +40,19 @@ class TradeBlocks:
 def _rescale(customs: np.ndarray, totals: np.ndarray, fallback: np.ndarray, what: str) -> np.ndarray:
     """Scale customs[p, s, :] to totals[p, s]; where customs are empty use fallback[s, :] shares."""
     sums = customs.sum(axis=2)
-    out = np.divide(customs * totals[:, :, None], sums[:, :, None], out=np.zeros_like(customs),
-                    where=sums[:, :, None] > 0)
+    out = np.divide(
+        customs * totals[:, :, None], sums[:, :, None], out=np.zeros_like(customs), where=sums[:, :, None] > 0
+    )
     empty = (sums <= 0) & (totals > 0)
     if empty.any():
         out[empty] = totals[empty][:, None] * fallback[np.nonzero(empty)[1]]
-        log.info("%s: %d province-sectors (US$ %.4g million, %.1f %%) without customs records use GTAP "
-                 "China's pattern", what, int(empty.sum()), totals[empty].sum(), 100 * totals[empty].sum()
-                 / max(totals.sum(), 1e-30))
+        log.info(
+            "%s: %d province-sectors (US$ %.4g million, %.1f %%) without customs records use GTAP China's pattern",
+            what,
+            int(empty.sum()),
+            totals[empty].sum(),
+            100 * totals[empty].sum() / max(totals.sum(), 1e-30),
+        )
     return out
 
 
@@ -56,9 +61,17 @@ def _shares(values: np.ndarray) -> np.ndarray:
     return np.divide(values, total, out=np.zeros_like(values), where=total > 0)
 
 
-def trade_blocks(world: GlobalMRIO, china: str, foreign: tuple[str, ...], customs_exports: np.ndarray,
-                 customs_imports: np.ndarray, provincial_exports: np.ndarray, provincial_imports: np.ndarray,
-                 provincial_output: np.ndarray, provincial_final_demand: np.ndarray) -> TradeBlocks:
+def trade_blocks(
+    world: GlobalMRIO,
+    china: str,
+    foreign: tuple[str, ...],
+    customs_exports: np.ndarray,
+    customs_imports: np.ndarray,
+    provincial_exports: np.ndarray,
+    provincial_imports: np.ndarray,
+    provincial_output: np.ndarray,
+    provincial_final_demand: np.ndarray,
+) -> TradeBlocks:
     """Build ZP-F, DP-F, ZF-P, DF-P (US$ million).
 
     Provincial vectors come from the expanded provincial MRIO: exports, imports and output (P*N,), final
@@ -84,20 +97,21 @@ def trade_blocks(world: GlobalMRIO, china: str, foreign: tuple[str, ...], custom
     ratio_z = np.divide(to_z, total[:, :, None], out=np.zeros_like(to_z), where=total[:, :, None] > 0)
     ratio_d = np.divide(to_d, total[:, :, None], out=np.zeros_like(to_d), where=total[:, :, None] > 0)
     ex_total = provincial_exports.reshape(P, N)
-    exports = _rescale(customs_exports, ex_total, _shares(Zv[c][:, f_idx, :].sum(2) + Yv[c][:, f_idx, :].sum(2)),
-                       "exports")
+    exports = _rescale(
+        customs_exports, ex_total, _shares(Zv[c][:, f_idx, :].sum(2) + Yv[c][:, f_idx, :].sum(2)), "exports"
+    )
     ZPF = np.einsum("psf,sfe->psfe", exports, ratio_z).reshape(P * N, F * N)
     DPF = np.einsum("psf,sfd->psfd", exports, ratio_d).reshape(P * N, F * D)
     # Imported-input coefficients of China (per unit of output of j, per unit of final demand d), applied to
     # each province's own output and final demand, give the province's use of imported i; the customs
     # imports of (p, i) from f are shared out in proportion.
     x_chn = world.x[world.index(china)]
-    imp_z = Zv[f_idx][:, :, c, :].sum(0)                                   # [i, j]
-    imp_d = Yv[f_idx][:, :, c, :].sum(0)                                   # [i, d]
+    imp_z = Zv[f_idx][:, :, c, :].sum(0)  # [i, j]
+    imp_d = Yv[f_idx][:, :, c, :].sum(0)  # [i, d]
     coef_z = np.divide(imp_z, x_chn[None, :], out=np.zeros_like(imp_z), where=x_chn[None, :] > 0)
-    fd_chn = Yv[:, :, c, :].sum(axis=(0, 1))                               # [d]
+    fd_chn = Yv[:, :, c, :].sum(axis=(0, 1))  # [d]
     coef_d = np.divide(imp_d, fd_chn[None, :], out=np.zeros_like(imp_d), where=fd_chn[None, :] > 0)
-    use_z = coef_z[None, :, :] * provincial_output.reshape(P, N)[:, None, :]       # [p, i, j]
+    use_z = coef_z[None, :, :] * provincial_output.reshape(P, N)[:, None, :]  # [p, i, j]
     use_d = coef_d[None, :, :] * provincial_final_demand.reshape(P, D)[:, None, :]  # [p, i, d]
     use_total = use_z.sum(2) + use_d.sum(2)
     no_use = use_total <= 0  # nothing in China's structure uses imported i: the own sector takes it
@@ -110,6 +124,10 @@ def trade_blocks(world: GlobalMRIO, china: str, foreign: tuple[str, ...], custom
     imports = _rescale(customs_imports, provincial_imports.reshape(P, N), origins, "imports")
     ZFP = np.einsum("pif,pij->fipj", imports, r_z).reshape(F * N, P * N)
     DFP = np.einsum("pif,pid->fipd", imports, r_d).reshape(F * N, P * D)
-    log.info("export blocks: US$ %.6g million (%.1f %% to final demand); import blocks: US$ %.6g million",
-             exports.sum(), 100 * DPF.sum() / max(exports.sum(), 1e-30), imports.sum())
+    log.info(
+        "export blocks: US$ %.6g million (%.1f %% to final demand); import blocks: US$ %.6g million",
+        exports.sum(),
+        100 * DPF.sum() / max(exports.sum(), 1e-30),
+        imports.sum(),
+    )
     return TradeBlocks(ZPF, DPF, ZFP, DFP, exports, imports)

@@ -29,7 +29,7 @@ class GrasResult:
     r: np.ndarray
     s: np.ndarray
     iterations: int
-    row_residual: float   # max |row sum - u| / max(|u|, floor)
+    row_residual: float  # max |row sum - u| / max(|u|, floor)
     col_residual: float
     seconds: float
 
@@ -39,7 +39,8 @@ def _multiplier(target: np.ndarray, pos: np.ndarray, neg: np.ndarray) -> np.ndar
     out = np.ones_like(target)
     has_pos = pos > 0
     out[has_pos] = (target[has_pos] + np.sqrt(target[has_pos] ** 2 + 4 * pos[has_pos] * neg[has_pos])) / (
-        2 * pos[has_pos])
+        2 * pos[has_pos]
+    )
     only_neg = ~has_pos & (neg > 0)
     out[only_neg] = -neg[only_neg] / np.where(target[only_neg] != 0, target[only_neg], -1e-300)
     return out
@@ -59,8 +60,9 @@ def _require_finite_inputs(P: np.ndarray, N, u: np.ndarray, w: np.ndarray) -> No
         column_sums = P.sum(axis=0)
     bad = ~np.isfinite(column_sums)
     if bad.any():
-        raise BalancingError(f"GRAS: the prior P holds NaN or inf in {int(bad.sum())} columns (first "
-                             f"{np.flatnonzero(bad)[:5].tolist()})")
+        raise BalancingError(
+            f"GRAS: the prior P holds NaN or inf in {int(bad.sum())} columns (first {np.flatnonzero(bad)[:5].tolist()})"
+        )
     if P.size and P.min() < 0:
         raise BalancingError("GRAS: the positive part P of the prior has negative entries")
     if N is not None:
@@ -69,8 +71,15 @@ def _require_finite_inputs(P: np.ndarray, N, u: np.ndarray, w: np.ndarray) -> No
             raise BalancingError("GRAS: the negative part N of the prior holds NaN or inf")
 
 
-def gras(P: np.ndarray, N: sparse.spmatrix | np.ndarray | None, u: np.ndarray, w: np.ndarray,
-         tol: float = 1e-10, max_iter: int = 10_000, log_every: int = 25) -> GrasResult:
+def gras(
+    P: np.ndarray,
+    N: sparse.spmatrix | np.ndarray | None,
+    u: np.ndarray,
+    w: np.ndarray,
+    tol: float = 1e-10,
+    max_iter: int = 10_000,
+    log_every: int = 25,
+) -> GrasResult:
     """Scaling vectors (r, s) such that X = diag(r) P diag(s) - diag(1/r) N diag(1/s) has row sums u and
     column sums w. ``P`` dense non-negative; ``N`` (the magnitudes of the negative entries) sparse or None.
 
@@ -79,7 +88,7 @@ def gras(P: np.ndarray, N: sparse.spmatrix | np.ndarray | None, u: np.ndarray, w
     """
     if P.shape != (u.size, w.size):
         raise ValueError(f"GRAS: matrix {P.shape} vs targets {u.size} x {w.size}")
-    _require_finite_inputs(P, N, u, w)   # entry check: NaN/inf fail now, not after max_iter iterations
+    _require_finite_inputs(P, N, u, w)  # entry check: NaN/inf fail now, not after max_iter iterations
     if not np.isclose(u.sum(), w.sum(), rtol=1e-9):
         raise BalancingError(f"GRAS: row targets sum to {u.sum():.10g}, column targets to {w.sum():.10g}")
     N = sparse.csr_matrix(N if N is not None else (u.size, w.size))
@@ -87,9 +96,11 @@ def gras(P: np.ndarray, N: sparse.spmatrix | np.ndarray | None, u: np.ndarray, w
     empty_rows = (P.sum(1) == 0) & (np.asarray(N.sum(1)).ravel() == 0) & (u != 0)
     empty_cols = (P.sum(0) == 0) & (np.asarray(N.sum(0)).ravel() == 0) & (w != 0)
     if empty_rows.any() or empty_cols.any():
-        raise BalancingError(f"GRAS: {int(empty_rows.sum())} empty rows (first {np.flatnonzero(empty_rows)[:5]}) "
-                             f"and {int(empty_cols.sum())} empty columns (first {np.flatnonzero(empty_cols)[:5]}) "
-                             "have non-zero targets")
+        raise BalancingError(
+            f"GRAS: {int(empty_rows.sum())} empty rows (first {np.flatnonzero(empty_rows)[:5]}) "
+            f"and {int(empty_cols.sum())} empty columns (first {np.flatnonzero(empty_cols)[:5]}) "
+            "have non-zero targets"
+        )
     floor_u, floor_w = 1e-9 * np.abs(u).mean(), 1e-9 * np.abs(w).mean()
     r, s = np.ones(u.size), np.ones(w.size)
     start = time.perf_counter()
@@ -102,18 +113,30 @@ def gras(P: np.ndarray, N: sparse.spmatrix | np.ndarray | None, u: np.ndarray, w
         s = _multiplier(w, col_pos, col_neg)
         row_pos, row_neg = P @ s, N @ (1.0 / s)
         if iteration % log_every == 0 or iteration == 1:
-            log.info("GRAS iteration %d: row residual %.3e, column residual %.3e (%.1f s)", iteration,
-                     _residual(r * row_pos - row_neg / r, u, floor_u), col_res, time.perf_counter() - start)
+            log.info(
+                "GRAS iteration %d: row residual %.3e, column residual %.3e (%.1f s)",
+                iteration,
+                _residual(r * row_pos - row_neg / r, u, floor_u),
+                col_res,
+                time.perf_counter() - start,
+            )
         r = _multiplier(u, row_pos, row_neg)
         col_pos, col_neg = r @ P, Nt @ (1.0 / r)
     else:
         worst = int(np.argmax(np.abs(s * col_pos - col_neg / s - w)))
-        raise BalancingError(f"GRAS did not converge in {max_iter} iterations: column residual {col_res:.3e} "
-                             f"(tolerance {tol:g}); worst column {worst}")
+        raise BalancingError(
+            f"GRAS did not converge in {max_iter} iterations: column residual {col_res:.3e} "
+            f"(tolerance {tol:g}); worst column {worst}"
+        )
     row_res = _residual(r * (P @ s) - (N @ (1.0 / s)) / r, u, floor_u)
     seconds = time.perf_counter() - start
-    log.info("GRAS converged in %d iterations (%.1f s): row residual %.2e, column residual %.2e", iteration - 1,
-             seconds, row_res, col_res)
+    log.info(
+        "GRAS converged in %d iterations (%.1f s): row residual %.2e, column residual %.2e",
+        iteration - 1,
+        seconds,
+        row_res,
+        col_res,
+    )
     return GrasResult(r, s, iteration - 1, row_res, col_res, seconds)
 
 

@@ -36,10 +36,10 @@ class GlobalMRIO:
 
     regions: tuple[str, ...]
     sectors: tuple[str, ...]
-    Z: np.ndarray   # (R*N, R*N) intermediate flows
-    Y: np.ndarray   # (R*N, R*3) final demand by region and category
-    x: np.ndarray   # (R*N,) gross output
-    v: np.ndarray   # (R*N,) value added (incl. taxes on inputs), x - column sums of Z
+    Z: np.ndarray  # (R*N, R*N) intermediate flows
+    Y: np.ndarray  # (R*N, R*3) final demand by region and category
+    x: np.ndarray  # (R*N,) gross output
+    v: np.ndarray  # (R*N,) value added (incl. taxes on inputs), x - column sums of Z
 
     @property
     def n(self) -> int:
@@ -82,20 +82,20 @@ def global_mrio(gtap: GtapData) -> GlobalMRIO:
     margin_rows = [sectors.index(m) for m in gtap.margins]
     Z = np.zeros((R * N, R * N))
     Y = np.zeros((R * N, R * len(FD_CATEGORIES)))
-    Z_view = Z.reshape(R, N, R, N)   # [r, i, s, j]
+    Z_view = Z.reshape(R, N, R, N)  # [r, i, s, j]
     Y_view = Y.reshape(R, N, R, len(FD_CATEGORIES))
     for s in range(R):
-        imported = h["VMFB"][:, :, s]                                # (i, j)
+        imported = h["VMFB"][:, :, s]  # (i, j)
         Z_view[s, :, s, :] += h["VDFB"][:, :, s]
         Z_view[:, :, s, :] += per_unit[:, :, s].T[:, :, None] * imported[None, :, :]
-        margin_use = margin_rate[:, :, s] @ imported                   # (m, j)
+        margin_use = margin_rate[:, :, s] @ imported  # (m, j)
         for g, row in enumerate(margin_rows):
             Z_view[:, row, s, :] += pool[g][:, None] * margin_use[g][None, :]
         for d, category in enumerate(FD_CATEGORIES):
             dom, imp = (h[name][:, s] for name in FD_HEADERS[category])
             Y_view[s, :, s, d] += dom
             Y_view[:, :, s, d] += per_unit[:, :, s].T * imp[None, :]
-            margin_fd = margin_rate[:, :, s] @ imp                     # (m,)
+            margin_fd = margin_rate[:, :, s] @ imp  # (m,)
             for g, row in enumerate(margin_rows):
                 Y_view[:, row, s, d] += pool[g] * margin_fd[g]
     x = h["MAKB"][np.arange(N), np.arange(N), :].T.reshape(-1)
@@ -109,8 +109,9 @@ def check_balance(mrio: GlobalMRIO, what: str, rtol: float = 1e-5) -> float:
     """Relative gap between row sums (Z1 + Y1) and gross output; raises above ``rtol``."""
     rows = mrio.Z.sum(axis=1) + mrio.Y.sum(axis=1)
     gap = float(np.abs(rows - mrio.x).max() / max(mrio.x.max(), 1e-30))
-    log.info("%s: %d rows, max |Z1 + Y1 - x| / max x = %.2e; min value added %.4g", what, mrio.x.size, gap,
-             mrio.v.min())
+    log.info(
+        "%s: %d rows, max |Z1 + Y1 - x| / max x = %.2e; min value added %.4g", what, mrio.x.size, gap, mrio.v.min()
+    )
     if gap > rtol:
         raise ValueError(f"{what}: rows do not sum to output (relative gap {gap:.3g})")
     return gap

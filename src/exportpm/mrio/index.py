@@ -115,8 +115,9 @@ class LinkedIndex:
         """Category label of every final-demand column."""
         return np.tile(np.array(self.categories, dtype=object), len(self.regions))
 
-    def fd_columns(self, region: str | None = None, category: str | None = None,
-                   foreign: bool | None = None) -> np.ndarray:
+    def fd_columns(
+        self, region: str | None = None, category: str | None = None, foreign: bool | None = None
+    ) -> np.ndarray:
         """Final-demand columns selected by region, category and/or whether the region is foreign."""
         keep = np.ones(self.n_fd_columns, dtype=bool)
         if region is not None:

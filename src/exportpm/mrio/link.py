@@ -56,43 +56,51 @@ def domestic_share(provincial: ProvincialMRIO) -> np.ndarray:
     absorption = provincial.Z.sum(1) + provincial.FD.sum(1)
     share = np.divide(provincial.imports, absorption, out=np.zeros_like(absorption), where=absorption > 0)
     if (share > 1).any():
-        log.warning("provincial MRIO: %d rows import more than they use; import share capped at 1",
-                    int((share > 1).sum()))
+        log.warning(
+            "provincial MRIO: %d rows import more than they use; import share capped at 1", int((share > 1).sum())
+        )
     return 1.0 - np.clip(share, 0.0, 1.0)
 
 
-def assemble(world: GlobalMRIO, provincial: ProvincialMRIO, blocks: TradeBlocks, china: str = "chn"
-             ) -> tuple[LinkedMRIO, np.ndarray, np.ndarray]:
+def assemble(
+    world: GlobalMRIO, provincial: ProvincialMRIO, blocks: TradeBlocks, china: str = "chn"
+) -> tuple[LinkedMRIO, np.ndarray, np.ndarray]:
     """The unbalanced linked table and its targets: gross output x and final-demand column totals."""
     if tuple(world.sectors) != tuple(provincial.sectors):
         raise ValueError("GTAP and provincial sectors differ")
     N, D = world.n, len(FD_CATEGORIES)
     foreign = tuple(r for r in world.regions if r != china)
     F, P = len(foreign), len(provincial.provinces)
-    keep_rows = np.concatenate([np.arange(world.regions.index(r) * N, (world.regions.index(r) + 1) * N)
-                                for r in foreign])
-    keep_fd = np.concatenate([np.arange(world.regions.index(r) * D, (world.regions.index(r) + 1) * D)
-                              for r in foreign])
+    keep_rows = np.concatenate(
+        [np.arange(world.regions.index(r) * N, (world.regions.index(r) + 1) * N) for r in foreign]
+    )
+    keep_fd = np.concatenate([np.arange(world.regions.index(r) * D, (world.regions.index(r) + 1) * D) for r in foreign])
     n = (F + P) * N
     Z = np.empty((n, n))
     for b in range(F):  # block by block: no full-size temporary copy of the GTAP matrix
-        Z[b * N:(b + 1) * N, :F * N] = world.Z[keep_rows[b * N:(b + 1) * N]][:, keep_rows]
-    Z[:F * N, F * N:] = blocks.ZFP
-    Z[F * N:, :F * N] = blocks.ZPF
+        Z[b * N : (b + 1) * N, : F * N] = world.Z[keep_rows[b * N : (b + 1) * N]][:, keep_rows]
+    Z[: F * N, F * N :] = blocks.ZFP
+    Z[F * N :, : F * N] = blocks.ZPF
     dom = domestic_share(provincial)
-    Z[F * N:, F * N:] = provincial.Z * dom[:, None]
+    Z[F * N :, F * N :] = provincial.Z * dom[:, None]
     Y = np.empty((n, (F + P) * D))
-    Y[:F * N, :F * D] = world.Y[np.ix_(keep_rows, keep_fd)]
-    Y[:F * N, F * D:] = blocks.DFP
-    Y[F * N:, :F * D] = blocks.DPF
-    Y[F * N:, F * D:] = provincial.FD * dom[:, None]
+    Y[: F * N, : F * D] = world.Y[np.ix_(keep_rows, keep_fd)]
+    Y[: F * N, F * D :] = blocks.DFP
+    Y[F * N :, : F * D] = blocks.DPF
+    Y[F * N :, F * D :] = provincial.FD * dom[:, None]
     x = np.concatenate([world.x[keep_rows], provincial.x])
     v = np.concatenate([world.v[keep_rows], provincial.va])
     fd_totals = np.concatenate([world.Y[:, keep_fd].sum(0), provincial.FD.sum(0)])
-    table = LinkedMRIO(foreign + provincial.provinces, world.sectors,
-                       np.array([False] * F + [True] * P), Z, Y, x, v)
-    log.info("linked table: %d regions (%d foreign, %d provinces) x %d sectors = %d rows; %d final-demand columns",
-             F + P, F, P, N, n, Y.shape[1])
+    table = LinkedMRIO(foreign + provincial.provinces, world.sectors, np.array([False] * F + [True] * P), Z, Y, x, v)
+    log.info(
+        "linked table: %d regions (%d foreign, %d provinces) x %d sectors = %d rows; %d final-demand columns",
+        F + P,
+        F,
+        P,
+        N,
+        n,
+        Y.shape[1],
+    )
     return table, x, fd_totals
 
 
@@ -109,11 +117,11 @@ class HeldBlocks:
     """Cells GRAS keeps as they are (the customs export blocks Z_PF and Y_PF: the province-to-country structure
     the paper preserves), with their values before balancing and what the rest had to move."""
 
-    rows: np.ndarray                # rows of the augmented matrix (the province rows)
-    cols: np.ndarray                # its columns (foreign sectors' inputs and foreign final demand)
+    rows: np.ndarray  # rows of the augmented matrix (the province rows)
+    cols: np.ndarray  # its columns (foreign sectors' inputs and foreign final demand)
     values: np.ndarray | None = None
-    free_change: float = np.nan     # sum |X - X0| / sum |X0| over the cells GRAS was free to move
-    free_change_max_factor: float = np.nan   # max over free cells of max(r s, 1/(r s)) - 1
+    free_change: float = np.nan  # sum |X - X0| / sum |X0| over the cells GRAS was free to move
+    free_change_max_factor: float = np.nan  # max over free cells of max(r s, 1/(r s)) - 1
 
 
 def export_blocks(table: LinkedMRIO) -> HeldBlocks:
@@ -128,8 +136,8 @@ def _free_change(P: np.ndarray, N, result: GrasResult, chunk: int = 512) -> tupl
     the prior), in row chunks (no copy of the matrix): X - X0 = (r s - 1) P - (1 / (r s) - 1) N cell by cell."""
     moved = total = factor = 0.0
     for start in range(0, P.shape[0], chunk):
-        block = P[start:start + chunk]
-        scale = result.r[start:start + chunk, None] * result.s[None, :]
+        block = P[start : start + chunk]
+        scale = result.r[start : start + chunk, None] * result.s[None, :]
         moved += float((np.abs(scale - 1.0) * block).sum())
         total += float(block.sum())
         nonzero = block > 0
@@ -143,8 +151,14 @@ def _free_change(P: np.ndarray, N, result: GrasResult, chunk: int = 512) -> tupl
     return (moved / total if total else 0.0), factor
 
 
-def balance_augmented(A: np.ndarray, x_target: np.ndarray, fd_target: np.ndarray, tol: float = 1e-10,
-                      max_iter: int = 5000, held: HeldBlocks | None = None) -> GrasResult:
+def balance_augmented(
+    A: np.ndarray,
+    x_target: np.ndarray,
+    fd_target: np.ndarray,
+    tol: float = 1e-10,
+    max_iter: int = 5000,
+    held: HeldBlocks | None = None,
+) -> GrasResult:
     """GRAS on [[Z, Y], [v', 0]] in place: rows and columns of the Z block to x, final-demand columns to their
     totals, the value-added row to total final demand (so both sides add up).
 
@@ -161,25 +175,35 @@ def balance_augmented(A: np.ndarray, x_target: np.ndarray, fd_target: np.ndarray
         np.subtract.at(w, held.cols, held.values.sum(0))
         short = np.flatnonzero(np.concatenate([u, w]) < -1e-9 * np.abs(w).max())
         if short.size:
-            raise BalancingError(f"GRAS with the customs export blocks held: {short.size} rows/columns export or "
-                                 f"receive more than their total output (first at augmented position {short[0]}); "
-                                 "set mrio.gras_hold_exports: false to let GRAS rescale the exports")
+            raise BalancingError(
+                f"GRAS with the customs export blocks held: {short.size} rows/columns export or "
+                f"receive more than their total output (first at augmented position {short[0]}); "
+                "set mrio.gras_hold_exports: false to let GRAS rescale the exports"
+            )
     P, N = split_signs(A)
-    log.info("GRAS prior: %d x %d, %.4g positive mass, %d negative entries (%.4g)", *A.shape, P.sum(), N.nnz,
-             N.sum())
+    log.info("GRAS prior: %d x %d, %.4g positive mass, %d negative entries (%.4g)", *A.shape, P.sum(), N.nnz, N.sum())
     result = gras(P, N, u, w, tol=tol, max_iter=max_iter)
     if held is not None:
         held.free_change, held.free_change_max_factor = _free_change(P, N, result)
-        log.info("GRAS with the export blocks held: free cells moved by %.3g (sum |X - X0| / sum |X0|), largest "
-                 "factor %.3g", held.free_change, held.free_change_max_factor)
+        log.info(
+            "GRAS with the export blocks held: free cells moved by %.3g (sum |X - X0| / sum |X0|), largest factor %.3g",
+            held.free_change,
+            held.free_change_max_factor,
+        )
     apply_scaling(P, N, result)
     if held is not None:
         A[np.ix_(held.rows, held.cols)] = held.values
     return result
 
 
-def balance(table: LinkedMRIO, x_target: np.ndarray, fd_target: np.ndarray, tol: float = 1e-10,
-            max_iter: int = 5000, hold_exports: bool = True) -> tuple[LinkedMRIO, GrasResult, pd.DataFrame]:
+def balance(
+    table: LinkedMRIO,
+    x_target: np.ndarray,
+    fd_target: np.ndarray,
+    tol: float = 1e-10,
+    max_iter: int = 5000,
+    hold_exports: bool = True,
+) -> tuple[LinkedMRIO, GrasResult, pd.DataFrame]:
     """Balanced copy of ``table`` (rows = columns = x), the GRAS run and a before/after report."""
     A = augmented(table)
     labels = row_labels(table)
@@ -187,11 +211,28 @@ def balance(table: LinkedMRIO, x_target: np.ndarray, fd_target: np.ndarray, tol:
     exports_before = export_totals(A, table)
     before = balance_report(A, table.n_rows, x_target, fd_target, labels, "unbalanced")
     result = balance_augmented(A, x_target, fd_target, tol, max_iter, held)
-    after = balance_report(A, table.n_rows, x_target, fd_target, labels, "balanced", result, held,
-                           export_drift(exports_before, export_totals(A, table)))
+    after = balance_report(
+        A,
+        table.n_rows,
+        x_target,
+        fd_target,
+        labels,
+        "balanced",
+        result,
+        held,
+        export_drift(exports_before, export_totals(A, table)),
+    )
     n = table.n_rows
-    balanced = LinkedMRIO(table.regions, table.sectors, table.is_province, A[:n, :n], A[:n, n:], x_target.copy(),
-                          A[n, :n].copy(), table.categories)
+    balanced = LinkedMRIO(
+        table.regions,
+        table.sectors,
+        table.is_province,
+        A[:n, :n],
+        A[:n, n:],
+        x_target.copy(),
+        A[n, :n].copy(),
+        table.categories,
+    )
     return balanced, result, pd.concat([before, after], ignore_index=True)
 
 
@@ -202,8 +243,9 @@ def export_totals(A: np.ndarray, table: LinkedMRIO) -> np.ndarray:
     P, F = index.province_rows, index.foreign_rows
     fd = n + index.fd_columns(foreign=True)
     Pn, Fn = len(index.provinces), len(index.foreign_regions)
-    return (A[np.ix_(P, F)].reshape(Pn, N, Fn, N).sum(axis=(1, 3))
-            + A[np.ix_(P, fd)].reshape(Pn, N, Fn, D).sum(axis=(1, 3)))
+    return A[np.ix_(P, F)].reshape(Pn, N, Fn, N).sum(axis=(1, 3)) + A[np.ix_(P, fd)].reshape(Pn, N, Fn, D).sum(
+        axis=(1, 3)
+    )
 
 
 def export_drift(before: np.ndarray, after: np.ndarray) -> tuple[float, float]:
@@ -219,17 +261,27 @@ def row_labels(table: LinkedMRIO) -> list[str]:
     return [f"{r}/{s}" for r in table.regions for s in table.sectors]
 
 
-def balance_report(A: np.ndarray, n: int, x_target: np.ndarray, fd_target: np.ndarray, labels: list[str],
-                   stage: str, result: GrasResult | None = None, held: HeldBlocks | None = None,
-                   drift: tuple[float, float] | None = None) -> pd.DataFrame:
+def balance_report(
+    A: np.ndarray,
+    n: int,
+    x_target: np.ndarray,
+    fd_target: np.ndarray,
+    labels: list[str],
+    stage: str,
+    result: GrasResult | None = None,
+    held: HeldBlocks | None = None,
+    drift: tuple[float, float] | None = None,
+) -> pd.DataFrame:
     """Residuals of rows, columns and final-demand totals against the targets (relative, max and where)."""
     rows = A[:n].sum(1)
     cols = A[:, :n].sum(0)
     fd = A[:n, n:].sum(0)
     records = []
-    for name, values, target, where in (("row_sums_vs_x", rows, x_target, labels),
-                                        ("column_sums_vs_x", cols, x_target, labels),
-                                        ("final_demand_totals", fd, fd_target, None)):
+    for name, values, target, where in (
+        ("row_sums_vs_x", rows, x_target, labels),
+        ("column_sums_vs_x", cols, x_target, labels),
+        ("final_demand_totals", fd, fd_target, None),
+    ):
         denom = np.maximum(np.abs(target), 1e-9 * np.abs(target).mean())
         rel = np.abs(values - target) / denom
         worst = int(np.argmax(rel))

@@ -34,18 +34,17 @@ log = logging.getLogger(__name__)
 FD_CATEGORIES = ("household", "government", "gfcf")
 # CEADs final-demand columns -> the paper's three categories (inventory changes count as capital formation).
 CEADS_FD_MAP = (0, 0, 1, 2, 2)
-SPLIT_RULES = ("one_to_one", "gtap_china_output", "yearbook_agriculture", "yearbook_bovine_meat",
-               "yearbook_furniture")
+SPLIT_RULES = ("one_to_one", "gtap_china_output", "yearbook_agriculture", "yearbook_bovine_meat", "yearbook_furniture")
 
 
 @dataclass
 class ProvincialMRIO:
     """Provincial MRIO at GTAP sector resolution, US$ million, rows and columns province-major."""
 
-    provinces: tuple[str, ...]   # ISO 3166-2
-    sectors: tuple[str, ...]     # GTAP codes
-    Z: np.ndarray                # (P*N, P*N), imports included (competitive-import table)
-    FD: np.ndarray               # (P*N, P*3)
+    provinces: tuple[str, ...]  # ISO 3166-2
+    sectors: tuple[str, ...]  # GTAP codes
+    Z: np.ndarray  # (P*N, P*N), imports included (competitive-import table)
+    FD: np.ndarray  # (P*N, P*3)
     exports: np.ndarray
     imports: np.ndarray
     other: np.ndarray
@@ -57,15 +56,23 @@ class ProvincialMRIO:
 class YearbookData:
     """Yearbook inputs of Eq. 1: agricultural output by item (100 million CNY), cattle, furniture share."""
 
-    agriculture: pd.DataFrame    # wide: province x item (100 million CNY)
-    cattle: pd.DataFrame         # province -> production_10k_t, price_cny_per_kg
-    furniture_share: pd.Series   # province -> share
+    agriculture: pd.DataFrame  # wide: province x item (100 million CNY)
+    cattle: pd.DataFrame  # province -> production_10k_t, price_cny_per_kg
+    furniture_share: pd.Series  # province -> share
 
 
-def split_shares(concordance: pd.DataFrame, ceads_sectors: list[str], gtap_sectors: tuple[str, ...],
-                 provinces: tuple[str, ...], china_output: np.ndarray, yearbooks: YearbookData,
-                 ceads_output: np.ndarray, source: str = "concordance", agriculture_total: str = "yearbook",
-                 bovine_cap: str = "error") -> np.ndarray:
+def split_shares(
+    concordance: pd.DataFrame,
+    ceads_sectors: list[str],
+    gtap_sectors: tuple[str, ...],
+    provinces: tuple[str, ...],
+    china_output: np.ndarray,
+    yearbooks: YearbookData,
+    ceads_output: np.ndarray,
+    source: str = "concordance",
+    agriculture_total: str = "yearbook",
+    bovine_cap: str = "error",
+) -> np.ndarray:
     """S[p, k, g]: share of CEADs sector k's output in province p that belongs to GTAP sector g.
 
     ``china_output`` is GTAP China's output by GTAP sector; ``ceads_output`` is (P, K) in 10^4 CNY.
@@ -88,18 +95,21 @@ def split_shares(concordance: pd.DataFrame, ceads_sectors: list[str], gtap_secto
         if rule == "one_to_one" and len(targets) != 1:
             raise InputError(source, "split_rule", f"a single GTAP sector for one_to_one sector {code}")
         if rule == "yearbook_agriculture":
-            S[:, k, :] = _agriculture_shares(yearbooks.agriculture, provinces, gtap_sectors, targets, base,
-                                             agriculture_total)
+            S[:, k, :] = _agriculture_shares(
+                yearbooks.agriculture, provinces, gtap_sectors, targets, base, agriculture_total
+            )
         elif rule == "yearbook_bovine_meat":
-            S[:, k, :] = _bovine_shares(yearbooks.cattle, provinces, gtap_sectors, targets, base, ceads_output[:, k],
-                                        bovine_cap)
+            S[:, k, :] = _bovine_shares(
+                yearbooks.cattle, provinces, gtap_sectors, targets, base, ceads_output[:, k], bovine_cap
+            )
         elif rule == "yearbook_furniture":
             S[:, k, :] = _furniture_shares(yearbooks.furniture_share, provinces, gtap_sectors, targets)
     return S
 
 
-def _agriculture_shares(table: pd.DataFrame, provinces, gtap_sectors, targets, fallback,
-                        agriculture_total: str = "yearbook") -> np.ndarray:
+def _agriculture_shares(
+    table: pd.DataFrame, provinces, gtap_sectors, targets, fallback, agriculture_total: str = "yearbook"
+) -> np.ndarray:
     """Eq. 1 shares O_s / O_g of the agricultural GTAP sectors per province (see the module docstring)."""
     if agriculture_total not in ("yearbook", "mapped"):
         raise ValueError(f"agriculture_total must be 'yearbook' or 'mapped', not {agriculture_total!r}")
@@ -126,8 +136,9 @@ def _agriculture_shares(table: pd.DataFrame, provinces, gtap_sectors, targets, f
     return out
 
 
-def _eq1_shares(values: np.ndarray, total: float, fallback: np.ndarray, province: str, agriculture_total: str
-                ) -> np.ndarray:
+def _eq1_shares(
+    values: np.ndarray, total: float, fallback: np.ndarray, province: str, agriculture_total: str
+) -> np.ndarray:
     """O_s / O_g with O_g the yearbook total (the unallocated remainder split by ``fallback``), or the sum."""
     if agriculture_total == "mapped":
         return values / values.sum()
@@ -136,16 +147,23 @@ def _eq1_shares(values: np.ndarray, total: float, fallback: np.ndarray, province
         return values / values.sum()
     unallocated = 1.0 - values.sum() / total
     if unallocated < -1e-9:
-        log.warning("yearbook: %s's mapped agricultural products exceed its total by %.1f %%; O_g = their sum",
-                    province, -100 * unallocated)
+        log.warning(
+            "yearbook: %s's mapped agricultural products exceed its total by %.1f %%; O_g = their sum",
+            province,
+            -100 * unallocated,
+        )
         return values / values.sum()
-    log.info("yearbook (Eq. 1): %s: %.2f %% of total agricultural output in no mapped product, split by GTAP "
-             "China shares", province, 100 * max(unallocated, 0.0))
+    log.info(
+        "yearbook (Eq. 1): %s: %.2f %% of total agricultural output in no mapped product, split by GTAP China shares",
+        province,
+        100 * max(unallocated, 0.0),
+    )
     return values / total + max(unallocated, 0.0) * fallback
 
 
-def _bovine_shares(cattle: pd.DataFrame, provinces, gtap_sectors, targets, base, sector_output,
-                   bovine_cap: str = "error") -> np.ndarray:
+def _bovine_shares(
+    cattle: pd.DataFrame, provinces, gtap_sectors, targets, base, sector_output, bovine_cap: str = "error"
+) -> np.ndarray:
     out = np.zeros((len(provinces), len(gtap_sectors)))
     if "cmt" not in [gtap_sectors[g] for g in targets]:
         out[:, targets] = base
@@ -155,8 +173,14 @@ def _bovine_shares(cattle: pd.DataFrame, provinces, gtap_sectors, targets, base,
     rest_base = np.array([base[targets.index(g)] for g in rest])
     rest_base = rest_base / rest_base.sum() if rest_base.sum() > 0 else np.full(len(rest), 1 / max(len(rest), 1))
     reported = cattle["price_cny_per_kg"].notna()
-    national_price = float((cattle.loc[reported, "price_cny_per_kg"] * cattle.loc[reported, "production_10k_t"]).sum()
-                           / cattle.loc[reported, "production_10k_t"].sum()) if reported.any() else np.nan
+    national_price = (
+        float(
+            (cattle.loc[reported, "price_cny_per_kg"] * cattle.loc[reported, "production_10k_t"]).sum()
+            / cattle.loc[reported, "production_10k_t"].sum()
+        )
+        if reported.any()
+        else np.nan
+    )
     for p, province in enumerate(provinces):
         if province not in cattle.index or not np.isfinite(national_price) or sector_output[p] <= 0:
             out[p, targets] = base
@@ -169,11 +193,18 @@ def _bovine_shares(cattle: pd.DataFrame, provinces, gtap_sectors, targets, base,
         share = value / sector_output[p]
         if share > 0.95:
             if bovine_cap != "warn":
-                raise InputError("yearbook cattle table", "production_10k_t x price_cny_per_kg",
-                                 f"bovine meat output at most 95 % of {province}'s food sector (check the yearbook; "
-                                 "mrio.bovine_cap: warn caps it at 95 % instead)", f"{province}: {100 * share:.0f} %")
-            log.warning("YEARBOOK DATA SUSPECT: bovine meat would be %.0f %% of food in %s; capped at 95 %%",
-                        100 * share, province)
+                raise InputError(
+                    "yearbook cattle table",
+                    "production_10k_t x price_cny_per_kg",
+                    f"bovine meat output at most 95 % of {province}'s food sector (check the yearbook; "
+                    "mrio.bovine_cap: warn caps it at 95 % instead)",
+                    f"{province}: {100 * share:.0f} %",
+                )
+            log.warning(
+                "YEARBOOK DATA SUSPECT: bovine meat would be %.0f %% of food in %s; capped at 95 %%",
+                100 * share,
+                province,
+            )
             share = 0.95
         out[p, cmt] = share
         out[p, rest] = (1 - share) * rest_base
@@ -194,22 +225,29 @@ def _furniture_shares(furniture: pd.Series, provinces, gtap_sectors, targets) ->
     return out
 
 
-def expand_provincial(table: CeadsTable, provinces: tuple[str, ...], sectors: tuple[str, ...], S: np.ndarray,
-                      usd_rate_cny: float) -> ProvincialMRIO:
+def expand_provincial(
+    table: CeadsTable, provinces: tuple[str, ...], sectors: tuple[str, ...], S: np.ndarray, usd_rate_cny: float
+) -> ProvincialMRIO:
     """Apply the split shares to rows and columns; convert 10^4 CNY to US$ million at ``usd_rate_cny``."""
     P, K, N = S.shape
     B = np.zeros((P * K, P * N))
     for p in range(P):
-        B[p * K:(p + 1) * K, p * N:(p + 1) * N] = S[p]
+        B[p * K : (p + 1) * K, p * N : (p + 1) * N] = S[p]
     to_musd = 1.0 / (usd_rate_cny * 100.0)
     fd3 = np.zeros((P * K, P * len(FD_CATEGORIES)))
     for c, target in enumerate(CEADS_FD_MAP):
-        fd3[:, target::len(FD_CATEGORIES)] += table.FD[:, c::len(CEADS_FD_MAP)]
+        fd3[:, target :: len(FD_CATEGORIES)] += table.FD[:, c :: len(CEADS_FD_MAP)]
     mrio = ProvincialMRIO(
-        provinces=provinces, sectors=tuple(sectors), Z=B.T @ table.Z @ B * to_musd, FD=B.T @ fd3 * to_musd,
-        exports=B.T @ table.exports * to_musd, imports=B.T @ table.imports * to_musd,
-        other=B.T @ table.other * to_musd, x=B.T @ table.output * to_musd,
-        va=B.T @ table.value_added.sum(axis=0) * to_musd)
+        provinces=provinces,
+        sectors=tuple(sectors),
+        Z=B.T @ table.Z @ B * to_musd,
+        FD=B.T @ fd3 * to_musd,
+        exports=B.T @ table.exports * to_musd,
+        imports=B.T @ table.imports * to_musd,
+        other=B.T @ table.other * to_musd,
+        x=B.T @ table.output * to_musd,
+        va=B.T @ table.value_added.sum(axis=0) * to_musd,
+    )
     rows = mrio.Z.sum(1) + mrio.FD.sum(1) + mrio.exports - mrio.imports + mrio.other
     cols = mrio.Z.sum(0) + mrio.va
     gap = max(np.abs(rows - mrio.x).max(), np.abs(cols - mrio.x).max()) / max(mrio.x.max(), 1e-30)

@@ -20,13 +20,16 @@ UNITS = "US$ million (current 2017 prices; basic prices of the supplier)"
 
 
 def _labels(regions, sectors) -> tuple[np.ndarray, np.ndarray]:
-    return np.repeat(np.array(regions, dtype=object), len(sectors)), np.tile(np.array(sectors, dtype=object),
-                                                                             len(regions))
+    return np.repeat(np.array(regions, dtype=object), len(sectors)), np.tile(
+        np.array(sectors, dtype=object), len(regions)
+    )
 
 
 def _fd_labels(regions) -> tuple[np.ndarray, np.ndarray]:
-    return (np.repeat(np.array(regions, dtype=object), len(FD_CATEGORIES)),
-            np.tile(np.array(FD_CATEGORIES, dtype=object), len(regions)))
+    return (
+        np.repeat(np.array(regions, dtype=object), len(FD_CATEGORIES)),
+        np.tile(np.array(FD_CATEGORIES, dtype=object), len(regions)),
+    )
 
 
 def _write(ds: xr.Dataset, path: str | Path) -> None:
@@ -48,11 +51,18 @@ def _open(path: str | Path, required: tuple[str, ...]) -> xr.Dataset:
 def _io_dataset(regions, sectors, Z, Y, x, v, attrs, is_province=None) -> xr.Dataset:
     row_region, row_sector = _labels(regions, sectors)
     fd_region, fd_category = _fd_labels(regions)
-    coords = {"region": ("row", row_region), "sector": ("row", row_sector),
-              "col_region": ("col", row_region), "col_sector": ("col", row_sector),
-              "fd_region": ("fd", fd_region), "category": ("fd", fd_category)}
-    data = {"x": (("row",), x, {"units": UNITS, "long_name": "gross output"}),
-            "v": (("col",), v, {"units": UNITS, "long_name": "value added (incl. taxes on inputs)"})}
+    coords = {
+        "region": ("row", row_region),
+        "sector": ("row", row_sector),
+        "col_region": ("col", row_region),
+        "col_sector": ("col", row_sector),
+        "fd_region": ("fd", fd_region),
+        "category": ("fd", fd_category),
+    }
+    data = {
+        "x": (("row",), x, {"units": UNITS, "long_name": "gross output"}),
+        "v": (("col",), v, {"units": UNITS, "long_name": "value added (incl. taxes on inputs)"}),
+    }
     if Z is not None:  # None: the caller writes the big matrices itself, in chunks
         data["Z"] = (("row", "col"), Z, {"units": UNITS, "long_name": "intermediate flows"})
         data["Y"] = (("row", "fd"), Y, {"units": UNITS, "long_name": "final demand"})
@@ -85,8 +95,9 @@ def read_region_output(path: str | Path, region: str) -> tuple[tuple[str, ...], 
 
 def write_linked_mrio(table: LinkedMRIO, path: str | Path, attrs: dict, fd_target: np.ndarray | None = None) -> None:
     """The linked table; ``fd_target`` (final-demand column totals to balance to) travels with an unbalanced one."""
-    ds = _io_dataset(table.regions, table.sectors, table.Z, table.Y, table.x, table.v, attrs,
-                     is_province=table.is_province)
+    ds = _io_dataset(
+        table.regions, table.sectors, table.Z, table.Y, table.x, table.v, attrs, is_province=table.is_province
+    )
     if fd_target is not None:
         ds["fd_target"] = (("fd",), fd_target, {"units": UNITS, "long_name": "final-demand column totals (target)"})
     _write(ds, path)
@@ -114,8 +125,17 @@ def read_provincial(path: str | Path) -> ProvincialMRIO:
     with _open(path, ("Z", "Y", "x", "v", "exports", "imports", "other")) as ds:
         provinces = tuple(dict.fromkeys(ds["region"].values.tolist()))
         sectors = tuple(dict.fromkeys(ds["sector"].values.tolist()))
-        return ProvincialMRIO(provinces, sectors, ds["Z"].values, ds["Y"].values, ds["exports"].values,
-                              ds["imports"].values, ds["other"].values, ds["x"].values, ds["v"].values)
+        return ProvincialMRIO(
+            provinces,
+            sectors,
+            ds["Z"].values,
+            ds["Y"].values,
+            ds["exports"].values,
+            ds["imports"].values,
+            ds["other"].values,
+            ds["x"].values,
+            ds["v"].values,
+        )
 
 
 def write_trade_blocks(blocks: TradeBlocks, provinces, foreign, sectors, path: str | Path, attrs: dict) -> None:
@@ -135,24 +155,39 @@ def write_trade_blocks(blocks: TradeBlocks, provinces, foreign, sectors, path: s
     prov_region, prov_sector = _labels(provinces, sectors)
     for_region, for_sector = _labels(foreign, sectors)
     ds = xr.Dataset(
-        {"ZPF": (("prow", "fcol"), blocks.ZPF, {"units": UNITS, "long_name": "provinces -> foreign sectors"}),
-         "DPF": (("prow", "ffd"), blocks.DPF, {"units": UNITS, "long_name": "provinces -> foreign final demand"}),
-         "ZFP": (("frow", "pcol"), blocks.ZFP, {"units": UNITS, "long_name": "foreign -> provincial sectors"}),
-         "DFP": (("frow", "pfd"), blocks.DFP, {"units": UNITS, "long_name": "foreign -> provincial final demand"}),
-         "bilateral_exports": (("province", "sector_", "partner"), blocks.exports, {"units": UNITS}),
-         "bilateral_imports": (("province", "sector_", "partner"), blocks.imports, {"units": UNITS})},
-        coords={"prow_region": ("prow", prov_region), "prow_sector": ("prow", prov_sector),
-                "frow_region": ("frow", for_region), "frow_sector": ("frow", for_sector),
-                "province": list(provinces), "sector_": list(sectors), "partner": list(foreign)},
-        attrs=attrs)
+        {
+            "ZPF": (("prow", "fcol"), blocks.ZPF, {"units": UNITS, "long_name": "provinces -> foreign sectors"}),
+            "DPF": (("prow", "ffd"), blocks.DPF, {"units": UNITS, "long_name": "provinces -> foreign final demand"}),
+            "ZFP": (("frow", "pcol"), blocks.ZFP, {"units": UNITS, "long_name": "foreign -> provincial sectors"}),
+            "DFP": (("frow", "pfd"), blocks.DFP, {"units": UNITS, "long_name": "foreign -> provincial final demand"}),
+            "bilateral_exports": (("province", "sector_", "partner"), blocks.exports, {"units": UNITS}),
+            "bilateral_imports": (("province", "sector_", "partner"), blocks.imports, {"units": UNITS}),
+        },
+        coords={
+            "prow_region": ("prow", prov_region),
+            "prow_sector": ("prow", prov_sector),
+            "frow_region": ("frow", for_region),
+            "frow_sector": ("frow", for_sector),
+            "province": list(provinces),
+            "sector_": list(sectors),
+            "partner": list(foreign),
+        },
+        attrs=attrs,
+    )
     _write(ds, path)
 
 
 def read_trade_blocks(path: str | Path) -> TradeBlocks:
     """Read the trade blocks written by :func:`write_trade_blocks` (US$ million)."""
     with _open(path, ("ZPF", "DPF", "ZFP", "DFP")) as ds:
-        return TradeBlocks(ds["ZPF"].values, ds["DPF"].values, ds["ZFP"].values, ds["DFP"].values,
-                           ds["bilateral_exports"].values, ds["bilateral_imports"].values)
+        return TradeBlocks(
+            ds["ZPF"].values,
+            ds["DPF"].values,
+            ds["ZFP"].values,
+            ds["DFP"].values,
+            ds["bilateral_exports"].values,
+            ds["bilateral_imports"].values,
+        )
 
 
 def to_pymrio(table: LinkedMRIO, name: str = "exportpm linked MRIO"):
@@ -162,10 +197,13 @@ def to_pymrio(table: LinkedMRIO, name: str = "exportpm linked MRIO"):
 
     rows = pd.MultiIndex.from_product([list(table.regions), list(table.sectors)], names=["region", "sector"])
     fd = pd.MultiIndex.from_product([list(table.regions), list(table.categories)], names=["region", "category"])
-    return pymrio.IOSystem(Z=pd.DataFrame(table.Z, index=rows, columns=rows),
-                           Y=pd.DataFrame(table.Y, index=rows, columns=fd),
-                           x=pd.DataFrame({"indout": table.x}, index=rows), unit=pd.DataFrame(
-                               {"unit": ["M.USD"] * len(rows)}, index=rows), name=name)
+    return pymrio.IOSystem(
+        Z=pd.DataFrame(table.Z, index=rows, columns=rows),
+        Y=pd.DataFrame(table.Y, index=rows, columns=fd),
+        x=pd.DataFrame({"indout": table.x}, index=rows),
+        unit=pd.DataFrame({"unit": ["M.USD"] * len(rows)}, index=rows),
+        name=name,
+    )
 
 
 def read_linked_augmented(path: str | Path, chunk_rows: int = 512) -> tuple[LinkedMRIO, np.ndarray, np.ndarray]:
@@ -191,21 +229,40 @@ def read_linked_augmented(path: str | Path, chunk_rows: int = 512) -> tuple[Link
     return table, A, fd_target
 
 
-def write_linked_from_augmented(table: LinkedMRIO, A: np.ndarray, path: str | Path, attrs: dict,
-                                chunk_rows: int = 512) -> None:
+def write_linked_from_augmented(
+    table: LinkedMRIO, A: np.ndarray, path: str | Path, attrs: dict, chunk_rows: int = 512
+) -> None:
     """Write a balanced linked table straight from the augmented matrix, in row chunks."""
     import netCDF4
 
     n = table.n_rows
-    skeleton = LinkedMRIO(table.regions, table.sectors, table.is_province, np.empty((0, n)),
-                          np.empty((0, A.shape[1] - n)), table.x, A[n, :n].copy(), table.categories)
+    skeleton = LinkedMRIO(
+        table.regions,
+        table.sectors,
+        table.is_province,
+        np.empty((0, n)),
+        np.empty((0, A.shape[1] - n)),
+        table.x,
+        A[n, :n].copy(),
+        table.categories,
+    )
     with atomic_output(path) as tmp:
-        ds = _io_dataset(skeleton.regions, skeleton.sectors, None, None, skeleton.x, skeleton.v, attrs,
-                         is_province=skeleton.is_province)
+        ds = _io_dataset(
+            skeleton.regions,
+            skeleton.sectors,
+            None,
+            None,
+            skeleton.x,
+            skeleton.v,
+            attrs,
+            is_province=skeleton.is_province,
+        )
         ds.to_netcdf(tmp, engine="netcdf4", format="NETCDF4")
         with netCDF4.Dataset(tmp, "a") as nc:
-            for name, cols, long_name in (("Z", slice(0, n), "intermediate flows"), ("Y", slice(n, None),
-                                                                                  "final demand")):
+            for name, cols, long_name in (
+                ("Z", slice(0, n), "intermediate flows"),
+                ("Y", slice(n, None), "final demand"),
+            ):
                 var = nc.createVariable(name, "f8", ("row", "col" if name == "Z" else "fd"))
                 var.units, var.long_name = UNITS, long_name
                 for start in range(0, n, chunk_rows):
@@ -222,14 +279,20 @@ def read_output(path: str | Path) -> tuple[tuple[str, ...], tuple[str, ...], np.
         return regions, sectors, ds["x"].values, flags
 
 
-def write_intensities(F: np.ndarray, species: tuple[str, ...], regions, sectors, path: str | Path,
-                      attrs: dict) -> None:
+def write_intensities(F: np.ndarray, species: tuple[str, ...], regions, sectors, path: str | Path, attrs: dict) -> None:
     """F(species, row): emission intensities on the linked table's rows, t per US$ million (Eq. 9)."""
     row_region, row_sector = _labels(regions, sectors)
-    ds = xr.Dataset({"F": (("species", "row"), F, {"units": "t per US$ million of output",
-                                                   "long_name": "emission intensity (paper Eq. 9)"})},
-                    coords={"species": list(species), "region": ("row", row_region), "sector": ("row", row_sector)},
-                    attrs=attrs)
+    ds = xr.Dataset(
+        {
+            "F": (
+                ("species", "row"),
+                F,
+                {"units": "t per US$ million of output", "long_name": "emission intensity (paper Eq. 9)"},
+            )
+        },
+        coords={"species": list(species), "region": ("row", row_region), "sector": ("row", row_sector)},
+        attrs=attrs,
+    )
     _write(ds, path)
 
 
