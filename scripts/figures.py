@@ -66,6 +66,7 @@ def main(smk) -> None:
         dict(zip(classes["iso3166_2"], classes["region_class"], strict=True)),
         smk.params.fig4_merged_classes,
         notes,
+        names,
     )
     save(fig, smk.output.fig4.removesuffix(".png"))
     fig, _ = figure_s7(
@@ -73,6 +74,7 @@ def main(smk) -> None:
         pd.read_parquet(smk.input.pair_disparities),
         dict(zip(codes, polygons, strict=True)),
         notes,
+        names=names,
     )
     save(fig, smk.output.figS7.removesuffix(".png"))
 

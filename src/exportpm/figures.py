@@ -602,6 +602,7 @@ def figure4(
     classes: dict[str, str],
     merged: Sequence[str],
     notes: Sequence[str],
+    names: Names | None = None,
 ):
     """Fig. 4: export-related emission flows (APE) along the interregional supply chains, from the computed
     mapping-approach flows (Eq. 17). Leftmost bar: provincial production-based emissions; columns PL(d+1)+ ..
@@ -609,6 +610,7 @@ def figure4(
     the suppliers at layer t+1 to the buyers at layer t, foreign nodes included (pale yellow: foreign to
     foreign); rightmost bar: consumption-based emissions by exporting node, final products above and
     intermediates for foreign further exports below."""
+    names = names or Names()
     data = figure4_data(flows, nodes, layers, by_consumer, classes, merged)
     order, columns = data["order"], data["columns"]
     total = float(data["production"].sum())
@@ -711,7 +713,7 @@ def figure4(
     ]
     ax.legend(
         handles,
-        [*order, "emitted at the layer (gray flow)"],
+        [*(names.p(g) for g in order), "emitted at the layer (gray flow)"],
         fontsize=7,
         loc="upper center",
         ncol=min(len(handles), 9),
@@ -727,7 +729,14 @@ def figure4(
     return fig, data
 
 
-def figure_s7(per_province: pd.DataFrame, pairs: pd.DataFrame, polygons: dict, notes: Sequence[str], top: int = 10):
+def figure_s7(
+    per_province: pd.DataFrame,
+    pairs: pd.DataFrame,
+    polygons: dict,
+    notes: Sequence[str],
+    top: int = 10,
+    names: Names | None = None,
+):
     """Supplementary Fig. 7: (a) interprovincial emission transfer disparity (APE; other provinces' emissions
     driven by this province's exports minus this province's emissions driven by others' exports; positive:
     net emission outflow) on the map; (b) the ``top`` largest pair disparity flows, driving -> hosting."""
@@ -738,7 +747,11 @@ def figure_s7(per_province: pd.DataFrame, pairs: pd.DataFrame, polygons: dict, n
     axes[0].collections[-1].set_clim(-limit, limit)
     axes[0].set_title("(a) Interprovincial emission transfer disparity")
     head = pairs.head(top)
-    labels = [f"{a} \u2192 {b}" for a, b in zip(head["driving_province"], head["hosting_province"], strict=True)]
+    names = names or Names()
+    labels = [
+        f"{names.p(a)} \u2192 {names.p(b)}"
+        for a, b in zip(head["driving_province"], head["hosting_province"], strict=True)
+    ]
     axes[1].barh(range(len(head)), head["net_ape"] / 1e6, color="#b2182b")
     axes[1].set_yticks(range(len(head)), labels, fontsize=8)
     axes[1].invert_yaxis()
