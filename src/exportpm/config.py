@@ -42,9 +42,11 @@ class Problems:
         self.lines: list[tuple[str, str]] = []
 
     def add(self, key: str, problem: str) -> None:
+        """Record one problem ``problem`` of config key ``key``."""
         self.lines.append((key, problem))
 
     def raise_any(self) -> None:
+        """Raise one ConfigError listing every recorded problem (its ``keys`` the keys); nothing if none."""
         if not self.lines:
             return
         keys = [key for key, _ in self.lines]
@@ -130,6 +132,7 @@ def _check_folder(
 
 
 def check_demo(config: Mapping, problems: Problems) -> None:
+    """Check that ``study_year`` is the year the demo world holds (demo.size, demo.seed)."""
     from exportpm.demo.spec import world_spec
 
     year = world_spec(config["demo"]["size"], config["demo"]["seed"]).year
@@ -172,6 +175,7 @@ def load_resources(config: Mapping, root: Path, problems: Problems) -> dict[str,
 
 
 def check_regions(config: Mapping, tables: Mapping[str, pd.DataFrame], problems: Problems) -> None:
+    """Check that the east-coast class and the China region code exist in their resource tables."""
     if "province_classes" in tables:
         classes = sorted(set(tables["province_classes"]["region_class"]))
         east = config["regions"]["east_coast_class"]
@@ -216,6 +220,7 @@ def check_groups(config: Mapping, tables: Mapping[str, pd.DataFrame], problems: 
 
 
 def check_grid(config: Mapping, problems: Problems) -> None:
+    """Check the CTM grid: edges within [-180, 360] / [-90, 90] degrees, whole cells, room for the buffer."""
     grid = config["ctm"]["grid"]
     for axis, limit in (("lon", 360.0), ("lat", 90.0)):
         lo, hi, step = grid[f"{axis}0"], grid[f"{axis}1"], grid[f"d{axis}"]
@@ -244,6 +249,7 @@ def check_grid(config: Mapping, problems: Problems) -> None:
 
 
 def check_uncertainty(config: Mapping, problems: Problems) -> None:
+    """Check the 95 % emission uncertainties (one per inventory species) and the interpolation methods."""
     settings = config["uncertainty"]
     given = settings["emission_uncertainty_95"]
     unknown = sorted(set(given) - set(INVENTORY_SPECIES))
@@ -263,6 +269,7 @@ def check_uncertainty(config: Mapping, problems: Problems) -> None:
 
 
 def check_lists_and_months(config: Mapping, root: Path, problems: Problems) -> None:
+    """Check non-empty thresholds (ug/m3) and region groups, and surrogate met files for simulated months."""
     if not config["exposure"]["thresholds_ugm3"]:
         problems.add("exposure.thresholds_ugm3", "the list is empty (give at least one concentration)")
     if not config["scenarios"]["region_groups"]:

@@ -23,10 +23,12 @@ class PopulationOnGrid:
 
     @property
     def totals(self) -> np.ndarray:
+        """Population of each province (people), summed over cells."""
         return np.asarray(self.by_province.sum(axis=1)).ravel()
 
     @property
     def national(self) -> np.ndarray:
+        """Population of each cell (people), summed over provinces."""
         return np.asarray(self.by_province.sum(axis=0)).ravel()
 
 

@@ -31,6 +31,7 @@ FIGSIZE = (11, 7)
 
 
 def footer(fig, notes: Sequence[str]) -> None:
+    """Write ``notes`` (e.g. the synthetic-data mark) in red along the figure's bottom edge."""
     if notes:
         fig.text(0.01, 0.005, " | ".join(notes), fontsize=8, color="#a00", ha="left", va="bottom")
 
@@ -66,6 +67,7 @@ SPECIES_NAMES = {"PM25_other": "other primary PM2.5"}
 
 
 def species_name(code) -> str:
+    """Display name of a species code (other primary PM2.5 spelled out; others unchanged)."""
     return SPECIES_NAMES.get(str(code), str(code))
 
 
@@ -77,9 +79,11 @@ class Names:
     sector: dict[str, str] = field(default_factory=dict)
 
     def p(self, code) -> str:
+        """English name of a province code (the code itself if unknown)."""
         return self.province.get(str(code), str(code))
 
     def s(self, code) -> str:
+        """English name of a GTAP sector code (the code itself if unknown)."""
         return self.sector.get(str(code), str(code))
 
 

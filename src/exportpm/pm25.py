@@ -54,6 +54,7 @@ def export_related(annual: Mapping[str, np.ndarray], base: str = "Base", rtol: f
 def write_fields(
     path: str | Path, grid: LonLatGrid, fields: Mapping[str, np.ndarray], attrs: dict, long_name: str
 ) -> None:
+    """Write PM2.5 fields (ug/m3, [scenario, component, lat, lon]) to one compressed netCDF."""
     names = list(fields)
     ds = xr.Dataset(
         {
@@ -76,6 +77,7 @@ def write_fields(
 
 
 def read_fields(path: str | Path) -> tuple[LonLatGrid, dict[str, np.ndarray], dict]:
+    """Read what ``write_fields`` wrote: grid, scenario -> [component, lat, lon] PM2.5 (ug/m3), attributes."""
     with xr.open_dataset(path) as ds:
         lat, lon = ds["lat"].values, ds["lon"].values
         dlat, dlon = float(lat[1] - lat[0]), float(lon[1] - lon[0])

@@ -28,6 +28,7 @@ FIXED_SCENARIOS = {"Base": None, "I_EX": "all_exports", "I_EXEAST": "east_coast_
 
 
 def group_slug(group: str) -> str:
+    """A region group's name as an identifier part (runs of non-alphanumerics to ``_``)."""
     return re.sub(r"[^A-Za-z0-9]+", "_", group).strip("_")
 
 
@@ -140,6 +141,7 @@ def write_scenario_emissions(
 
 
 def read_scenario_emissions(path: str | Path) -> tuple[LonLatGrid, list[int], np.ndarray]:
+    """Read a scenario's emissions: grid, months and [month, species, lat, lon] t per cell."""
     with xr.open_dataset(path) as ds:
         lat, lon = ds["lat"].values, ds["lon"].values
         dlat, dlon = float(lat[1] - lat[0]), float(lon[1] - lon[0])
@@ -188,6 +190,7 @@ class ScenarioInputs:
 def scenario_inputs(
     provinces: tuple[str, ...], polygons: list, meic_files: Mapping[tuple[int, str, str], str]
 ) -> ScenarioInputs:
+    """Read MEIC for all 12 months and the province-to-cell weights once for every scenario."""
     from exportpm.inventory.meic import province_weights
 
     grid, monthly = monthly_meic(meic_files, list(range(1, 13)))

@@ -189,6 +189,8 @@ def thresholds_people(thresholds: pd.DataFrame) -> pd.DataFrame:
 
 
 def summary_markdown(h: dict, provenance: str, comparison: str = "paper_comparison.md") -> str:
+    """Markdown of the run's headline numbers (shares of population-weighted PM2.5, ug/m3, people)."""
+
     def pct(value: float) -> str:
         return f"{100 * value:.1f} %"
 
@@ -250,6 +252,7 @@ def _cell(value) -> str:
 
 
 def to_markdown(frame: pd.DataFrame, title: str) -> str:
+    """A Markdown table of ``frame`` under the heading ``title`` (numeric columns right-aligned)."""
     header = "| " + " | ".join(map(str, frame.columns)) + " |"
     rule = "|" + "|".join("---:" if pd.api.types.is_numeric_dtype(frame[c]) else "---" for c in frame.columns) + "|"
     body = ["| " + " | ".join(_cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]

@@ -33,6 +33,7 @@ PRECURSOR = {"SO4": "SO2", "NIT": "NOx", "NH4": "NH3", "BC": "BC", "POA": "OC", 
 
 
 def lognormal_sigma(relative_95: float) -> float:
+    """Lognormal sigma = ln(1 + U) / 1.96 for a 95 % relative uncertainty U."""
     return float(np.log1p(relative_95) / 1.959963984540054)
 
 
@@ -128,6 +129,7 @@ def monte_carlo(
 
 
 def intervals(samples: np.ndarray, deterministic: np.ndarray | float) -> dict[str, np.ndarray]:
+    """Deterministic value, median and 2.5 / 97.5 percentiles of ``samples`` over axis 0."""
     return {
         "deterministic": np.asarray(deterministic),
         "median": np.median(samples, axis=0),

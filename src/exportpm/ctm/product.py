@@ -34,6 +34,7 @@ def write_pm25(path: str | Path, grid: LonLatGrid, components: dict[str, np.ndar
 
 
 def read_pm25(path: str | Path) -> tuple[LonLatGrid, dict[str, np.ndarray], dict]:
+    """Read one CTM product: its grid, each PM2.5 component (ug/m3, [lat, lon]) and its attributes."""
     try:
         ds = xr.open_dataset(path)
     except (OSError, ValueError) as err:

@@ -54,6 +54,7 @@ class SurrogateParameters:
     partition_iterations: int = 3
 
     def lifetime_hours(self, table: dict[int, float], month: int) -> float:
+        """Lifetime (hours) for ``month`` from a month -> hours table, periodic linear interpolation if absent."""
         if month in table:
             return table[month]
         months = np.array(sorted(table))

@@ -136,10 +136,12 @@ class WorldSpec:
 
     @property
     def margins(self) -> tuple[str, ...]:
+        """The world's sectors that are margin (trade and transport) sectors, in MARGIN_SECTORS order."""
         return tuple(s for s in MARGIN_SECTORS if s in self.sectors)
 
     @property
     def foreign_regions(self) -> tuple[str, ...]:
+        """The world's regions other than China (``chn``)."""
         return tuple(r for r in self.regions if r != "chn")
 
     def rng(self, stream: str) -> np.random.Generator:

@@ -148,6 +148,7 @@ def write_gtap(spec: WorldSpec, world: GlobalEconomy, folder: Path) -> None:
 
 
 def write_provincial(spec: WorldSpec, economy: ProvincialEconomy, outdir: Path) -> None:
+    """Write the synthetic provincial MRIO in the CEADs workbook layout (10^4 CNY)."""
     names = resource("ceads42_sectors_2017").set_index("code")["name_zh"]
     title = f"2017年中国31省区市区域间投入产出表 单位：万元 (10^4 CNY). {SYNTHETIC_NOTE}"
     with timed(log, "writing the CEADs-layout provincial MRIO"):
@@ -247,6 +248,7 @@ def write_yearbooks(spec: WorldSpec, economy: ProvincialEconomy, folder: Path) -
 
 
 def write_customs(spec: WorldSpec, world: GlobalEconomy, economy: ProvincialEconomy, outdir: Path) -> None:
+    """Write the synthetic customs records (US$, GB18030 platform layout) and the HS6-GTAP concordance."""
     concordance = hs_concordance(spec)
     with timed(log, "customs records"):
         records = customs_records(spec, world, economy, concordance, MAX_CUSTOMS_ROWS[spec.size])
@@ -274,6 +276,7 @@ def write_customs(spec: WorldSpec, world: GlobalEconomy, economy: ProvincialEcon
 
 
 def write_geography(spec: WorldSpec, outdir: Path) -> None:
+    """Write the synthetic province boundaries (GeoJSON) and population grid (people, GeoTIFF)."""
     polygons, source = province_polygons(spec)
     write_boundaries(outdir / "boundaries/provinces.geojson", spec, polygons, source)
     with timed(log, f"population grid at {spec.population_spacing} degree"):
@@ -283,6 +286,7 @@ def write_geography(spec: WorldSpec, outdir: Path) -> None:
 
 
 def write_emissions(spec: WorldSpec, economy: ProvincialEconomy, outdir: Path) -> None:
+    """Write the synthetic MEIC grids (t per cell and month), GAINS exports (kt) and agricultural NH3 (t/yr)."""
     inventories = build_inventories(spec, economy)
     polygons, _ = province_polygons(spec)
     grid = domain_grid(spec.meic_spacing)

@@ -49,6 +49,7 @@ def _row(key: str, path: str, records: int, total: float, unit: str, note: str) 
 
 
 def summarise_gtap(path: str, sets_path: str | None = None) -> dict:
+    """Summary row of the GTAP base data: world gross output (US$ million) and identity residuals."""
     gtap = read_gtap_basedata(path, sets_path)
     residuals = gtap.residuals
     worst = max(residuals, key=residuals.get)
@@ -67,6 +68,7 @@ def summarise_gtap(path: str, sets_path: str | None = None) -> dict:
 
 
 def summarise_ceads(path: str) -> dict:
+    """Summary row of the CEADs provincial MRIO: total output (10^4 CNY) and row-balance residual."""
     from exportpm.io.ceads import read_ceads_mrio
 
     table = read_ceads_mrio(path)
@@ -96,6 +98,7 @@ def summarise_csv(key: str, path: str, value_column: str, unit: str, reader=None
 
 
 def summarise_customs(path: str) -> dict:
+    """Summary row of the customs records: total value (US$) and export / import record counts."""
     from exportpm.io.customs import read_customs_records
 
     records = read_customs_records(path)
@@ -111,6 +114,7 @@ def summarise_customs(path: str) -> dict:
 
 
 def summarise_meic(paths: list[str]) -> dict:
+    """Summary row of the MEIC grids: total emissions (t, all months, sectors, species)."""
     total = 0.0
     for path in paths:
         _, values = read_meic_grid(path)
@@ -128,18 +132,21 @@ def summarise_meic(paths: list[str]) -> dict:
 
 
 def summarise_gains(paths: list[str]) -> dict:
+    """Summary row of the GAINS exports: total emissions (kt) and row count."""
     frames = [read_gains(path) for path in paths]  # the pipeline's reader: schema, provinces, encodings
     total, rows = float(sum(f["kt"].sum() for f in frames)), sum(len(f) for f in frames)
     return _row("gains", paths[0], rows, total, "kt", f"{len(paths)} GAINS exports")
 
 
 def summarise_population(path: str) -> dict:
+    """Summary row of the population grid: total population (people) and cell count."""
     _, people = read_population(path)
     note = f"{people.shape[0]} x {people.shape[1]} cells. {population_note(path)}"[:240]
     return _row("population", path, people.size, float(people.sum()), "persons", note)
 
 
 def summarise_boundaries(path: str) -> dict:
+    """Summary row of the province boundaries: number of provinces and their source."""
     codes, _ = read_boundaries(path)  # the pipeline's reader: one valid polygon per known province, WGS84
     source = json.loads(Path(path).read_text(encoding="utf-8-sig")).get("source", "")
     return _row("boundaries", path, len(codes), len(codes), "provinces", str(source))
