@@ -1,4 +1,5 @@
 # Shared helpers: where each raw input lives (demo world or real data) and checks beyond the schema.
+import math
 import os
 import re
 import sys
@@ -103,3 +104,50 @@ def run_products(wildcards=None):
             if path.startswith(prefix):
                 found.add((each.name, path[len(prefix) :]))
     return sorted(found)
+
+
+# Memory of the rules whose peak grows with the linked MRIO: the table has n = (GTAP regions - 1 + 31 provinces)
+# x sectors rows (12,350 for GTAP 11), its dense n x n float64 matrix Z takes 8 n^2 bytes (1.22 GB), and each rule
+# peaks at about a fixed multiple of that. Factors from the peaks measured on the full demo world (n = 12,350):
+# export_emissions and spa 1.9 GB (1.6 x Z), link 2.6 GB (2.1 x), ras and uncertainty 1.5 GB (1.2 x); the
+# others are estimates (pymrio's labelled frames copy Z several times). Requests add MEM_HEADROOM on top and
+# never go below MEM_FLOOR_MB (the interpreter, numpy and netCDF4 themselves), so the tiny world asks for
+# little and the full one for what it needs.
+MEM_FACTORS = {
+    "gtap_parse": 1.5,
+    "provincial_expand": 0.5,
+    "customs_blocks": 0.5,
+    "link": 2.1,
+    "ras": 1.2,
+    "export_emissions": 1.6,
+    "spa": 1.6,
+    "uncertainty": 1.2,
+    "mrio_interop": 6.0,
+    "paper_comparison": 0.5,
+    "inputs_summary": 1.0,
+}
+MEM_HEADROOM = 1.5
+MEM_FLOOR_MB = 500
+
+
+def mrio_rows():
+    """Rows n of the linked MRIO the config implies: (GTAP regions - China + provinces) x sectors. Demo: the
+    demo world's size; real data: the regions of resources.iso3_regions and the 65 GTAP sectors."""
+    from exportpm.demo.spec import world_spec
+    from exportpm.resources import read_table, resource
+
+    if config["inputs"] == "demo":
+        spec = world_spec(config["demo"]["size"])
+        return (len(spec.regions) - 1 + len(spec.provinces)) * len(spec.sectors)
+    regions = read_table(config["resources"]["iso3_regions"], ["code"])
+    return (len(regions) - 1 + len(resource("provinces31"))) * len(resource("gtap11_sectors"))
+
+
+MRIO_ROWS = mrio_rows()
+
+
+def mem_mb(rule_kind):
+    """Memory request (MB) of one heavy rule: MEM_FACTORS[rule_kind] x the 8 n^2 bytes of Z, plus headroom,
+    at least MEM_FLOOR_MB."""
+    z_mb = 8 * MRIO_ROWS**2 / 1e6
+    return max(MEM_FLOOR_MB, math.ceil(MEM_HEADROOM * MEM_FACTORS[rule_kind] * z_mb))

@@ -24,7 +24,7 @@ rule paper_comparison:
         "../../envs/numerics.yaml"
     threads: 1
     resources:
-        mem_mb=2000,
+        mem_mb=mem_mb("paper_comparison"),
         runtime=10,
     params:
         east_coast_class=config["regions"]["east_coast_class"],

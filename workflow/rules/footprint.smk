@@ -24,7 +24,7 @@ rule export_emissions:
         "../../envs/numerics.yaml"
     threads: 2
     resources:
-        mem_mb=3000,  # peak 1.9 GB on the full demo (12,350 rows)
+        mem_mb=mem_mb("export_emissions"),
         runtime=30,
     params:
         ape=config["ape"],

@@ -29,7 +29,7 @@ rule inputs_summary:
         "../../envs/data.yaml"
     threads: 1
     resources:
-        mem_mb=6000,
+        mem_mb=mem_mb("inputs_summary"),
         runtime=20,
     params:
         study_year=config["study_year"],

@@ -15,7 +15,7 @@ rule mrio_interop:
         "../../envs/numerics.yaml"
     threads: 1
     resources:
-        mem_mb=16000,
+        mem_mb=mem_mb("mrio_interop"),
         runtime=60,
     params:
         provenance="synthetic demo world" if config["inputs"] == "demo" else "real inputs",

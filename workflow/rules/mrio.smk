@@ -16,7 +16,7 @@ rule gtap_parse:
         "../../envs/numerics.yaml"
     threads: 1
     resources:
-        mem_mb=6000,
+        mem_mb=mem_mb("gtap_parse"),
         runtime=30,
     params:
         identity_rtol=config["mrio"]["gtap_identity_rtol"],
@@ -45,7 +45,7 @@ rule provincial_expand:
         "../../envs/data.yaml"
     threads: 1
     resources:
-        mem_mb=4000,
+        mem_mb=mem_mb("provincial_expand"),
         runtime=20,
     params:
         china=config["mrio"]["china_region"],
@@ -76,7 +76,7 @@ rule customs_blocks:
         "../../envs/numerics.yaml"
     threads: 1
     resources:
-        mem_mb=6000,
+        mem_mb=mem_mb("customs_blocks"),
         runtime=20,
     params:
         china=config["mrio"]["china_region"],
@@ -102,7 +102,7 @@ rule link:
         "../../envs/numerics.yaml"
     threads: 1
     resources:
-        mem_mb=8000,
+        mem_mb=mem_mb("link"),
         runtime=20,
     params:
         china=config["mrio"]["china_region"],
@@ -126,7 +126,7 @@ rule ras:
         "../../envs/numerics.yaml"
     threads: 2
     resources:
-        mem_mb=8000,
+        mem_mb=mem_mb("ras"),
         runtime=60,
     params:
         tolerance=config["mrio"]["gras_tolerance"],

@@ -25,7 +25,7 @@ rule spa:
         "../../envs/numerics.yaml"
     threads: 2
     resources:
-        mem_mb=3000,  # peak 1.9 GB on the full demo (12,350 rows)
+        mem_mb=mem_mb("spa"),
         runtime=30,
     params:
         ape=config["ape"],

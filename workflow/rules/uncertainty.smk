@@ -29,7 +29,7 @@ rule uncertainty:
         "../../envs/plot.yaml"
     threads: 2
     resources:
-        mem_mb=8000,
+        mem_mb=mem_mb("uncertainty"),
         runtime=30,
     params:
         study_year=config["study_year"],
