@@ -25,9 +25,9 @@ include: "workflow/rules/scenarios.smk"
 include: "workflow/rules/ctm.smk"
 include: "workflow/rules/exposure.smk"
 include: "workflow/rules/spa.smk"
-include: "workflow/rules/report.smk"
 include: "workflow/rules/evaluation.smk"
 include: "workflow/rules/uncertainty.smk"
+include: "workflow/rules/report.smk"
 include: "workflow/rules/comparison.smk"
 include: "workflow/rules/interop.smk"
 
@@ -40,7 +40,7 @@ rule all:
         rules.ras.output.report,
         rules.inventory_hybrid.output.emissions,
         rules.export_emissions.output.fractions,
-        expand(run_path("results/scenarios/{scenario}/scale_factors.nc"), scenario=SCENARIOS),
+        rules.scenario_emissions.output.scale_factors,
         rules.exposure.output.provincial,
         rules.spa.output.top_paths,
         rules.figures.output,

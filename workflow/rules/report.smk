@@ -103,8 +103,8 @@ rule tables:
         province_classes=config["resources"]["province_classes"],
         province_names="resources/provinces31.csv",
         sector_names="resources/gtap11_sectors.csv",
-        evaluation=run_path("results/evaluation/ctm_vs_stations.parquet"),
-        monte_carlo=run_path("results/uncertainty/monte_carlo.parquet"),
+        evaluation=rules.evaluate_ctm.output.stats,
+        monte_carlo=rules.uncertainty.output.monte_carlo,
     output:
         s1=run_path("results/tables/S1_export_volumes.csv"),
         s2=run_path("results/tables/S2_foreign_contributors.csv"),

@@ -37,7 +37,7 @@ rule ctm_calibrate:
 
 rule ctm_month:
     input:
-        emissions=expand(run_path("results/scenarios/{scenario}/emissions.nc"), scenario=SCENARIOS),
+        emissions=rules.scenario_emissions.output.emissions,
         calibration=rules.ctm_calibrate.output.calibration,
     output:
         pm25=expand(run_path("results/pm25/{scenario}/{{month}}.nc"), scenario=SCENARIOS),
