@@ -119,11 +119,22 @@ def province_distances(spec: WorldSpec) -> np.ndarray:
     return great_circle_km(capitals)
 
 
-def build_provincial(spec: WorldSpec, world: GlobalEconomy, tol: float = 1e-12) -> ProvincialEconomy:
-    """Solve the provincial economy and assemble the CEADs-layout blocks."""
+@dataclass
+class ChinaTotals:
+    """GTAP China aggregated to the CEADs sectors (10^4 CNY): the national totals the provinces share."""
+
+    xc: np.ndarray  # (n_gtap,) GTAP China output
+    Ak: np.ndarray  # (K, K) national technical coefficients
+    mk: np.ndarray  # (K,) import propensity of intermediate and final use
+    fdk: np.ndarray  # (K, 3) household, government, investment final demand
+    exk: np.ndarray  # (K,) exports, with the international transport margins
+
+
+def china_totals(world: GlobalEconomy, C: np.ndarray) -> ChinaTotals:
+    """GTAP China's intermediate use, output, final demand, exports and imports (US$ million -> 10^4 CNY),
+    aggregated to the CEADs sectors through the 42->65 concordance C."""
     h, c = world.headers, world.regions.index("chn")
     n = len(world.sectors)
-    C = concordance_matrix(spec)
     Zc = (h["VDFB"][:, :, c] + h["VMFB"][:, :, c]) * WAN_CNY_PER_MUSD
     xc = h["MAKB"][np.arange(n), np.arange(n), c] * WAN_CNY_PER_MUSD
     fdc = (
@@ -141,16 +152,15 @@ def build_provincial(spec: WorldSpec, world: GlobalEconomy, tol: float = 1e-12) 
     exk, imk = C.T @ exc, C.T @ imc
     Ak = Zk / xk[None, :]
     mk = np.clip(imk / (Zk.sum(1) + fdk.sum(1)), 0.0, 0.6)
+    return ChinaTotals(xc, Ak, mk, fdk, exk)
 
-    provinces = spec.provinces
-    P, K = len(provinces), len(spec.ceads_sectors)
-    rng = spec.rng("provincial")
-    S = specialisation(spec)
-    gdp_share = (provinces["gdp_100m_cny"] / provinces["gdp_100m_cny"].sum()).to_numpy()
-    klass = provinces["region_class"].to_numpy()
-    coastal = np.isin(klass, ["East Coast", "Beijing-Tianjin"])
 
-    # Final demand by province and category (10^4 CNY); inventories can be negative.
+def provincial_final_demand(
+    fdk: np.ndarray, gdp_share: np.ndarray, coastal: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """fd[k, p, c] (10^4 CNY): national final demand shared by GDP, households split rural/urban, inventories
+    a small (possibly negative) fraction of investment."""
+    K, P = fdk.shape[0], len(gdp_share)
     rural = np.where(coastal, 0.15, 0.35)
     noise = np.exp(rng.normal(0, 0.15, size=(K, P)))
     fd = np.zeros((K, P, len(FD_CATEGORIES)))
@@ -160,23 +170,43 @@ def build_provincial(spec: WorldSpec, world: GlobalEconomy, tol: float = 1e-12) 
     fd[:, :, 2] = fdk[:, 1:2] * gdp_share[None, :] * noise
     fd[:, :, 3] = fdk[:, 2:3] * gdp_share[None, :] * noise
     fd[:, :, 4] = fd[:, :, 3] * rng.normal(0.02, 0.03, size=(K, P))
+    return fd
 
+
+def provincial_exports(exk: np.ndarray, gdp_share: np.ndarray, klass: np.ndarray, S: np.ndarray) -> np.ndarray:
+    """exports[k, p] (10^4 CNY): national exports shared by GDP, export orientation and specialisation."""
     orientation = np.array([EXPORT_ORIENTATION[k] for k in klass])
     weight = gdp_share[None, :] * orientation[None, :] * S**1.5
-    exports = exk[:, None] * weight / weight.sum(1, keepdims=True)
+    return exk[:, None] * weight / weight.sum(1, keepdims=True)
 
+
+def provincial_technology(
+    Ak: np.ndarray, mk: np.ndarray, coastal: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """a[k, j, p]: perturbed national coefficients (column sums <= 0.9), m[k, p]: import shares."""
+    K, P = Ak.shape[0], len(coastal)
     intensity = np.where(coastal, 0.95, 1.08)
     a = Ak[:, :, None] * np.exp(rng.normal(0, 0.1, size=(K, K, P))) * intensity[None, None, :]
     a *= np.minimum(1.0, 0.9 / a.sum(0).clip(1e-12))[None, :, :]
     m = np.clip(mk[:, None] * np.where(coastal, 1.4, 0.6)[None, :], 0.0, 0.8)
+    return a, m
 
+
+def interprovincial_trade(spec: WorldSpec, gdp_share: np.ndarray, S: np.ndarray) -> np.ndarray:
+    """T[k, q, p]: share of province p's domestic demand for k supplied by q (gravity law with home bias)."""
+    P = len(gdp_share)
     dist = province_distances(spec)
     capacity = gdp_share[None, :] * S**2  # [k, q]
     gravity = capacity[:, :, None] * (dist + 100.0)[None, :, :] ** -1.2
     gravity[:, np.arange(P), np.arange(P)] *= 6.0
-    trade = gravity / gravity.sum(1, keepdims=True)  # T[k, q -> p]
+    return gravity / gravity.sum(1, keepdims=True)  # T[k, q -> p]
 
-    fd_total = fd.sum(2)
+
+def solve_provincial_output(
+    a: np.ndarray, m: np.ndarray, trade: np.ndarray, exports: np.ndarray, fd_total: np.ndarray, tol: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fixed point x[k, q] = sum_p T[k,q,p] (1 - m[k,p]) demand[k,p] + exports[k,q], demand = a x + fd;
+    returns output x and total (domestic + imported) demand, 10^4 CNY."""
     x = exports + fd_total
     for iteration in range(1, 5001):  # noqa: B007 (reported after the loop)
         demand = np.einsum("kjp,jp->kp", a, x) + fd_total
@@ -188,30 +218,53 @@ def build_provincial(spec: WorldSpec, world: GlobalEconomy, tol: float = 1e-12) 
     else:
         raise RuntimeError("demo world: provincial economy did not converge")
     log.info("provincial economy converged in %d iterations", iteration)
-    demand = np.einsum("kjp,jp->kp", a, x) + fd_total
+    return x, np.einsum("kjp,jp->kp", a, x) + fd_total
 
-    # Assemble province-major blocks: row (q, k), column (p, j).
+
+def provincial_blocks(
+    a: np.ndarray, m: np.ndarray, trade: np.ndarray, fd: np.ndarray, x: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Province-major Z (row (q, k), column (p, j)) and FD (column (p, category)): domestic supply shared by
+    the trade shares, imports booked on the using province's own rows (the CEADs convention)."""
+    P, K = x.shape[1], x.shape[0]
     use = a * x[None, :, :]  # [k, j, p]
     Z = np.einsum("kqp,kjp->qkpj", trade * (1 - m)[:, None, :], use)
     FD = np.einsum("kqp,kpc->qkpc", trade * (1 - m)[:, None, :], fd)
     for p in range(P):
         Z[p, :, p, :] += m[:, p, None] * use[:, :, p]
         FD[p, :, p, :] += m[:, p, None] * fd[:, p, :]
-    Z = Z.reshape(P * K, P * K)
-    FD = FD.reshape(P * K, P * len(FD_CATEGORIES))
+    return Z.reshape(P * K, P * K), FD.reshape(P * K, P * len(FD_CATEGORIES))
+
+
+def build_provincial(spec: WorldSpec, world: GlobalEconomy, tol: float = 1e-12) -> ProvincialEconomy:
+    """Solve the provincial economy and assemble the CEADs-layout blocks."""
+    C = concordance_matrix(spec)
+    china = china_totals(world, C)
+    provinces = spec.provinces
+    P = len(provinces)
+    rng = spec.rng("provincial")
+    S = specialisation(spec)
+    gdp_share = (provinces["gdp_100m_cny"] / provinces["gdp_100m_cny"].sum()).to_numpy()
+    klass = provinces["region_class"].to_numpy()
+    coastal = np.isin(klass, ["East Coast", "Beijing-Tianjin"])
+
+    fd = provincial_final_demand(china.fdk, gdp_share, coastal, rng)
+    exports = provincial_exports(china.exk, gdp_share, klass, S)
+    a, m = provincial_technology(china.Ak, china.mk, coastal, rng)
+    trade = interprovincial_trade(spec, gdp_share, S)
+    x, demand = solve_provincial_output(a, m, trade, exports, fd.sum(2), tol)
+
+    Z, FD = provincial_blocks(a, m, trade, fd, x)
     imports = (m * demand).T.reshape(-1)
     out = x.T.reshape(-1)
     exp_flat = exports.T.reshape(-1)
     # Urban household consumption is observed with a small error; the 'other' column closes each row.
     urban = np.arange(P) * len(FD_CATEGORIES) + 1
-    FD[:, urban] *= 1 + rng.normal(0, 0.003, size=(P * K, P))
+    FD[:, urban] *= 1 + rng.normal(0, 0.003, size=(FD.shape[0], P))
     other = out - (Z.sum(1) + FD.sum(1) + exp_flat - imports)
-    va_total = out - Z.sum(0)
-    va_split = np.array([0.50, 0.12, 0.15, 0.23])[:, None] * np.exp(rng.normal(0, 0.1, size=(4, P * K)))
-    va_split /= va_split.sum(0, keepdims=True)
-    value_added = va_split * va_total[None, :]
+    value_added = provincial_value_added(out - Z.sum(0), rng)
 
-    gtap_output, ag_shares, furniture = provincial_gtap_output(spec, C, xc, x)
+    gtap_output, ag_shares, furniture = provincial_gtap_output(spec, C, china.xc, x)
     return ProvincialEconomy(
         provinces,
         spec.ceads_sectors,
@@ -226,6 +279,13 @@ def build_provincial(spec: WorldSpec, world: GlobalEconomy, tol: float = 1e-12) 
         ag_shares,
         furniture,
     )
+
+
+def provincial_value_added(va_total: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The VA_ROWS (4, P*K) of each column's value added va_total (10^4 CNY), shares drawn around fixed means."""
+    va_split = np.array([0.50, 0.12, 0.15, 0.23])[:, None] * np.exp(rng.normal(0, 0.1, size=(4, va_total.size)))
+    va_split /= va_split.sum(0, keepdims=True)
+    return va_split * va_total[None, :]
 
 
 def provincial_gtap_output(
