@@ -167,7 +167,11 @@ def provincial_table(
 ) -> pd.DataFrame:
     """Population-weighted PM2.5 (Eq. 14) by province, region class and nation: Base (components, background,
     total) and each scenario's export-related PM2.5 (Base - scenario) with its share of the Base total.
-    ``background``: the PM2.5 outside the components (ug/m3, a field on the grid of ``annual_base``)."""
+    ``background``: the PM2.5 outside the components (ug/m3, a field on the grid of ``annual_base``).
+
+    Long because it assembles one table from several weighted means (Base, scenarios, differences);
+    each step is one expression.
+    """
     base_total = annual_base.sum(axis=0) + background
     fields = {("Base", c): annual_base[i] for i, c in enumerate(components)}
     fields[("Base", "background")] = np.broadcast_to(background, base_total.shape)

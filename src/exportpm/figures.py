@@ -135,7 +135,10 @@ def figure1(
     """(a) map of population-weighted export-related PM2.5 (Base - I_EX) with its share of total PM2.5;
     (b) national cumulative exposure with and without exports; (c) indirect share of export-related PM2.5 by
     province; (d) PM2.5 driven by East Coast exports (Base - I_EXEAST) and its share of the province's
-    export-related PM2.5 (issue 14: shares of export-related, not of total PM2.5)."""
+    export-related PM2.5 (issue 14: shares of export-related, not of total PM2.5).
+
+    Long because a figure is drawn panel by panel; splitting it would scatter one layout over several functions.
+    """
     from exportpm import maps
 
     names = names or Names()
@@ -278,7 +281,10 @@ def figure2(exposure: pd.DataFrame, volume: pd.DataFrame, notes: Sequence[str], 
     """(a) top foreign contributors to China's export-related PM2.5 (share labels); (b) top two foreign
     contributors per province (bars) and their combined share of the province's export-related PM2.5
     (shading); (c) top two foreign destinations of each province's export volume (bars) and the province's
-    export volume (shading)."""
+    export volume (shading).
+
+    Long because a figure is drawn panel by panel; splitting it would scatter one layout over several functions.
+    """
     names = names or Names()
     rows = exposure.loc[exposure["level"] == "province", "province"].nunique()
     fig, axes = plt.subplots(
@@ -440,7 +446,10 @@ def figure3(
     """(a) consumption-based (foreign consumers' consuming sectors) and production-based (Chinese producing
     sectors) contributions to export-related emissions per species: each species' top ``top`` sectors of
     each view, percent labels; (b) foreign consumer groups of each species' top two consuming sectors;
-    (c) provinces emitting for each species' top two producing sectors, with the species' indirect share."""
+    (c) provinces emitting for each species' top two producing sectors, with the species' indirect share.
+
+    Long because a figure is drawn panel by panel; splitting it would scatter one layout over several functions.
+    """
     names = names or Names()
     species = [s for s in by_sector["species"].astype(str).unique()]
     tonnes_c = by_sector.groupby(["species", "consuming_sector"], observed=True)["tonnes"].sum().unstack(fill_value=0)
@@ -613,7 +622,11 @@ def figure4(
     PL0: each node's embodied emissions (its emitted part, the gray flow, at the bottom); ribbons: flows from
     the suppliers at layer t+1 to the buyers at layer t, foreign nodes included (pale yellow: foreign to
     foreign); rightmost bar: consumption-based emissions by exporting node, final products above and
-    intermediates for foreign further exports below."""
+    intermediates for foreign further exports below.
+
+    Long because the flow diagram is drawn column by column (production bar, layers, consumption bar)
+    in one coordinate frame.
+    """
     names = names or Names()
     data = figure4_data(flows, nodes, layers, by_consumer, classes, merged)
     order, columns = data["order"], data["columns"]

@@ -546,6 +546,8 @@ def layer_summary(layers: pd.DataFrame, flows: pd.DataFrame, east_coast: set[str
     * interprovincial shares (see ``_interprovincial_shares``) by two methods: ``layers`` (emissions at layer t in
       host r driven by province s's exports, s != r) and ``mapping`` (Eq. 17 flows from supplier province k at
       PLt to buyer province j != k at PL(t-1), labelled by the supplier's layer).
+
+    Long by design: one share per row of the paper's layer statements, each one expression.
     """
     ape = layers[layers["species"] == "APE"]
     rows = []

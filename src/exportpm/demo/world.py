@@ -176,7 +176,10 @@ def write_provincial(spec: WorldSpec, economy: ProvincialEconomy, outdir: Path) 
 
 
 def write_yearbooks(spec: WorldSpec, economy: ProvincialEconomy, folder: Path) -> None:
-    """Yearbook tables (100 million CNY unless stated) transcribed as CSV, one row per province and item."""
+    """Yearbook tables (100 million CNY unless stated) transcribed as CSV, one row per province and item.
+
+    Long by design: the three yearbook tables written one after another, each a few lines.
+    """
     rng = spec.rng("yearbook")
     isos = list(spec.provinces["iso3166_2"])
     K = len(spec.ceads_sectors)

@@ -385,7 +385,10 @@ def to_frames(
     consumer_groups: dict[str, str],
     ape: dict[str, float],
 ) -> dict[str, pd.DataFrame]:
-    """Long tables (non-zero rows) with categorical labels and an ``ape`` column (Eq. 13, equivalents)."""
+    """Long tables (non-zero rows) with categorical labels and an ``ape`` column (Eq. 13, equivalents).
+
+    Long by design: one long table per product, each a single call with its labels.
+    """
     equivalents_per_tonne = ape_per_tonne(species, ape)
     frames = {}
 

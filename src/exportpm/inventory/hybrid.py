@@ -73,7 +73,10 @@ def build_inventory(
 ) -> HybridInventory:
     """Inputs: provincial output [p, g] (US$ million), MEIC totals [p, MEIC sector, inventory species] (t),
     GAINS study-year emissions per species [p, GAINS sector in ``gains_table`` order], the GAINS table
-    (gains_sector, meic_sector, gtap_codes, excluded) and the agricultural NH3 inventory."""
+    (gains_sector, meic_sector, gtap_codes, excluded) and the agricultural NH3 inventory.
+
+    Long because Eq. 3's split, the GTAP mapping and the NH3 replacement share one loop over provinces and MEIC sectors.
+    """
     P, S, N, Q = len(provinces), len(MEIC_SECTORS), len(sectors), len(INVENTORY_SPECIES)
     emissions = np.zeros((P, S, N, Q))
     excluded = np.zeros((P, S, Q))

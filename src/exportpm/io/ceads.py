@@ -247,7 +247,10 @@ def _header_rows(grid: np.ndarray, path: Path) -> tuple[int, int]:
 
 
 def read_ceads_mrio(path: str | Path, balance_rtol: float = 1e-3) -> CeadsTable:
-    """Read a CEADs-layout provincial MRIO by its labels (see the module docstring); 10^4 CNY."""
+    """Read a CEADs-layout provincial MRIO by its labels (see the module docstring); 10^4 CNY.
+
+    Long because every block of the workbook is located, converted and checked in turn; each step names its block.
+    """
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "<file>", "an existing .xlsx workbook")
@@ -327,7 +330,10 @@ def balance_residuals(table: CeadsTable, va_total: np.ndarray, total_input: np.n
 
 
 def _columns(grid: np.ndarray, code_row: int, province_row: int, path: Path) -> dict:
-    """Intermediate columns (by sector code under a province), final-demand columns and the tail columns."""
+    """Intermediate columns (by sector code under a province), final-demand columns and the tail columns.
+
+    Long because each column block (intermediate, final demand, trade, total) is found by its labels in turn.
+    """
     header = grid[: code_row + 1]
     provinces_by_col, current = [], None
     for value in grid[province_row]:

@@ -309,7 +309,10 @@ def read_customs(
     partner_table: str | Path = PARTNER_TABLE,
     trade_mode_table: str | Path = TRADE_MODE_TABLE,
 ) -> CustomsFlows:
-    """Aggregate customs records to the linked table's provinces, sectors and (foreign) regions."""
+    """Aggregate customs records to the linked table's provinces, sectors and (foreign) regions.
+
+    Long because each field is mapped and checked in turn before the aggregation; each check names its field.
+    """
     excluded_modes = excluded_trade_modes(excluded_modes, trade_mode_table)
     frame = read_customs_records(path, partner_table, trade_mode_table)
     hs_to_sector = read_concordance(hs_concordance)

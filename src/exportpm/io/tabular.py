@@ -80,6 +80,8 @@ def read_table(
     Returns
     -------
     pandas.DataFrame of ``str`` cells, header names stripped, aliases renamed to canonical names.
+
+    Long because each way a table can be malformed is checked in turn, with its own message.
     """
     text = read_text(path)
     if require_final_newline and not text.endswith(("\n", "\r")):

@@ -76,6 +76,8 @@ def trade_blocks(
 
     Provincial vectors come from the expanded provincial MRIO: exports, imports and output (P*N,), final
     demand totals by province and category (P*D,).
+
+    Long because the four blocks of Eq. 2 and its import analogue are built one after another.
     """
     N = world.n
     P, F, D = customs_exports.shape[0], len(foreign), world.Y.shape[1] // len(world.regions)

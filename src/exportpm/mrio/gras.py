@@ -85,6 +85,8 @@ def gras(
 
     Residuals are relative to max(|target|, 1e-9 * mean |target|). Raises BalancingError after
     ``max_iter`` iterations, naming the worst row or column.
+
+    Long because the GRAS iteration (two half-steps, convergence test, failure report) is kept in one loop for speed.
     """
     if P.shape != (u.size, w.size):
         raise ValueError(f"GRAS: matrix {P.shape} vs targets {u.size} x {w.size}")
