@@ -11,6 +11,7 @@ from exportpm.inventory.pipeline import emissions_frame, hybrid_from_inputs, rea
 from exportpm.io import write_parquet_atomic
 from exportpm.logs import configure_logging, timed
 from exportpm.mrio.store import read_intensities, read_linked_mrio
+from exportpm.resources import resource
 from exportpm.uncertainty import export_multipliers, interpolation_table, monte_carlo_table, provincial_intervals_figure
 
 log = logging.getLogger("uncertainty")
@@ -67,7 +68,11 @@ def main(smk) -> None:
         smk.output.monte_carlo,
         {"samples": str(smk.params.samples), "method": "lognormal emissions x first-order MRIO"},
     )
-    provincial_intervals_figure(result, smk.params.samples, smk.params.provenance).savefig(smk.output.figure, dpi=150)
+    provinces = resource("provinces31")
+    names = dict(zip(provinces["iso3166_2"], provinces["name_en"], strict=True))
+    provincial_intervals_figure(result, smk.params.samples, smk.params.provenance, names).savefig(
+        smk.output.figure, dpi=150
+    )
 
 
 if __name__ == "__main__":

@@ -205,8 +205,13 @@ def monte_carlo_table(
     return pd.DataFrame(rows, columns=["quantity", "region", "species", "deterministic", "median", "p2_5", "p97_5"])
 
 
-def provincial_intervals_figure(result: pd.DataFrame, samples: int, provenance: str):
-    """Export-related PM2.5 by province with its 95 % interval (a matplotlib figure)."""
+def provincial_intervals_figure(
+    result: pd.DataFrame, samples: int, provenance: str, names: dict[str, str] | None = None
+):
+    """Export-related PM2.5 by province with its 95 % interval (a matplotlib figure).
+
+    ``names`` maps province codes to the English names shown on the axis (codes where absent).
+    """
     import matplotlib.pyplot as plt
 
     plot = result[(result.quantity == "export_pm25_ugm3") & (result.region != "China")].sort_values("deterministic")
@@ -219,7 +224,8 @@ def provincial_intervals_figure(result: pd.DataFrame, samples: int, provenance: 
         ms=3,
         capsize=2,
     )
-    ax.set_yticks(range(len(plot)), plot["region"], fontsize=7)
+    labels = [(names or {}).get(str(code), str(code)) for code in plot["region"]]
+    ax.set_yticks(range(len(plot)), labels, fontsize=8)
     ax.set(xlabel="export-related PM2.5 (µg/m³) with 95 % interval", title=f"Monte Carlo, N = {samples}")
     fig.text(0.01, 0.005, provenance, fontsize=7, color="#a00")
     fig.tight_layout(rect=(0, 0.02, 1, 1))
