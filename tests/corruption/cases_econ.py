@@ -18,7 +18,7 @@ from corruption.harness import Case
 from exportpm.demo.spec import world_spec
 from exportpm.io.ceads import read_ceads_mrio
 from exportpm.io.customs import read_customs
-from exportpm.io.gtap import HEADER_SETS, read_gtap_basedata, read_gtap_sets
+from exportpm.io.gtap import HEADER_SETS, REQUIRED_HEADERS, read_gtap_basedata, read_gtap_sets
 from exportpm.io.tabular import detect_encoding
 from exportpm.io.yearbook import read_agriculture_output, read_cattle, read_wood_furniture
 from exportpm.resources import RESOURCES_DIR
@@ -296,22 +296,7 @@ def _gtap_cases() -> list[Case]:
         case("sets_other_sector", SETS, rewrite_sets(lambda s: s.__setitem__("COMM", ("zzz", *s["COMM"][1:]))), "COMM"),
         case("sets_margin_not_a_commodity", SETS, rewrite_sets(lambda s: s.__setitem__("MARG", ("wtp",))), "MARG"),
     ]
-    for name in (
-        "VDFB",
-        "VMFB",
-        "VDPB",
-        "VMPB",
-        "VDGB",
-        "VMGB",
-        "VDIB",
-        "VMIB",
-        "VXSB",
-        "VMSB",
-        "VST",
-        "VTWR",
-        "EVFB",
-        "MAKB",
-    ):
+    for name in REQUIRED_HEADERS:
         cases.append(case(f"header_{name.lower()}_missing", BASEDATA, rewrite_basedata(_drop(name)), name))
     cases += [
         case(
