@@ -4,18 +4,16 @@ import logging
 
 from exportpm.logs import configure_logging, timed
 from exportpm.mrio.link import assemble
-from exportpm.mrio.store import read_global_mrio, read_provincial, read_trade_blocks, write_linked_mrio
+from exportpm.mrio.store import open_global_mrio, read_provincial, read_trade_blocks, write_linked_mrio
 
 log = logging.getLogger("link")
 
 
 def main(smk) -> None:
     configure_logging(smk.log[0])
-    world = read_global_mrio(smk.input.gtap_mrio)
-    with timed(log, "assembling the four block pairs"):
-        table, _, fd_target = assemble(
-            world, read_provincial(smk.input.provincial), read_trade_blocks(smk.input.blocks), china=smk.params.china
-        )
+    provincial, blocks = read_provincial(smk.input.provincial), read_trade_blocks(smk.input.blocks)
+    with open_global_mrio(smk.input.gtap_mrio) as world, timed(log, "assembling the four block pairs"):
+        table, _, fd_target = assemble(world, provincial, blocks, china=smk.params.china)
     write_linked_mrio(table, smk.output.mrio, {"balanced": "no", "method": "linked MRIO before GRAS"}, fd_target)
 
 

@@ -321,3 +321,19 @@ def test_bovine_share_above_the_cap_fails_naming_the_province():
         split_shares(*args)  # 3 x 50 x 1e3 = 150 000 > 95 % of 100
     S = split_shares(*args, bovine_cap="warn")
     np.testing.assert_allclose(S[0, 0], [0.95, 0.05])
+
+
+def test_assembly_from_the_file_reads_gtap_rows_lazily_and_equals_the_in_memory_one(tiny_chain, tmp_path):
+    """Rule link assembles from open_global_mrio (Z stays in the netCDF file, read one region's rows at a time):
+    the same table, bit for bit, as from the fully loaded GTAP MRIO."""
+    from exportpm.mrio.store import open_global_mrio, write_global_mrio
+
+    path = tmp_path / "gtap_mrio.nc"
+    write_global_mrio(tiny_chain["world"], path, {})
+    with open_global_mrio(path) as world:
+        assert not isinstance(world.Z, np.ndarray)
+        table, _, fd_target = assemble(world, tiny_chain["provincial"], tiny_chain["blocks"])
+    expected = tiny_chain["table"]
+    for name in ("Z", "Y", "x", "v"):
+        np.testing.assert_array_equal(getattr(table, name), getattr(expected, name))
+    np.testing.assert_array_equal(fd_target, tiny_chain["fd_target"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from exportpm.footprint.leontief import LeontiefSystem, technical_coefficients
@@ -86,3 +87,20 @@ def test_export_multipliers_in_place_equal_the_textbook_formulas():
             G[block] = F[q, block]
             expected = mrio_error_sd((G @ L)[None], Z, y, x_export, x, 0.05, 0.02)[0]
             assert m.mrio_sd[q, r] == pytest.approx(expected, rel=1e-10)
+
+
+def test_export_multipliers_travel_between_the_two_uncertainty_rules_exactly(tmp_path):
+    """uncertainty_mrio writes the multipliers as a table and uncertainty reads them back: every value round-trips
+    bit for bit through Parquet, so splitting the rule leaves the Monte Carlo product unchanged."""
+    from exportpm.io import write_parquet_atomic
+    from exportpm.uncertainty import ExportMultipliers, multipliers_frame, multipliers_from_frame
+
+    rng = np.random.default_rng(2)
+    m = ExportMultipliers(("SO2", "NOx", "NH3"), ("CN-BJ", "CN-TJ"), *(rng.lognormal(5, 2, (3, 2)) for _ in range(3)))
+    write_parquet_atomic(multipliers_frame(m), tmp_path / "m.parquet")
+    back = multipliers_from_frame(pd.read_parquet(tmp_path / "m.parquet"))
+    assert back.species == m.species and back.provinces == m.provinces
+    for name in ("export", "total", "mrio_sd"):
+        np.testing.assert_array_equal(getattr(back, name), getattr(m, name))
+    with pytest.raises(ValueError, match="species x provinces"):
+        multipliers_from_frame(multipliers_frame(m).iloc[1:])

@@ -562,7 +562,8 @@ def figure4_data(
     ape = layers[(layers["species"] == "APE") & (layers["driver"] == "all_exports")]
     class_rank = {c: i for i, c in enumerate(CLASS_COLOURS)}
     provinces = sorted(
-        set(ape["emitting_province"].astype(str)) | set(by_consumer["exporting_province"].astype(str)),
+        set(ape["emitting_province"].astype(str).unique())
+        | set(by_consumer["exporting_province"].astype(str).unique()),
         key=lambda p: (class_rank.get(classes.get(p), len(class_rank)), p),
     )
     group = _display_groups(provinces, classes, merged)
@@ -589,8 +590,9 @@ def figure4_data(
     emitted = {c: nodes.loc[c, "emitted_ape"].reindex(order, fill_value=0.0) for c in columns[1:]}
     deepest = matrices[links[-1]].sum(axis=1)  # all of PL(d+1)+ is emitted there
     embodied[columns[0]], emitted[columns[0]] = deepest, deepest
+    by_exporter = by_consumer.groupby(["channel", "exporting_province"], observed=True)["ape"].sum().reset_index()
     consumption = (
-        by_consumer.assign(node=by_consumer["exporting_province"].astype(str).map(group))
+        by_exporter.assign(node=by_exporter["exporting_province"].astype(str).map(group))
         .groupby(["channel", "node"], observed=True)["ape"]
         .sum()
         .unstack(fill_value=0.0)

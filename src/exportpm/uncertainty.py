@@ -89,6 +89,41 @@ class ExportMultipliers:
     mrio_sd: np.ndarray
 
 
+MULTIPLIER_COLUMNS = ("species", "province", "export", "total", "mrio_sd")
+
+
+def multipliers_frame(m: ExportMultipliers) -> pd.DataFrame:
+    """``m`` as a long table (one row per species x province; tonnes/yr), the product that carries it from the
+    MRIO part of the uncertainty analysis to the Monte Carlo (float64 round-trips exactly through Parquet)."""
+    q, r = len(m.species), len(m.provinces)
+    return pd.DataFrame(
+        {
+            "species": np.repeat(np.asarray(m.species, dtype=object), r),
+            "province": np.tile(np.asarray(m.provinces, dtype=object), q),
+            "export": m.export.reshape(-1),
+            "total": m.total.reshape(-1),
+            "mrio_sd": m.mrio_sd.reshape(-1),
+        }
+    )
+
+
+def multipliers_from_frame(frame: pd.DataFrame) -> ExportMultipliers:
+    """The inverse of ``multipliers_frame`` (species and provinces in their order of first appearance)."""
+    missing = [c for c in MULTIPLIER_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"export multipliers table lacks columns {missing}")
+    species = tuple(dict.fromkeys(frame["species"].astype(str)))
+    provinces = tuple(dict.fromkeys(frame["province"].astype(str)))
+    if len(frame) != len(species) * len(provinces):
+        raise ValueError(f"export multipliers table has {len(frame)} rows, not species x provinces")
+    shape = (len(species), len(provinces))
+    return ExportMultipliers(
+        species,
+        provinces,
+        *(frame[c].to_numpy(dtype=float).reshape(shape) for c in ("export", "total", "mrio_sd")),
+    )
+
+
 def export_multipliers(
     Z: np.ndarray,
     x: np.ndarray,

@@ -127,6 +127,13 @@ MEM_FACTORS = {
     "inputs_summary": 1.0,
 }
 MEM_HEADROOM = 1.5
+
+# Scheduling: when several jobs are ready and cores are few (a laptop, a 2-core CI machine), Snakemake starts the
+# ones with the higher priority first. The jobs on the DAG's longest chain (the demo parts the MRIO and the
+# inventory need, the MRIO rules, the export engine, scenario gridding, the CTM, exposure, and the figures at the
+# end) get CRITICAL_PATH_PRIORITY; side branches (inputs summary, SPA, the MRIO part of the uncertainty, the
+# station archive, evaluation) fill the other cores around them. Priorities change the order, never the results.
+CRITICAL_PATH_PRIORITY = 10
 MEM_FLOOR_MB = 500
 
 

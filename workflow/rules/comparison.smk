@@ -20,6 +20,8 @@ rule paper_comparison:
         md=run_path("results/paper_comparison.md"),
     log:
         run_path("logs/paper_comparison.log"),
+    benchmark:
+        run_path("benchmarks/paper_comparison.tsv")
     conda:
         "../../envs/numerics.yaml"
     threads: 1

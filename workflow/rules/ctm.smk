@@ -11,6 +11,7 @@ rule ctm_background:
         run_path("logs/ctm_background.log"),
     benchmark:
         run_path("benchmarks/ctm_background.tsv")
+    priority: CRITICAL_PATH_PRIORITY
     conda:
         "../../envs/numerics.yaml"
     threads: 1

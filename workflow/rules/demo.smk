@@ -22,6 +22,7 @@ if config["inputs"] == "demo":
                 run_path(f"logs/demo/{_part}.log"),
             benchmark:
                 run_path(f"benchmarks/demo_{_part}.tsv")
+            priority: 0 if _part == "stations" else CRITICAL_PATH_PRIORITY
             conda:
                 "../../envs/data.yaml"
             threads: 1

@@ -11,6 +11,7 @@ rule pm25_export:
         run_path("logs/pm25_export.log"),
     benchmark:
         run_path("benchmarks/pm25_export.tsv")
+    priority: CRITICAL_PATH_PRIORITY
     conda:
         "../../envs/numerics.yaml"
     threads: 1
@@ -43,6 +44,7 @@ rule exposure:
         run_path("logs/exposure.log"),
     benchmark:
         run_path("benchmarks/exposure.tsv")
+    priority: CRITICAL_PATH_PRIORITY
     conda:
         "../../envs/numerics.yaml"
     threads: 1

@@ -20,6 +20,7 @@ rule export_emissions:
         run_path("logs/export_emissions.log"),
     benchmark:
         run_path("benchmarks/export_emissions.tsv")
+    priority: CRITICAL_PATH_PRIORITY
     conda:
         "../../envs/numerics.yaml"
     threads: 2

@@ -19,6 +19,7 @@ rule inventory_hybrid:
         run_path("logs/inventory_hybrid.log"),
     benchmark:
         run_path("benchmarks/inventory_hybrid.tsv")
+    priority: CRITICAL_PATH_PRIORITY
     conda:
         "../../envs/data.yaml"
     threads: 1

@@ -12,6 +12,7 @@ rule gtap_parse:
         run_path("logs/gtap_parse.log"),
     benchmark:
         run_path("benchmarks/gtap_parse.tsv")
+    priority: CRITICAL_PATH_PRIORITY
     conda:
         "../../envs/numerics.yaml"
     threads: 1
@@ -41,6 +42,7 @@ rule provincial_expand:
         run_path("logs/provincial_expand.log"),
     benchmark:
         run_path("benchmarks/provincial_expand.tsv")
+    priority: CRITICAL_PATH_PRIORITY
     conda:
         "../../envs/data.yaml"
     threads: 1
@@ -72,6 +74,7 @@ rule customs_blocks:
         run_path("logs/customs_blocks.log"),
     benchmark:
         run_path("benchmarks/customs_blocks.tsv")
+    priority: CRITICAL_PATH_PRIORITY
     conda:
         "../../envs/numerics.yaml"
     threads: 1
@@ -98,6 +101,7 @@ rule link:
         run_path("logs/link.log"),
     benchmark:
         run_path("benchmarks/link.tsv")
+    priority: CRITICAL_PATH_PRIORITY
     conda:
         "../../envs/numerics.yaml"
     threads: 1
@@ -122,6 +126,7 @@ rule ras:
         run_path("logs/ras.log"),
     benchmark:
         run_path("benchmarks/ras.tsv")
+    priority: CRITICAL_PATH_PRIORITY
     conda:
         "../../envs/numerics.yaml"
     threads: 2

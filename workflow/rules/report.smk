@@ -77,6 +77,9 @@ rule figures:
         figS5_pdf=run_path("results/figures/figS5.pdf"),
     log:
         run_path("logs/figures.log"),
+    benchmark:
+        run_path("benchmarks/figures.tsv")
+    priority: CRITICAL_PATH_PRIORITY
     conda:
         "../../envs/plot.yaml"
     threads: 1
@@ -144,6 +147,8 @@ rule tables:
         summary=report(run_path("results/summary.md"), caption="../report/summary.rst", category="Summary"),
     log:
         run_path("logs/tables.log"),
+    benchmark:
+        run_path("benchmarks/tables.tsv")
     conda:
         "../../envs/plot.yaml"
     threads: 1
@@ -165,6 +170,8 @@ rule run_index:
         index=run_path("results/README.md"),
     log:
         run_path("logs/run_index.log"),
+    benchmark:
+        run_path("benchmarks/run_index.tsv")
     conda:
         "../../envs/numerics.yaml"
     threads: 1

@@ -24,6 +24,7 @@ rule scenario_emissions:
         run_path("logs/scenario_emissions.log"),
     benchmark:
         run_path("benchmarks/scenario_emissions.tsv")
+    priority: CRITICAL_PATH_PRIORITY
     conda:
         "../../envs/numerics.yaml"
     threads: 1

@@ -15,6 +15,7 @@ rule ctm_calibrate:
         run_path("logs/ctm_calibrate.log"),
     benchmark:
         run_path("benchmarks/ctm_calibrate.tsv")
+    priority: CRITICAL_PATH_PRIORITY
     conda:
         "../../envs/numerics.yaml"
     threads: 1
@@ -45,6 +46,7 @@ rule ctm_month:
         run_path("logs/ctm_month/{month}.log"),
     benchmark:
         run_path("benchmarks/ctm_month_{month}.tsv")
+    priority: CRITICAL_PATH_PRIORITY
     conda:
         "../../envs/numerics.yaml"
     threads: 1

@@ -1,12 +1,12 @@
 # Uncertainty of the export-related results (paper, Discussion): GAINS interpolation and a Monte Carlo of
-# emissions and MRIO, propagated to PM2.5 (exportpm.uncertainty).
+# emissions and MRIO, propagated to PM2.5 (exportpm.uncertainty). The MRIO part needs no CTM output, so it
+# runs beside the CTM; only the Monte Carlo waits for the exposure table.
 
 
-rule uncertainty:
+rule uncertainty_mrio:
     input:
         mrio=rules.ras.output.mrio,
         intensities=rules.inventory_hybrid.output.intensities,
-        exposure=rules.exposure.output.provincial,
         meic=meic_files(),
         gains=gains_files(),
         agri_nh3=raw("agri_nh3"),
@@ -15,6 +15,33 @@ rule uncertainty:
         agnh3_categories=config["resources"]["agnh3_categories"],
     output:
         interpolation=run_path("results/uncertainty/interpolation_sensitivity.parquet"),
+        multipliers=run_path("results/uncertainty/export_multipliers.parquet"),
+    log:
+        run_path("logs/uncertainty_mrio.log"),
+    benchmark:
+        run_path("benchmarks/uncertainty_mrio.tsv")
+    conda:
+        "../../envs/data.yaml"
+    threads: 2
+    resources:
+        mem_mb=mem_mb("uncertainty"),
+        runtime=30,
+    params:
+        study_year=config["study_year"],
+        methods=config["uncertainty"]["interpolation_methods"],
+        sigma_z=config["uncertainty"]["mrio_relative_sd_z"],
+        sigma_y=config["uncertainty"]["mrio_relative_sd_y"],
+    message:
+        "Uncertainty, MRIO part: GAINS interpolation variants; export-related emissions and their MRIO error sd"
+    script:
+        "../../scripts/uncertainty_mrio.py"
+
+
+rule uncertainty:
+    input:
+        multipliers=rules.uncertainty_mrio.output.multipliers,
+        exposure=rules.exposure.output.provincial,
+    output:
         monte_carlo=run_path("results/uncertainty/monte_carlo.parquet"),
         figure=report(
             run_path("results/uncertainty/provincial_intervals.png"),
@@ -25,22 +52,19 @@ rule uncertainty:
         run_path("logs/uncertainty.log"),
     benchmark:
         run_path("benchmarks/uncertainty.tsv")
+    priority: CRITICAL_PATH_PRIORITY
     conda:
         "../../envs/plot.yaml"
-    threads: 2
+    threads: 1
     resources:
-        mem_mb=mem_mb("uncertainty"),
-        runtime=30,
+        mem_mb=1000,
+        runtime=10,
     params:
-        study_year=config["study_year"],
-        methods=config["uncertainty"]["interpolation_methods"],
         samples=config["uncertainty"]["samples"],
         seed=config["uncertainty"]["seed"],
-        sigma_z=config["uncertainty"]["mrio_relative_sd_z"],
-        sigma_y=config["uncertainty"]["mrio_relative_sd_y"],
         emission_95=config["uncertainty"]["emission_uncertainty_95"],
         provenance="; ".join(PROVENANCE_NOTES) or "real inputs",
     message:
-        "Uncertainty: GAINS interpolation variants and the Monte Carlo of emissions and MRIO"
+        "Uncertainty: the Monte Carlo of emissions and MRIO, propagated to export-related PM2.5"
     script:
         "../../scripts/uncertainty.py"

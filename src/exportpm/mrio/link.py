@@ -65,7 +65,10 @@ def domestic_share(provincial: ProvincialMRIO) -> np.ndarray:
 def assemble(
     world: GlobalMRIO, provincial: ProvincialMRIO, blocks: TradeBlocks, china: str = "chn"
 ) -> tuple[LinkedMRIO, np.ndarray, np.ndarray]:
-    """The unbalanced linked table and its targets: gross output x and final-demand column totals."""
+    """The unbalanced linked table and its targets: gross output x and final-demand column totals.
+
+    ``world.Z`` may be a lazily indexed array (:func:`exportpm.mrio.store.open_global_mrio`): it is read one
+    region's rows at a time, so the peak memory is the linked table plus one GTAP row block."""
     if tuple(world.sectors) != tuple(provincial.sectors):
         raise ValueError("GTAP and provincial sectors differ")
     N, D = world.n, len(FD_CATEGORIES)
@@ -77,8 +80,9 @@ def assemble(
     keep_fd = np.concatenate([np.arange(world.regions.index(r) * D, (world.regions.index(r) + 1) * D) for r in foreign])
     n = (F + P) * N
     Z = np.empty((n, n))
-    for b in range(F):  # block by block: no full-size temporary copy of the GTAP matrix
-        Z[b * N : (b + 1) * N, : F * N] = world.Z[keep_rows[b * N : (b + 1) * N]][:, keep_rows]
+    for b, region in enumerate(foreign):  # block by block: no full-size temporary copy of the GTAP matrix
+        rows = np.asarray(world.Z[world.index(region)])
+        Z[b * N : (b + 1) * N, : F * N] = rows[:, keep_rows]
     Z[: F * N, F * N :] = blocks.ZFP
     Z[F * N :, : F * N] = blocks.ZPF
     dom = domestic_share(provincial)

@@ -4,6 +4,8 @@ Labelled netCDF, written atomically; float64; units and provenance in the attrib
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -82,6 +84,17 @@ def read_global_mrio(path: str | Path) -> GlobalMRIO:
         regions = tuple(dict.fromkeys(ds["region"].values.tolist()))
         sectors = tuple(dict.fromkeys(ds["sector"].values.tolist()))
         return GlobalMRIO(regions, sectors, ds["Z"].values, ds["Y"].values, ds["x"].values, ds["v"].values)
+
+
+@contextmanager
+def open_global_mrio(path: str | Path) -> Iterator[GlobalMRIO]:
+    """The global MRIO of :func:`read_global_mrio` with Z left in the file: ``Z`` is a lazily indexed array, so
+    ``np.asarray(mrio.Z[a:b])`` reads rows a..b only. The linked table is assembled region by region from it
+    without the whole GTAP matrix in memory beside the linked one (Y, x and v are read)."""
+    with _open(path, ("Z", "Y", "x", "v")) as ds:
+        regions = tuple(dict.fromkeys(ds["region"].values.tolist()))
+        sectors = tuple(dict.fromkeys(ds["sector"].values.tolist()))
+        yield GlobalMRIO(regions, sectors, ds["Z"].variable, ds["Y"].values, ds["x"].values, ds["v"].values)
 
 
 def read_region_output(path: str | Path, region: str) -> tuple[tuple[str, ...], np.ndarray]:
