@@ -266,3 +266,32 @@ def test_spatial_weights_are_the_full_grid_sums_bit_for_bit():
         settlements, industry = full_grid(spec, grid)
         assert settlement_weight(spec, grid).tobytes() == settlements.tobytes()
         assert industry_weight(spec, grid).tobytes() == industry.tobytes()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2017])
+def test_replayed_draws_are_the_generators_own(seed):
+    """ReplayedDraws gives numpy's values for any mix of calls (buffered 32-bit halves, Lemire rejections,
+    one-value ranges) and hands the generator back in numpy's state."""
+    import bisect
+
+    from exportpm.demo.draws import ReplayedDraws
+
+    numpy_rng, replayed_rng = np.random.default_rng(seed), np.random.default_rng(seed)
+    numpy_rng.integers(7), replayed_rng.integers(7)  # start with a buffered 32-bit half
+    plan = np.random.default_rng(seed + 1)
+    kinds, sizes = plan.integers(0, 5, 40000), plan.choice([1, 2, 3, 10, 100, 2**31 + 5, 3 * 10**9, 2**32], 40000)
+    cdf = np.cumsum([0.2, 0.05, 0.5, 0.05, 0.2])
+    cdf = (cdf / cdf[-1]).tolist()
+    draws = ReplayedDraws(replayed_rng)
+    for kind, n in zip(kinds.tolist(), sizes.tolist(), strict=True):
+        if kind == 0:
+            assert numpy_rng.random() == draws.random()
+        elif kind == 1:
+            assert numpy_rng.uniform(0.5, 1.5, 1)[0] == draws.uniform(0.5, 1.5)
+        elif kind == 2:
+            assert numpy_rng.choice(5, p=[0.2, 0.05, 0.5, 0.05, 0.2]) == bisect.bisect_right(cdf, draws.random())
+        else:
+            assert numpy_rng.integers(n) == draws.integers(n)
+    draws.close()
+    assert numpy_rng.bit_generator.state == replayed_rng.bit_generator.state
+    assert numpy_rng.random() == replayed_rng.random()

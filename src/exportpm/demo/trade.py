@@ -9,9 +9,12 @@ on top of the remaining modes, so the latter add up to the provincial totals.
 
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
 import pandas as pd
 
+from exportpm.demo.draws import ReplayedDraws
 from exportpm.demo.economy import CNY_PER_USD_2017, KIND, GlobalEconomy
 from exportpm.demo.provincial import ProvincialEconomy, concordance_matrix
 from exportpm.demo.spec import WorldSpec
@@ -77,6 +80,8 @@ TRADE_MODES = pd.DataFrame(
     ],
     columns=["trade_mode_code", "trade_mode", "excluded_by_paper", "weight"],
 )
+EXTRA_MODES = (1, 2, 3, 4, 5)  # rows of TRADE_MODES a record's second trade mode (if any) is drawn from
+EXTRA_MODE_P = (0.2, 0.05, 0.5, 0.05, 0.2)
 GEOGRAPHIC_TILT = {
     "CN-GD": {"hkg": 3.0, "usa": 1.3},
     "CN-LN": {"jpn": 2.5, "kor": 2.5},
@@ -156,23 +161,27 @@ def _records(spec, rng, flow, gtap_values, dest, regions, concordance, max_rows)
         keep = np.sort(np.argsort(-vals, kind="stable")[: max_rows // 3])
         prov_idx, sec_idx, reg_idx, vals = prov_idx[keep], sec_idx[keep], reg_idx[keep], vals[keep]
     mode_code, mode_name = TRADE_MODES["trade_mode_code"].tolist(), TRADE_MODES["trade_mode"].tolist()
-    mode_weight, excluded = TRADE_MODES["weight"].to_numpy(), TRADE_MODES["excluded_by_paper"].to_numpy()
-    members_of = {r: regions[r].split(";") for r in spec.regions}
+    mode_weight, excluded = TRADE_MODES["weight"].tolist(), TRADE_MODES["excluded_by_paper"].tolist()
+    members_of = [regions[r].split(";") for r in spec.regions]
+    codes_of = [hs_by_sector.get(sector) for sector in spec.sectors]
+    cdf = np.cumsum(EXTRA_MODE_P)
+    cdf = (cdf / cdf[-1]).tolist()  # Generator.choice(p=EXTRA_MODE_P) is bisect_right(cdf, random())
+    draws = ReplayedDraws(rng)  # the Generator's own draws, in the same order, without its call overhead
     out_rows = []
-    for p, i, r, value in zip(prov_idx, sec_idx, reg_idx, vals, strict=True):
-        members = members_of[spec.regions[r]]
-        partner = members[0] if len(members) == 1 or rng.random() < 0.6 else members[rng.integers(len(members))]
-        codes = hs_by_sector[spec.sectors[i]]
-        hs6 = codes[rng.integers(len(codes))]
-        chosen = [0] + ([int(rng.choice([1, 2, 3, 4, 5], p=[0.2, 0.05, 0.5, 0.05, 0.2]))] if rng.random() < 0.5 else [])
-        w = mode_weight[chosen] * rng.uniform(0.5, 1.5, len(chosen))
-        kept = ~excluded[chosen]
-        scale = value / w[kept].sum()
+    for p, i, r, value in zip(prov_idx.tolist(), sec_idx.tolist(), reg_idx.tolist(), vals.tolist(), strict=True):
+        members = members_of[r]
+        partner = members[0] if len(members) == 1 or draws.random() < 0.6 else members[draws.integers(len(members))]
+        codes = codes_of[i]
+        hs6 = codes[draws.integers(len(codes))]
+        chosen = [0] + ([EXTRA_MODES[bisect.bisect_right(cdf, draws.random())]] if draws.random() < 0.5 else [])
+        w = [mode_weight[m] * draws.uniform(0.5, 1.5) for m in chosen]
+        kept = [weight for m, weight in zip(chosen, w, strict=True) if not excluded[m]]
+        scale = value / sum(kept)  # as numpy sums them: w0 (+ w1)
         for m, weight in zip(chosen, w, strict=True):
             out_rows.append(
                 (
                     isos[p],
-                    hs6 + f"{rng.integers(0, 10)}0",
+                    hs6 + f"{draws.integers(10)}0",
                     partner,
                     mode_code[m],
                     mode_name[m],
@@ -180,6 +189,7 @@ def _records(spec, rng, flow, gtap_values, dest, regions, concordance, max_rows)
                     round(weight * scale, 0),
                 )
             )
+    draws.close()
     frame = pd.DataFrame(
         out_rows, columns=["province", "hs_code", "partner_iso3", "trade_mode_code", "trade_mode", "flow", "value_usd"]
     )
