@@ -38,6 +38,8 @@ def main(smk) -> None:
     )
     del table  # the factorisation reuses Z's memory
     result = export_emissions(inputs)
+    result.blocks.write(smk.output.leontief_blocks, {"provenance": smk.params.provenance})
+    result.blocks = None
     frames = to_frames(result, species, inputs.categories, inputs.sectors, consumer_groups, smk.params.ape)
     meta = {"units": "t/yr; ape = pollution equivalents (Eq. 13)", "provenance": smk.params.provenance}
     write_parquet_atomic(frames["by_consumer"], smk.output.by_consumer, meta)

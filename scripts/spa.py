@@ -4,7 +4,7 @@ import logging
 
 import pandas as pd
 
-from exportpm.footprint.leontief import technical_coefficients
+from exportpm.footprint.leontief import ProvinceRows, technical_coefficients
 from exportpm.io import write_parquet_atomic
 from exportpm.logs import configure_logging, timed
 from exportpm.mrio.store import read_intensities, read_linked_mrio
@@ -32,11 +32,17 @@ def main(smk) -> None:
         smk.params.ape,
         dict(zip(groups["gtap_code"], groups["group"], strict=True)),
     )
-    del table, A  # the block factorisation reuses that memory
+    del table, A
+    blocks = ProvinceRows.read(smk.input.leontief_blocks)  # the export engine's factorisation of I - A
     with timed(log, "layers, mapping flows and top paths"):
         tables = spa_tables(
-            inputs, depth=smk.params.depth, n_paths=smk.params.top_paths, max_path_depth=smk.params.max_path_depth
+            inputs,
+            depth=smk.params.depth,
+            n_paths=smk.params.top_paths,
+            max_path_depth=smk.params.max_path_depth,
+            blocks=blocks,
         )
+    del blocks
     meta = {"units": "APE = pollution equivalents (Eq. 13); species rows in t", "provenance": smk.params.provenance}
     for name in ("layers", "flows", "layer_nodes", "flows_three_index", "top_paths"):
         write_parquet_atomic(tables[name], smk.output[name], meta)

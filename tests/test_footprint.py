@@ -306,3 +306,30 @@ def test_ape_per_tonne_is_eq13():
     assert ape_per_tonne(("SO2", "CO"), {"SO2": 0.95, "CO": 16.7}).tolist() == [1000 / 0.95, 1000 / 16.7]
     with pytest.raises(KeyError, match="NH3"):
         ape_per_tonne(("NH3",), {"SO2": 0.95})
+
+
+def test_stored_province_rows_give_the_same_products_bit_for_bit(tmp_path):
+    """ProvinceRows.write / read (the export engine's factorisation, reused by rule spa): equal arrays and equal
+    products; a file lacking a block is refused, naming it."""
+    import xarray as xr
+
+    from exportpm.errors import InputError
+
+    rng = np.random.default_rng(3)
+    n = 16
+    Z = rng.uniform(0, 1, (n, n))
+    x = Z.sum(1) / rng.uniform(0.3, 0.8, n)
+    provinces, foreign = np.array([2, 3, 7, 8, 12]), np.setdiff1d(np.arange(n), [2, 3, 7, 8, 12])
+    blocks = ProvinceRows.from_flows(Z.copy(), x, provinces, foreign)
+    blocks.write(tmp_path / "blocks.nc", {"provenance": "test"})
+    back = ProvinceRows.read(tmp_path / "blocks.nc")
+    B, W = rng.random((n, 3)), rng.random((2, provinces.size))
+    np.testing.assert_array_equal(back.times(B), blocks.times(B))
+    np.testing.assert_array_equal(back.weighted_rows(W), blocks.weighted_rows(W))
+    np.testing.assert_array_equal(back.foreign_rows, foreign)
+    with xr.open_dataset(tmp_path / "blocks.nc") as ds:
+        ds.drop_vars("V").to_netcdf(tmp_path / "no_v.nc")
+    with pytest.raises(InputError, match="'V'"):
+        ProvinceRows.read(tmp_path / "no_v.nc")
+    with pytest.raises(InputError, match="<file>"):
+        ProvinceRows.read(tmp_path / "missing.nc")

@@ -288,3 +288,23 @@ def test_disparity_sign_by_hand():
     assert len(pairs) == 1
     assert (pairs.at[0, "driving_province"], pairs.at[0, "hosting_province"]) == ("E", "I")
     assert pairs.at[0, "net_ape"] == pytest.approx(8.0)
+
+
+def test_spa_with_the_export_engines_stored_factorisation_equals_its_own(tmp_path):
+    """Rule spa applies the block factorisation rule export_emissions stored (ProvinceRows.write / read) instead
+    of factorising I - A again: every table is the same, bit for bit, and blocks of other rows are refused."""
+    from exportpm.footprint.leontief import ProvinceRows
+
+    inputs, A = small_linked()
+    own = spa_tables(inputs, depth=3, n_paths=5)
+    inputs, A = small_linked()
+    P = np.flatnonzero(np.repeat(inputs.is_province, len(inputs.sectors)))
+    F = np.flatnonzero(~np.repeat(inputs.is_province, len(inputs.sectors)))
+    ProvinceRows.from_coefficients(A.copy(), P, F).write(tmp_path / "blocks.nc", {"provenance": "test"})
+    stored = spa_tables(inputs, depth=3, n_paths=5, blocks=ProvinceRows.read(tmp_path / "blocks.nc"))
+    for name, table in own.items():
+        pd.testing.assert_frame_equal(stored[name], table, check_exact=True)
+    inputs, A = small_linked()
+    other = ProvinceRows.from_coefficients(A.copy(), P[2:], np.sort(np.concatenate([F, P[:2]])))
+    with pytest.raises(ValueError, match="other province rows"):
+        spa_tables(inputs, depth=3, n_paths=5, blocks=other)

@@ -358,16 +358,26 @@ def path_frame(
     )
 
 
-def spa_tables(inp: SpaInputs, depth: int = 3, n_paths: int = 20, max_path_depth: int = 4) -> dict[str, pd.DataFrame]:
+def spa_tables(
+    inp: SpaInputs,
+    depth: int = 3,
+    n_paths: int = 20,
+    max_path_depth: int = 4,
+    blocks: ProvinceRows | None = None,
+) -> dict[str, pd.DataFrame]:
     """Every SPA table of the paper (APE, Eq. 13, and each species) from one block factorisation of I - A.
 
-    ``inp.A`` is consumed (its memory holds the factors afterwards).
+    ``blocks``: that factorisation as the export engine computed it (rule export_emissions stores it), for the
+    same table; without it, ``inp.A`` is factorised here and consumed (its memory holds the factors).
     """
     index = Index.build(inp)
     drivers = export_drivers(index, inp.Y)
     inp.Y = None  # not needed any more
     before = products_with_coefficients(inp.A, drivers, index, depth)  # Eq. 16-17 operands
-    blocks = ProvinceRows.from_coefficients(inp.A, index.p_rows, index.f_rows)
+    if blocks is None:
+        blocks = ProvinceRows.from_coefficients(inp.A, index.p_rows, index.f_rows)
+    elif not (np.array_equal(blocks.province_rows, index.p_rows) and np.array_equal(blocks.foreign_rows, index.f_rows)):
+        raise ValueError("the stored block factorisation is of other province rows than this table's")
     inp.A = None
     # Eq. 13: pollution equivalents per US$ million of output, summed over species
     f_ape = sum(inp.F[q] * w for q, w in enumerate(ape_per_tonne(inp.species, inp.ape)))

@@ -16,6 +16,7 @@ rule export_emissions:
         by_category=run_path("results/footprint/export_emissions_by_category.parquet"),
         export_volume=run_path("results/footprint/export_volume.parquet"),
         fractions=run_path("results/footprint/scenario_fractions.parquet"),
+        leontief_blocks=run_path("results/footprint/leontief_province_blocks.nc"),
     log:
         run_path("logs/export_emissions.log"),
     benchmark:

@@ -6,6 +6,7 @@ rule spa:
         mrio=rules.ras.output.mrio,
         intensities=rules.inventory_hybrid.output.intensities,
         by_consumer=rules.export_emissions.output.by_consumer,
+        leontief_blocks=rules.export_emissions.output.leontief_blocks,
         foreign_groups=config["resources"]["foreign_groups"],
         province_classes=config["resources"]["province_classes"],
     output:

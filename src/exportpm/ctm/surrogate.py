@@ -211,6 +211,19 @@ def loss_rates(state: MonthState, gas_n: np.ndarray, gas_a: np.ndarray) -> tuple
     )
 
 
+INITIAL_GAS_FRACTION = 0.5  # gas share of total nitrate and of total ammonia the partition iteration starts from
+
+
+def initial_nitrate_ammonium_operators(state: MonthState) -> tuple:
+    """Sparse LU factors of the total-nitrate and total-ammonia operators of the partition iteration's first
+    step. Their loss rates come from the starting gas fractions (the same in every cell and scenario), so they
+    depend on the month only: factorised once per month, each scenario is a right-hand side. The factors are
+    those ``solve_family`` would compute, so the results are the same bit for bit."""
+    start = np.full(state.temperature.size, INITIAL_GAS_FRACTION)
+    loss_n, loss_a = loss_rates(state, start, start)
+    return factorise(state.op, loss_n), factorise(state.op, loss_a)
+
+
 def nitrate_ammonium(
     state: MonthState,
     sulfate: np.ndarray,
@@ -218,17 +231,25 @@ def nitrate_ammonium(
     nh3: np.ndarray,
     params: SurrogateParameters,
     return_fractions: bool = False,
+    first: tuple | None = None,
 ):
     """Total nitrate and ammonia transported with loss rates weighted by their gas fractions, and the NH4NO3
     partition, iterated ``partition_iterations`` times for one scenario (exact per scenario). With
-    ``return_fractions`` also the gas fractions the last iteration's loss rates were built from."""
-    gas_n = np.full(sulfate.size, 0.5)
-    gas_a = np.full(sulfate.size, 0.5)
-    for _ in range(params.partition_iterations):
+    ``return_fractions`` also the gas fractions the last iteration's loss rates were built from. ``first``:
+    the factorised first-iteration operators (``initial_nitrate_ammonium_operators``), which every scenario
+    shares because the iteration starts from the same gas fractions; factorised here when not given."""
+    gas_n = np.full(sulfate.size, INITIAL_GAS_FRACTION)
+    gas_a = np.full(sulfate.size, INITIAL_GAS_FRACTION)
+    first = first or initial_nitrate_ammonium_operators(state)
+    for iteration in range(params.partition_iterations):
         used_n, used_a = gas_n, gas_a
-        loss_n, loss_a = loss_rates(state, gas_n, gas_a)
-        tno3 = solve_family(state.op, loss_n, nitrate_source)
-        tnh3 = solve_family(state.op, loss_a, nh3)
+        if iteration == 0:  # the same operators for every scenario: factorised once (first_iteration_operators)
+            tno3 = first[0].solve(np.ascontiguousarray(nitrate_source))
+            tnh3 = first[1].solve(np.ascontiguousarray(nh3))
+        else:
+            loss_n, loss_a = loss_rates(state, gas_n, gas_a)
+            tno3 = solve_family(state.op, loss_n, nitrate_source)
+            tnh3 = solve_family(state.op, loss_a, nh3)
         split = partition(sulfate, tnh3, tno3, state.temperature)
         gas_n, gas_a = split["gas_fraction_no3"], split["gas_fraction_nh3"]
     return (split, used_n, used_a) if return_fractions else split
@@ -252,9 +273,10 @@ def run_month_scenarios(
     e = {k: np.column_stack([emissions_ug_s[n][k].ravel() for n in names]) for k in SOURCE_KEYS}
     particles, nitrate_source = linear_families(state, e, params)
     shape = (grid.nlat, grid.nlon)
+    first = initial_nitrate_ammonium_operators(state)
     out = {}
     for j, name in enumerate(names):
-        split = nitrate_ammonium(state, particles[:, 0, j], nitrate_source[:, j], e["NH3"][:, j], params)
+        split = nitrate_ammonium(state, particles[:, 0, j], nitrate_source[:, j], e["NH3"][:, j], params, first=first)
         fields = {
             "SO4": particles[:, 0, j],
             "NIT": split["NIT"],

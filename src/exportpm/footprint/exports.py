@@ -74,6 +74,7 @@ class ExportResult:
     seconds: dict[str, float]
     by_category: np.ndarray | None = None  # [q, r, producing sector, final-demand category] t (Supp. Fig. 5)
     categories: tuple[str, ...] = ()
+    blocks: ProvinceRows | None = None  # the block factorisation, for rules that apply the same L (spa)
 
 
 def province_intensity_columns(F: np.ndarray, rows_P: np.ndarray, N: int) -> np.ndarray:
@@ -301,6 +302,7 @@ def export_emissions(inp: ExportInputs, check_rtol: float = 1e-9) -> ExportResul
         clock,
         f_P[..., None] * x_category.reshape(lay.Pn, N, lay.D)[None],
         tuple(inp.categories),
+        blocks,
     )
     check_invariants(result, G, Y, Y_F_only, lay.rows_P, lay.foreign_cols, check_rtol)
     log.info(

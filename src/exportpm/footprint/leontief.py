@@ -6,6 +6,7 @@ import logging
 import time
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import scipy.linalg
@@ -127,6 +128,56 @@ class ProvinceRows:
     def from_coefficients(cls, A: np.ndarray, rows_P: np.ndarray, rows_F: np.ndarray) -> ProvinceRows:
         """The same blocks from technical coefficients A (n x n, C-ordered; consumed like Z in ``from_flows``)."""
         return cls.from_flows(A, np.ones(A.shape[0]), rows_P, rows_F)
+
+    def write(self, path: str | Path, attrs: dict[str, str] | None = None) -> None:
+        """Store the blocks (netCDF4, float64, atomically) so that another rule (``spa``) applies the same L
+        without factorising I - A again; :meth:`read` gives back the same arrays bit for bit."""
+        import xarray as xr
+
+        from exportpm.io.atomic import atomic_output
+
+        p, f = self.province_rows.size, self.foreign_rows.size
+        ds = xr.Dataset(
+            {
+                "schur_lu": (("p", "p_col"), self.schur[0], {"long_name": "LU factors of S = I - A_PP - U"}),
+                "schur_pivots": (("p",), self.schur[1]),
+                "domestic_lu": (("p", "p_col"), self.domestic[0], {"long_name": "LU factors of I - A_PP"}),
+                "domestic_pivots": (("p",), self.domestic[1]),
+                "V": (("p", "f"), self.V, {"long_name": "A_PF (I - A_FF)^-1"}),
+                "U": (("p", "p_col"), self.U, {"long_name": "V A_FP"}),
+                "province_rows": (("p",), self.province_rows),
+                "foreign_rows": (("f",), self.foreign_rows),
+            },
+            attrs={**(attrs or {}), "content": f"province rows of L = (I - A)^-1 as blocks (p = {p}, f = {f})"},
+        )
+        with atomic_output(path) as tmp:
+            ds.to_netcdf(tmp, engine="netcdf4", format="NETCDF4")
+
+    @classmethod
+    def read(cls, path: str | Path) -> ProvinceRows:
+        """The blocks written by :meth:`write`."""
+        import xarray as xr
+
+        from exportpm.errors import InputError
+
+        names = ("schur_lu", "schur_pivots", "domestic_lu", "domestic_pivots", "V", "U", "province_rows")
+        try:
+            ds = xr.open_dataset(path, engine="netcdf4")
+        except (OSError, ValueError) as err:
+            raise InputError(path, "<file>", "a netCDF4 file of ProvinceRows.write") from err
+        with ds:
+            for name in (*names, "foreign_rows"):
+                if name not in ds:
+                    raise InputError(path, name, "a variable of that name")
+            a = {name: ds[name].values for name in (*names, "foreign_rows")}
+        return cls(
+            (np.asfortranarray(a["schur_lu"]), a["schur_pivots"]),
+            (np.asfortranarray(a["domestic_lu"]), a["domestic_pivots"]),
+            a["V"],
+            a["U"],
+            a["province_rows"],
+            a["foreign_rows"],
+        )
 
     def provinces_times(self, B_P: np.ndarray) -> np.ndarray:
         """L_PP B_P (p x k): a solve with the Schur complement's factors."""
