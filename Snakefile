@@ -43,6 +43,7 @@ rule all:
         rules.scenario_emissions.output.scale_factors,
         rules.exposure.output.provincial,
         rules.spa.output.top_paths,
+        rules.maps.output,
         rules.figures.output,
         rules.tables.output,
         rules.paper_comparison.output,

@@ -78,6 +78,18 @@ class Names:
     province: dict[str, str] = field(default_factory=dict)
     sector: dict[str, str] = field(default_factory=dict)
 
+    @classmethod
+    def from_tables(cls, province_names: str, sector_names: str) -> Names:
+        """From the provinces table (iso3166_2, name_en) and the GTAP sectors table (code, name)."""
+        from exportpm.resources import read_table
+
+        provinces = read_table(province_names, required=["iso3166_2", "name_en"])
+        sectors = read_table(sector_names, required=["code", "name"])
+        return cls(
+            dict(zip(provinces["iso3166_2"], provinces["name_en"], strict=True)),
+            dict(zip(sectors["code"], sectors["name"], strict=True)),
+        )
+
     def p(self, code) -> str:
         """English name of a province code (the code itself if unknown)."""
         return self.province.get(str(code), str(code))

@@ -1,20 +1,13 @@
 # Figures, tables and the report (the last products of `make demo`; `snakemake --report results/report.html`).
 
 
-rule figures:
+rule maps:
     input:
         exposure=rules.exposure.output.provincial,
         cdf=rules.exposure.output.cdf,
-        export_volume=rules.export_emissions.output.export_volume,
-        by_consumer=rules.export_emissions.output.by_consumer,
-        by_sector=rules.export_emissions.output.by_sector,
-        layers=rules.spa.output.layers,
-        flows=rules.spa.output.flows,
-        layer_nodes=rules.spa.output.layer_nodes,
         disparities=rules.spa.output.disparities,
         pair_disparities=rules.spa.output.pair_disparities,
         boundaries=raw("boundaries"),
-        province_classes=config["resources"]["province_classes"],
         province_names="resources/provinces31.csv",
         sector_names="resources/gtap11_sectors.csv",
         export_related=rules.pm25_export.output.export_related,
@@ -26,27 +19,6 @@ rule figures:
             labels={"figure": "Fig. 1"},
         ),
         fig1_pdf=run_path("results/figures/fig1.pdf"),
-        fig2=report(
-            run_path("results/figures/fig2.png"),
-            caption="../report/fig2.rst",
-            category="Figures",
-            labels={"figure": "Fig. 2"},
-        ),
-        fig2_pdf=run_path("results/figures/fig2.pdf"),
-        fig3=report(
-            run_path("results/figures/fig3.png"),
-            caption="../report/fig3.rst",
-            category="Figures",
-            labels={"figure": "Fig. 3"},
-        ),
-        fig3_pdf=run_path("results/figures/fig3.pdf"),
-        fig4=report(
-            run_path("results/figures/fig4.png"),
-            caption="../report/fig4.rst",
-            category="Figures",
-            labels={"figure": "Fig. 4"},
-        ),
-        fig4_pdf=run_path("results/figures/fig4.pdf"),
         figS7=report(
             run_path("results/figures/figS7.png"),
             caption="../report/figS7.rst",
@@ -68,6 +40,59 @@ rule figures:
             labels={"figure": "Supplementary Fig. 4"},
         ),
         figS4_pdf=run_path("results/figures/figS4.pdf"),
+    log:
+        run_path("logs/maps.log"),
+    benchmark:
+        run_path("benchmarks/maps.tsv")
+    priority: CRITICAL_PATH_PRIORITY
+    conda:
+        "../../envs/plot.yaml"
+    threads: 1
+    resources:
+        mem_mb=6000,
+        runtime=20,
+    params:
+        notes=PROVENANCE_NOTES,
+    message:
+        "The paper's maps: Fig. 1 and Supplementary Figs. 3, 4 and 7 (PNG and PDF)"
+    script:
+        "../../scripts/maps.py"
+
+
+rule figures:
+    input:
+        exposure=rules.exposure.output.provincial,
+        export_volume=rules.export_emissions.output.export_volume,
+        by_consumer=rules.export_emissions.output.by_consumer,
+        by_sector=rules.export_emissions.output.by_sector,
+        layers=rules.spa.output.layers,
+        flows=rules.spa.output.flows,
+        layer_nodes=rules.spa.output.layer_nodes,
+        province_classes=config["resources"]["province_classes"],
+        province_names="resources/provinces31.csv",
+        sector_names="resources/gtap11_sectors.csv",
+    output:
+        fig2=report(
+            run_path("results/figures/fig2.png"),
+            caption="../report/fig2.rst",
+            category="Figures",
+            labels={"figure": "Fig. 2"},
+        ),
+        fig2_pdf=run_path("results/figures/fig2.pdf"),
+        fig3=report(
+            run_path("results/figures/fig3.png"),
+            caption="../report/fig3.rst",
+            category="Figures",
+            labels={"figure": "Fig. 3"},
+        ),
+        fig3_pdf=run_path("results/figures/fig3.pdf"),
+        fig4=report(
+            run_path("results/figures/fig4.png"),
+            caption="../report/fig4.rst",
+            category="Figures",
+            labels={"figure": "Fig. 4"},
+        ),
+        fig4_pdf=run_path("results/figures/fig4.pdf"),
         figS5=report(
             run_path("results/figures/figS5.png"),
             caption="../report/figS5.rst",
@@ -90,7 +115,7 @@ rule figures:
         notes=PROVENANCE_NOTES,
         fig4_merged_classes=config["spa"]["fig4_merged_classes"],
     message:
-        "Figures 1-4 and Supplementary Figs. 3, 4, 5, 7 of the paper from the pipeline's tables (PNG and PDF)"
+        "The paper's charts: Figs. 2, 3 and 4 and Supplementary Fig. 5 (PNG and PDF)"
     script:
         "../../scripts/figures.py"
 
