@@ -4,8 +4,11 @@ regridding, which preserves totals."""
 
 from __future__ import annotations
 
+import re
+
 import netCDF4
 import numpy as np
+import pandas as pd
 import pytest
 import xarray as xr
 
@@ -456,6 +459,79 @@ def test_daily_mean_uses_only_hourly_pm25_rows(tmp_path):
     day, means = read_daily_file(path, ["1001A", "1002A"], 2017)
     assert day == date(2017, 3, 1)
     assert means["1001A"] == pytest.approx(11.5) and means["1002A"] == pytest.approx(np.arange(3, 24).mean())
+
+
+ARCHIVE_VARIANTS = {
+    "plain": lambda text, d: text,
+    "crlf": lambda text, d: text.replace("\n", "\r\n"),
+    "blank_markers": lambda text, d: re.sub(",(?=\n)", ",NA" if d % 2 else ",null", text).replace(",,", ",-,"),
+    "spaces_in_cells": lambda text, d: text.replace(",7,", ", 7,") if d % 2 else text,
+    "utf8_bom": lambda text, d: "\ufeff" + text if d == 3 else text,
+    "comment_line": lambda text, d: "# provenance\n" + text if d == 4 else text,
+    "text_in_24h_rows": lambda text, d: re.sub("(PM2.5_24h,)[^,]*", "\\1n/a", text, count=1) if d == 5 else text,
+    "nan_text_in_24h_rows": lambda text, d: re.sub("(PM2.5_24h,)[^,]*", "\\1NAN", text, count=1) if d == 5 else text,
+    "padded_hour": lambda text, d: text.replace(",5,PM2.5,", ",05,PM2.5,") if d == 6 else text,
+    "minus_zero": lambda text, d: re.sub("(,0,PM2.5,)[^,]*", "\\1-0", text, count=1) if d == 7 else text,
+    "fewer_stations": lambda text, d: (
+        "\n".join(line.rsplit(",", 1)[0] for line in text.split("\n")[:-1]) + "\n" if d >= 20 else text
+    ),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(ARCHIVE_VARIANTS))
+def test_batch_archive_reader_equals_the_file_by_file_reader(tmp_path, variant, monkeypatch):
+    """station_means reads plain files in batches (pyarrow) and any other file on its own: the means are
+    identical to reading every file with read_daily_file, whichever way each file was read."""
+    from datetime import date, timedelta
+
+    import exportpm.io.stations as st
+
+    codes = ["1001A", "1002A", "1003A", "1004A"]
+    write_station_list(tmp_path / "list.csv", codes)
+    rng = np.random.default_rng(7)
+    files = []
+    for d in range(40):
+        day = date(2017, 1, 1) + timedelta(d)
+        lines = [",".join(["date", "hour", "type", *codes])]
+        for kind in ("PM2.5", "PM2.5_24h"):
+            for hour in range(24):
+                values = [f"{v:.{d % 4}f}" for v in rng.lognormal(3.0, 0.8, len(codes))]
+                values = [
+                    ("" if u < 0.1 else "0" if u < 0.15 else v)
+                    for v, u in zip(values, rng.random(len(codes)), strict=True)
+                ]
+                lines.append(",".join([f"{day:%Y%m%d}", str(hour), kind, *values]))
+        text = "\n".join(lines) + "\n"
+        files.append(tmp_path / f"china_sites_{day:%Y%m%d}.csv")
+        files[-1].write_bytes(ARCHIVE_VARIANTS[variant](text, d).encode("utf-8"))
+    batch = st._read_days_at_once(sorted(map(str, files)), set(codes), 2017)
+    if variant in ("plain", "crlf"):
+        assert len(batch) == len(files)  # the fast path takes plain files, LF or CRLF
+    for path, (day, means) in batch.items():
+        ref_day, ref = st.read_daily_file(path, codes, 2017)
+        assert day == ref_day and list(means.index) == list(ref.index)
+        np.testing.assert_array_equal(means.to_numpy(), ref.to_numpy())  # bit for bit (NaN where NaN)
+    together = st.station_means(files, tmp_path / "list.csv", 2017)
+    monkeypatch.setattr(st, "_read_days_at_once", lambda *args: {})
+    one_by_one = st.station_means(files, tmp_path / "list.csv", 2017)
+    pd.testing.assert_frame_equal(together.monthly, one_by_one.monthly, check_exact=True)
+    pd.testing.assert_frame_equal(together.annual, one_by_one.annual, check_exact=True)
+
+
+def test_archive_writer_formats_like_the_platform(tmp_path):
+    from datetime import date
+
+    from exportpm.io.stations import write_archive_day
+
+    values = np.array([[0.0, 12.0, np.nan, 1234567.0], [3.0, np.nan, 7.0, 8.0]])
+    fractional = np.array([[0.5, 1.5, 2.5, np.nan], [-3.0, 2.7, np.inf, 1e20]])
+    path = tmp_path / "china_sites_20170301.csv"
+    write_archive_day(path, date(2017, 3, 1), {"PM2.5": values, "AQI": fractional}, ["a", "b", "c", "d"])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    expected = [",".join(["" if np.isnan(v) else f"{v:.0f}" for v in row]) for row in [*values, *fractional]]
+    assert lines[0] == "date,hour,type,a,b,c,d"
+    assert [line.split(",", 3)[3] for line in lines[1:]] == expected
+    assert lines[3].startswith("20170301,0,AQI,")
 
 
 def test_base_fields_take_months_from_the_rule_not_from_file_names(tmp_path):

@@ -184,24 +184,151 @@ def _concentrations(path: str | Path, cells: np.ndarray, hours: np.ndarray, stat
 def station_means(archive_files: Sequence[str | Path], station_list: str | Path, year: int) -> StationMeans:
     """Monthly and annual mean PM2.5 per station of ``year`` from the daily archive, with GB 3095-2012 rules.
 
-    This is the library entry point for the station comparison (``evaluate_ctm``) and for calibrating a CTM to
-    the stations: ``annual`` and ``monthly`` carry the counts of valid days and ``valid`` flags.
+    This is the library entry point for the station comparison (rule station_means, whose product
+    ``evaluate_ctm`` and ``ctm_calibrate`` read): ``annual`` and ``monthly`` carry the counts of valid days
+    and ``valid`` flags. Files are read in batches by :func:`_read_days_at_once`; a file it does not accept is
+    read on its own by :func:`read_daily_file`, which names what is wrong with it.
     """
     stations = read_station_list(station_list)
     codes = list(stations["code"])
+    paths = sorted(map(str, archive_files))
+    parsed = _read_days_at_once(paths, set(codes), year)
     seen: dict[date, str] = {}
     daily = np.full((len(codes), 366 if calendar.isleap(year) else 365), np.nan)
-    index = {c: k for k, c in enumerate(codes)}
-    for path in sorted(map(str, archive_files)):
-        day, means = read_daily_file(path, codes, year)
+    index = pd.Index(codes)
+    for path in paths:
+        day, means = parsed[path] if path in parsed else read_daily_file(path, codes, year)
         if day in seen:
             raise InputError(path, "file name", "one file per day", f"{day} also in {seen[day]}")
         seen[day] = path
-        rows = [index[c] for c in means.index]
+        rows = index.get_indexer(means.index)  # every code is known (checked by the readers)
         daily[rows, day.timetuple().tm_yday - 1] = means.to_numpy()
     if not seen:
         raise InputError(station_list, "archive", f"daily files china_sites_{year}MMDD.csv", "none")
     return StationMeans(stations, _monthly(codes, daily, year), _annual(codes, daily))
+
+
+BATCH_DAYS = 32  # files parsed together (one month's text, ~20 MB of values for 1,500 stations)
+ARROW_BLANKS = ["", "NA", "nan", "NaN", "null", "-"]  # the ASCII blank markers of _concentrations
+HOUR_TEXT = {str(h): h for h in range(24)}
+
+
+def _read_days_at_once(paths: Sequence[str], codes: set[str], year: int) -> dict[str, tuple[date, pd.Series]]:
+    """Path -> (day, daily means) for the archive files that pass every check of :func:`read_daily_file`,
+    parsed in batches of consecutive files with the same header by one ``pyarrow.csv`` read each.
+
+    Never raises: a file this reader cannot vouch for (not plain ASCII CSV without quotes, comments or empty
+    lines, any check failing, a cell arrow does not parse) is left out, and :func:`read_daily_file` reads it
+    and reports what is wrong with it. For an accepted file the means are those :func:`read_daily_file`
+    returns: the same cells, parsed to the same floats (correctly rounded), in the same [hour, station]
+    layout and summed in the same order. Reading a year through ``read_daily_file`` costs ~8 s of per-file
+    text handling for 1,500 stations; this reads it in ~1 s.
+    """
+    batches: list[tuple[bytes, list[tuple[str, date, bytes, int]]]] = []
+    for path in paths:
+        plain = _plain_day(path, year)
+        if plain is None:
+            continue
+        raw = plain[1]
+        header = raw[: raw.index(b"\n") + 1]
+        if batches and batches[-1][0] == header and len(batches[-1][1]) < BATCH_DAYS:
+            batches[-1][1].append((path, *plain))
+        else:
+            batches.append((header, [(path, *plain)]))
+    parsed: dict[str, tuple[date, pd.Series]] = {}
+    for header, members in batches:
+        parsed.update(_read_batch(header, members, codes))
+    return parsed
+
+
+def _plain_day(path: str, year: int) -> tuple[date, bytes, int] | None:
+    """(day, bytes, number of data rows) of an archive file in the plain form :func:`_read_batch` reads, else None."""
+    try:
+        day = archive_date(path, year)
+        raw = Path(path).read_bytes()
+    except (InputError, OSError):
+        return None
+    lines = raw.count(b"\n")
+    plain = (
+        raw.isascii()  # the same text in UTF-8 and GB18030
+        and raw.endswith(b"\n")
+        and lines >= 2  # a header and at least one row
+        and not raw.startswith((b"\n", b"\r"))
+        and b"\n\n" not in raw
+        and (b"\r" not in raw or (b"\n\r\n" not in raw and raw.count(b"\r") == raw.count(b"\r\n")))
+        and b'"' not in raw
+        and b"#" not in raw
+    )
+    return (day, raw, lines - 1) if plain else None
+
+
+def _read_batch(
+    header: bytes, members: list[tuple[str, date, bytes, int]], codes: set[str]
+) -> dict[str, tuple[date, pd.Series]]:
+    """The files of one batch (same header line) that pass every check, as in :func:`_read_days_at_once`.
+
+    Long because it repeats, on arrays, each check of :func:`read_daily_file` in turn.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = header.decode("ascii").rstrip("\r\n").split(",")
+    stations = [c for c in names if c not in FIXED_COLUMNS]
+    if (
+        any(c != c.strip() for c in names)
+        or len(set(names)) != len(names)
+        or not set(FIXED_COLUMNS) <= set(names)
+        or not set(stations) <= codes
+    ):
+        return {}
+    text = header + b"".join(raw[len(header) :] for _, _, raw, _ in members)
+    types = {c: pa.string() for c in FIXED_COLUMNS} | {c: pa.float64() for c in stations}
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(text),
+            read_options=pacsv.ReadOptions(use_threads=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=types,
+                null_values=ARROW_BLANKS,
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return {}
+    counts = [n for *_, n in members]
+    columns = [table.column(c) for c in stations]
+    if table.num_rows != sum(counts) or table.column_names != names:
+        return {}
+    values = np.column_stack([c.to_numpy() for c in columns]) if stations else np.empty((table.num_rows, 0))
+    if int(np.isnan(values).sum()) != sum(c.null_count for c in columns):
+        return {}  # a NaN that is not a blank cell (e.g. "-nan")
+    fixed = {c: table.column(c).to_pylist() for c in FIXED_COLUMNS}
+    parsed = {}
+    start = 0
+    for path, day, _, n in members:
+        rows = slice(start, start + n)
+        start += n
+        stamp = day.strftime("%Y%m%d")
+        hours, kinds = fixed["hour"][rows], fixed["type"][rows]
+        if (
+            any(d != stamp for d in fixed["date"][rows])
+            or any(h not in HOUR_TEXT for h in hours)
+            or any(k != k.strip() for k in kinds)
+            or len(set(zip(hours, kinds, strict=True))) != n
+        ):
+            continue
+        hourly = np.array([k == HOURLY_TYPE for k in kinds])
+        if not hourly.any():
+            continue
+        cells = values[rows][hourly]  # a C-ordered [hour row, station] copy, as _concentrations returns
+        present = ~np.isnan(cells)
+        if (present & (np.signbit(cells) | np.isinf(cells) | (cells >= 2.0**53))).any():
+            continue  # negative, -0, infinite or beyond exact integers: left to read_daily_file
+        n_hours, means = _nanmean(cells.T)
+        daily = np.where(n_hours >= MIN_HOURS_PER_DAY, means, np.nan)
+        parsed[path] = (day, pd.Series(daily, index=stations, dtype=float))
+    return parsed
 
 
 def _monthly(codes: list[str], daily: np.ndarray, year: int) -> pd.DataFrame:
@@ -241,13 +368,32 @@ def evaluation_frame(means: StationMeans) -> pd.DataFrame:
 
 
 def write_archive_day(path: str | Path, day: date, hourly: dict[str, np.ndarray], codes: Sequence[str]) -> None:
-    """Write one day in the platform's layout: ``hourly`` maps type -> [24, station] values (NaN = blank)."""
+    """Write one day in the platform's layout: ``hourly`` maps type -> [24, station] values (NaN = blank).
+
+    Values are written as ``f"{v:.0f}"``; the cells of a day are formatted at once (:func:`_text_cells`).
+    """
     from exportpm.io.atomic import atomic_output
 
     lines = [",".join([*FIXED_COLUMNS, *codes])]
+    stamp = day.strftime("%Y%m%d")
     for kind, values in hourly.items():
-        for hour in range(24):
-            cells = ["" if np.isnan(v) else f"{v:.0f}" for v in values[hour]]
-            lines.append(",".join([day.strftime("%Y%m%d"), str(hour), kind, *cells]))
+        for hour, cells in enumerate(_text_cells(np.asarray(values, dtype=float)[:24]).tolist()):
+            lines.append(",".join([stamp, str(hour), kind, *cells]))
     with atomic_output(path) as tmp:
         tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _text_cells(values: np.ndarray) -> np.ndarray:
+    """[row, station] values as the text ``f"{v:.0f}"`` (blank for NaN), as an object array.
+
+    Whole non-negative values (the platform's integer ug/m3) are looked up in a table of their decimal texts,
+    which equal ``f"{v:.0f}"`` for them; any other value is formatted one by one.
+    """
+    blank = np.isnan(values)
+    filled = np.where(blank, 0.0, values)
+    whole = bool(np.all((filled >= 0) & (filled < 1e6) & (filled == np.floor(filled)) & ~np.signbit(filled)))
+    if not whole:
+        return np.array([["" if np.isnan(v) else f"{v:.0f}" for v in row] for row in values], dtype=object)
+    ints = np.where(blank, -1, filled).astype(np.int64)
+    table = np.array([*map(str, range(int(ints.max(initial=0)) + 1)), ""], dtype=object)  # index -1: blank
+    return table[ints]
