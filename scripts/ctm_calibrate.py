@@ -5,6 +5,7 @@ import json
 import logging
 
 import numpy as np
+import pandas as pd
 
 from exportpm.ctm import crop, interior
 from exportpm.ctm.background import read_background
@@ -17,7 +18,6 @@ from exportpm.grid import LonLatGrid
 from exportpm.io.atomic import atomic_output
 from exportpm.io.boundaries import read_boundaries
 from exportpm.io.population import read_population
-from exportpm.io.stations import evaluation_frame, station_means
 from exportpm.logs import configure_logging
 from exportpm.scenarios import read_scenario_emissions
 
@@ -35,7 +35,7 @@ def main(smk) -> None:
     met = {m: month_met(ctm_grid, m, smk.params.statemet) for m in months}
     params = SurrogateParameters()
     if smk.params.objective == "stations":
-        stations = evaluation_frame(station_means(list(smk.input.station_archive), smk.input.stations, smk.params.year))
+        stations = pd.read_parquet(smk.input.station_means)  # rule station_means
         everywhere = np.ones((product_grid.nlat, product_grid.nlon))
 
         def station_statistics(fields):

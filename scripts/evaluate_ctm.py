@@ -5,13 +5,13 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 
 from exportpm.ctm.background import read_background
 from exportpm.evaluation import base_fields, evaluate
 from exportpm.io import write_parquet_atomic
 from exportpm.io.boundaries import read_boundaries
 from exportpm.io.population import read_population
-from exportpm.io.stations import evaluation_frame, station_means
 from exportpm.logs import configure_logging
 from exportpm.regrid import regrid_extensive
 
@@ -24,8 +24,8 @@ def main(smk) -> None:
     provinces, _ = read_boundaries(smk.input.boundaries)
     pop_grid, people = read_population(smk.input.population, smk.params.population_units, provinces)
     density = regrid_extensive(people, pop_grid, grid) / (grid.cell_area_m2() / 1e6)
-    means = station_means(list(smk.input.station_archive), smk.input.stations, smk.params.year)
-    stats, table = evaluate(evaluation_frame(means), monthly, grid, density, smk.params.density_threshold)
+    stations = pd.read_parquet(smk.input.station_means)  # rule station_means
+    stats, table = evaluate(stations, monthly, grid, density, smk.params.density_threshold)
     meta = {"comment": smk.params.provenance}
     write_parquet_atomic(stats, smk.output.stats, meta)
     write_parquet_atomic(table, smk.output.stations, meta)

@@ -712,11 +712,14 @@ def read_tiny_station_list(world: Path) -> object:
 
 
 def read_tiny_day(relative: str = DAY) -> Callable[[Path], object]:
-    def read(world: Path) -> object:
-        from exportpm.io.stations import read_daily_file, read_station_list
+    """The archive with the corrupted day ``relative``, read as rule station_means reads it: the whole year
+    (batch reader first, then the corrupted file on its own)."""
 
-        codes = list(read_station_list(world / STATION_LIST)["code"])
-        return read_daily_file(world / relative, codes, 2017)
+    def read(world: Path) -> object:
+        from exportpm.io.stations import station_means
+
+        archive = sorted((world / relative).parent.glob("china_sites_*.csv"))
+        return station_means(archive, world / STATION_LIST, 2017)
 
     return read
 

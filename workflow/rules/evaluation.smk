@@ -5,8 +5,7 @@ rule evaluate_ctm:
     input:
         base=expand(run_path("results/pm25/Base/{month:02d}.nc"), month=CTM_MONTHS),
         background=rules.ctm_background.output.background,
-        stations=raw("stations"),
-        station_archive=station_archive(),
+        station_means=rules.station_means.output.means,
         population=raw("population"),
         boundaries=raw("boundaries"),
     output:
@@ -30,7 +29,6 @@ rule evaluate_ctm:
     params:
         density_threshold=config["evaluation"]["density_threshold_km2"],
         months=CTM_MONTHS,
-        year=config["study_year"],
         population_units=config["data"].get("population_units", "auto"),
         provenance="; ".join(PROVENANCE_NOTES) or "real inputs",
     message:

@@ -45,3 +45,29 @@ rule inputs_check:
     localrule: True
     message:
         "Inputs checked: see the inputs summary (run this target first with real data; nothing heavy runs)"
+
+
+# The monitoring stations' valid means, read once for the CTM calibration and the evaluation.
+rule station_means:
+    input:
+        stations=raw("stations"),
+        archive=station_archive(),
+    output:
+        means=run_path("results/evaluation/station_means.parquet"),
+    log:
+        run_path("logs/station_means.log"),
+    benchmark:
+        run_path("benchmarks/station_means.tsv")
+    conda:
+        "../../envs/data.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        year=config["study_year"],
+        provenance="; ".join(PROVENANCE_NOTES) or "real inputs",
+    message:
+        "Valid monthly and annual PM2.5 means of every station (GB 3095-2012), read once from the daily archive"
+    script:
+        "../../scripts/station_means.py"

@@ -5,8 +5,7 @@ rule ctm_calibrate:
     input:
         base_emissions=run_path("results/scenarios/Base/emissions.nc"),
         background=rules.ctm_background.output.background,
-        stations=raw("stations"),
-        station_archive=station_archive(),
+        station_means=rules.station_means.output.means,
         population=raw("population"),
         boundaries=raw("boundaries"),
     output:
