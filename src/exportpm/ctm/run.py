@@ -149,15 +149,24 @@ def calibrate_to_stations(
     ``station_statistics(month -> total PM2.5 on the product grid)`` returns the evaluation's statistics of the
     stations (n, r, nmb, nme, rmse: the rule passes ``evaluation.evaluate``, so calibration and evaluation use
     one definition); ``background`` is on the product grid (``grid`` without ``buffer`` cells). Returns the scale,
-    the trials and the fit at the solution."""
+    the trials, ``evaluations`` (the Base states evaluated at the stations: every trial and the fit at the
+    solution) and the fit. The secant's last trial is at the solution's scale (the same float), so the fit is
+    that trial's statistics, not a further Base run; a solution at any other scale is run again."""
     zero = station_statistics({m: background for m in months})  # background alone: sum(bg) / sum(obs) = 1 + nmb
     bg_ratio = 1.0 + zero["nmb"]
     if bg_ratio >= 1.0:
         raise ValueError(f"calibration: the background alone reaches {bg_ratio:.3f} of the observed mean")
+    last: dict[float, dict] = {}  # scale -> station statistics of the latest Base run
+
+    def statistics_at(scale: float) -> dict:
+        if scale not in last:
+            fields = base_months(months, sources, met, params, scale, grid)
+            last.clear()
+            last[scale] = station_statistics({m: crop(f, buffer) + background for m, f in fields.items()})
+        return last[scale]
 
     def ratio(scale: float) -> float:
-        fields = base_months(months, sources, met, params, scale, grid)
-        value = station_statistics({m: crop(f, buffer) + background for m, f in fields.items()})["nmb"] + 1.0 - bg_ratio
+        value = statistics_at(scale)["nmb"] + 1.0 - bg_ratio
         log.info(
             "calibration: mixing height x %.4f -> modelled / observed at stations %.4f (+ background %.4f)",
             scale,
@@ -167,9 +176,7 @@ def calibrate_to_stations(
         return value
 
     scale, trials = secant_log_log(ratio, 1.0 - bg_ratio, params.mixing_height_scale)
-    fit = station_statistics(
-        {m: crop(f, buffer) + background for m, f in base_months(months, sources, met, params, scale, grid).items()}
-    )
+    fit = statistics_at(scale)
     return {
         "objective": "stations",
         "mixing_height_scale": scale,
