@@ -143,3 +143,55 @@ def test_evaluation_samples_station_cells_and_splits_dense_areas():
     assert table.set_index("station_id").loc["a", "model_ugm3"] == pytest.approx(40.0)
     assert stats.iloc[0]["n"] == 2 and stats.iloc[1]["n"] == 1
     assert stats.iloc[0]["nmb"] == pytest.approx((40 + 70 - 30 - 70) / 100)
+
+
+def reference_evaluation_table(stations, monthly_totals, grid, density):
+    """The station table of ``evaluate`` station by station with pandas, as the function was first written."""
+    from exportpm.evaluation import sample
+
+    rows = []
+    months = sorted(monthly_totals)
+    annual_model = np.mean([monthly_totals[m] for m in months], axis=0)
+    for station, group in stations.groupby("station_id", sort=True):
+        lon, lat = float(group["lon"].iloc[0]), float(group["lat"].iloc[0])
+        use = group[group["month"].isin(months)]
+        if not use.empty:
+            model = np.mean(
+                [sample(monthly_totals[int(m)], grid, np.array([lon]), np.array([lat]))[0] for m in use["month"]]
+            )
+            observed = float(use["pm25_ugm3"].mean())
+        elif (group["month"] == 0).any():
+            model = float(sample(annual_model, grid, np.array([lon]), np.array([lat]))[0])
+            observed = float(group.loc[group["month"] == 0, "pm25_ugm3"].mean())
+        else:
+            continue
+        dens = float(sample(density, grid, np.array([lon]), np.array([lat]))[0])
+        rows.append((station, lon, lat, observed, model, dens))
+    return pd.DataFrame(
+        rows, columns=["station_id", "lon", "lat", "observed_ugm3", "model_ugm3", "population_density_km2"]
+    ).dropna(subset=["model_ugm3"])
+
+
+def test_evaluation_table_equals_the_station_by_station_reference_bit_for_bit():
+    """Vectorised sampling, per-station means in pandas' own order: unsorted rows, repeated stations, blank
+    observations, stations outside the grid, annual-only and months that are not simulated."""
+    from exportpm.evaluation import evaluate
+
+    grid = LonLatGrid(100.0, 110.0, 25.0, 33.0, 0.5, 0.5)
+    rng = np.random.default_rng(3)
+    n = 600
+    stations = pd.DataFrame(
+        {
+            "station_id": [f"{1001 + k % 150}A" for k in rng.permutation(n)],
+            "lon": rng.uniform(99.0, 111.0, n).round(4),
+            "lat": rng.uniform(24.0, 34.0, n).round(4),
+            "month": rng.integers(0, 13, n),
+            "pm25_ugm3": np.where(rng.random(n) < 0.05, np.nan, rng.lognormal(3.5, 0.5, n)),
+        }
+    )
+    monthly = {m: rng.lognormal(3.0, 0.6, (grid.nlat, grid.nlon)) for m in (7, 1, 4, 10)}
+    density = rng.lognormal(6.0, 1.5, (grid.nlat, grid.nlon))
+    _, table = evaluate(stations, monthly, grid, density, 1000.0)
+    expected = reference_evaluation_table(stations, monthly, grid, density)
+    pd.testing.assert_frame_equal(table, expected, check_exact=True)
+    assert len(table) > 50 and table["observed_ugm3"].isna().any()

@@ -60,6 +60,14 @@ def sample(field: np.ndarray, grid: LonLatGrid, lon: np.ndarray, lat: np.ndarray
     return out
 
 
+def _series_mean(values: np.ndarray) -> float:
+    """The mean as ``pandas.Series.mean`` computes it (NaN skipped: zeros summed, divided by the count)."""
+    missing = np.isnan(values)
+    total = np.where(missing, 0.0, values).sum() if missing.any() else values.sum()
+    count = np.float64(values.size - missing.sum())
+    return float(total / count) if count > 0 else np.nan
+
+
 def evaluate(
     stations: pd.DataFrame,
     monthly_totals: dict[int, np.ndarray],
@@ -73,24 +81,34 @@ def evaluate(
     Stations with monthly values are compared over the simulated months they report; annual rows (month 0)
     are compared with the mean of all simulated months.
     """
-    rows = []
     months = sorted(monthly_totals)
     annual_model = np.mean([monthly_totals[m] for m in months], axis=0)
-    for station, group in stations.groupby("station_id", sort=True):
-        lon, lat = float(group["lon"].iloc[0]), float(group["lat"].iloc[0])
-        use = group[group["month"].isin(months)]
-        if not use.empty:
-            model = np.mean(
-                [sample(monthly_totals[int(m)], grid, np.array([lon]), np.array([lat]))[0] for m in use["month"]]
-            )
-            observed = float(use["pm25_ugm3"].mean())
-        elif (group["month"] == 0).any():
-            model = float(sample(annual_model, grid, np.array([lon]), np.array([lat]))[0])
-            observed = float(group.loc[group["month"] == 0, "pm25_ugm3"].mean())
+    keys, names = pd.factorize(stations["station_id"], sort=True)  # the groups of groupby(sort=True)
+    order = np.argsort(keys, kind="stable")  # each station's rows in their order
+    order = order[keys[order] >= 0]
+    first = order[np.r_[True, np.diff(keys[order]) != 0]] if order.size else order
+    ends = np.r_[np.flatnonzero(np.diff(keys[order]) != 0) + 1, order.size]
+    lon = stations["lon"].to_numpy(float)[first]  # each station's first row, as group.iloc[0]
+    lat = stations["lat"].to_numpy(float)[first]
+    month = stations["month"].to_numpy()
+    used = np.isin(month, months)
+    observed_all = stations["pm25_ugm3"].to_numpy(float)
+    at = {m: sample(monthly_totals[m], grid, lon, lat) for m in months}
+    at_annual = sample(annual_model, grid, lon, lat)
+    dens = sample(density, grid, lon, lat)
+    rows = []
+    for k, (start, end) in enumerate(zip(np.r_[0, ends[:-1]], ends, strict=True)):
+        group = order[start:end]
+        use = group[used[group]]
+        if use.size:
+            model = np.mean([at[int(m)][k] for m in month[use]])
+            observed = _series_mean(observed_all[use])
+        elif (month[group] == 0).any():
+            model = float(at_annual[k])
+            observed = _series_mean(observed_all[group[month[group] == 0]])
         else:
             continue
-        dens = float(sample(density, grid, np.array([lon]), np.array([lat]))[0])
-        rows.append((station, lon, lat, observed, model, dens))
+        rows.append((names[keys[first[k]]], float(lon[k]), float(lat[k]), observed, model, float(dens[k])))
     table = pd.DataFrame(
         rows, columns=["station_id", "lon", "lat", "observed_ugm3", "model_ugm3", "population_density_km2"]
     ).dropna(subset=["model_ugm3"])
