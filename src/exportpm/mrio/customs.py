@@ -108,8 +108,10 @@ def trade_blocks(
     # each province's own output and final demand, give the province's use of imported i; the customs
     # imports of (p, i) from f are shared out in proportion.
     x_chn = world.x[world.index(china)]
-    imp_z = Zv[f_idx][:, :, c, :].sum(0)  # [i, j]
-    imp_d = Yv[f_idx][:, :, c, :].sum(0)  # [i, d]
+    into_china_z, into_china_d = Zv[:, :, c, :][f_idx], Yv[:, :, c, :][f_idx]  # [f, i, j], [f, i, d]: China's
+    # columns first (views), then the foreign rows: copies of those blocks only, never of the whole of Z
+    imp_z = into_china_z.sum(0)  # [i, j]
+    imp_d = into_china_d.sum(0)  # [i, d]
     coef_z = np.divide(imp_z, x_chn[None, :], out=np.zeros_like(imp_z), where=x_chn[None, :] > 0)
     fd_chn = Yv[:, :, c, :].sum(axis=(0, 1))  # [d]
     coef_d = np.divide(imp_d, fd_chn[None, :], out=np.zeros_like(imp_d), where=fd_chn[None, :] > 0)
@@ -122,7 +124,7 @@ def trade_blocks(
         use_z[p_idx, i_idx, i_idx] = 1.0
         use_total[no_use] = 1.0
     r_z, r_d = use_z / use_total[:, :, None], use_d / use_total[:, :, None]
-    origins = _shares((Zv[f_idx][:, :, c, :].sum(2) + Yv[f_idx][:, :, c, :].sum(2)).T)  # [i, f]
+    origins = _shares((into_china_z.sum(2) + into_china_d.sum(2)).T)  # [i, f]
     imports = _rescale(customs_imports, provincial_imports.reshape(P, N), origins, "imports")
     ZFP = np.einsum("pif,pij->fipj", imports, r_z).reshape(F * N, P * N)
     DFP = np.einsum("pif,pid->fipd", imports, r_d).reshape(F * N, P * D)
