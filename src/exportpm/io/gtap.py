@@ -365,7 +365,13 @@ def read_har_headers(path: str | Path, names: Sequence[str] | None = None) -> di
 
     1C string headers come back stripped. Every missing header is named in one :class:`InputError`.
     """
-    headers = load_har(path)
+    return har_arrays(load_har(path), path, names)
+
+
+def har_arrays(
+    headers: Mapping[str, HeaderArrayObj], path: str | Path, names: Sequence[str] | None = None
+) -> dict[str, np.ndarray]:
+    """:func:`read_har_headers` of headers already read by :func:`load_har` from ``path``."""
     wanted = [n.strip().upper() for n in names] if names is not None else list(headers)
     missing = [n for n in wanted if n not in headers]
     if missing:
@@ -642,15 +648,18 @@ def read_gtap_basedata(
     sets_path: str | Path | None = None,
     identity_rtol: float = 1e-4,
     world_output_musd: tuple[float, float] | None = WORLD_OUTPUT_MUSD,
+    headers: Mapping[str, HeaderArrayObj] | None = None,
 ) -> GtapData:
     """Read GTAP basedata (``basedata.har`` and, when given, ``sets.har``); see the module docstring.
 
     Identities (output balance, import balance, margins balance, CIF = FOB + margins, cost balance) are
     computed and returned; any residual above ``identity_rtol`` (relative to the header's largest value) is
     an error, because the MRIO built from such a database would not balance. ``world_output_musd`` bounds the
-    world's gross output (US$ million; None skips the check, e.g. for hand-made test databases).
+    world's gross output (US$ million; None skips the check, e.g. for hand-made test databases). ``headers``:
+    every header of ``path`` as :func:`load_har` read them, from a caller that read the file already.
     """
-    raw = load_har(path, needed=(*REQUIRED_HEADERS, *OPTIONAL_HEADERS, *PRE_V10_NAMES.values(), *SET_NAMES))
+    needed = (*REQUIRED_HEADERS, *OPTIONAL_HEADERS, *PRE_V10_NAMES.values(), *SET_NAMES)
+    raw = dict(headers) if headers is not None else load_har(path, needed=needed)
     given, sources = {}, {}
     if sets_path is not None:
         given = read_gtap_sets(sets_path)

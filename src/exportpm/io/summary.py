@@ -13,7 +13,7 @@ from exportpm.errors import InputError
 from exportpm.io.boundaries import read_boundaries
 from exportpm.io.customs import read_concordance
 from exportpm.io.emission_inputs import read_agri_nh3, read_gains
-from exportpm.io.gtap import read_gtap_basedata, read_har_headers
+from exportpm.io.gtap import har_arrays, load_har, read_gtap_basedata
 from exportpm.io.meic import read_meic_grid
 from exportpm.io.population import population_note, read_population
 from exportpm.io.stations import station_means
@@ -50,12 +50,13 @@ def _row(key: str, path: str, records: int, total: float, unit: str, note: str) 
 
 def summarise_gtap(path: str, sets_path: str | None = None) -> dict:
     """Summary row of the GTAP base data: world gross output (US$ million) and identity residuals."""
-    gtap = read_gtap_basedata(path, sets_path)
+    headers = load_har(path)  # read once; every header must be readable, not only those the MRIO uses
+    history = " ".join(har_arrays(headers, path, ["XXHS"])["XXHS"]) if "XXHS" in headers else ""
+    gtap = read_gtap_basedata(path, sets_path, headers=headers)
     residuals = gtap.residuals
     worst = max(residuals, key=residuals.get)
     for name, value in residuals.items():
         log.info("GTAP %s: identity %s max relative residual %.2e", path, name, value)
-    history = " ".join(read_har_headers(path).get("XXHS", []))
     n = len(gtap.sectors)
     return _row(
         "gtap_basedata",
