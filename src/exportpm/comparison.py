@@ -47,12 +47,20 @@ class Products:
     def __post_init__(self) -> None:
         """Default :attr:`present` to the emitting provinces of ``by_consumer`` when none are given."""
         if not self.present:
-            self.present = set(self.by_consumer["emitting_province"].astype(str))
+            self.present = set(map(str, self.by_consumer["emitting_province"].unique()))
 
     @property
     def east(self) -> set[str]:
         """The provinces whose region class is :attr:`east_coast_class`."""
         return {p for p, c in self.classes.items() if c == self.east_coast_class}
+
+
+def _text(column: pd.Series) -> pd.Series:
+    """``column`` for comparisons with strings (``==``, ``isin``): a categorical of string categories as it is
+    (compared through its categories, the same answers without converting millions of rows), else as str."""
+    if isinstance(column.dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(column.cat.categories):
+        return column
+    return column.astype(str)
 
 
 class MissingError(Exception):
@@ -185,7 +193,7 @@ def _sector_share(p: Products, species: str, column: str, sectors: tuple[str, ..
     value = "ape" if species == "APE" else "tonnes"
     if where is not None:
         t = t[where(t)]
-    return _pct(t.loc[t[column].astype(str).isin(sectors), value].sum(), t[value].sum())
+    return _pct(t.loc[_text(t[column]).isin(sectors), value].sum(), t[value].sum())
 
 
 def _top5_share_min(p: Products) -> float:
@@ -198,26 +206,26 @@ def _top5_share_min(p: Products) -> float:
 
 def _group_emission_share(p: Products, groups: tuple[str, ...], where=None) -> float:
     t = p.by_sector if where is None else p.by_sector[where(p.by_sector)]
-    return _pct(t.loc[t["consumer_group"].astype(str).isin(groups), "ape"].sum(), t["ape"].sum())
+    return _pct(t.loc[_text(t["consumer_group"]).isin(groups), "ape"].sum(), t["ape"].sum())
 
 
 def _province_of_sector(p: Products, name: str, species: str, sector: str) -> float:
-    t = p.by_sector[(p.by_sector["producing_sector"].astype(str) == sector)]
+    t = p.by_sector[(_text(p.by_sector["producing_sector"]) == sector)]
     t = t if species == "APE" else t[t["species"] == species]
     value = "ape" if species == "APE" else "tonnes"
-    return _pct(t.loc[t["emitting_province"].astype(str) == _code(p, name), value].sum(), t[value].sum())
+    return _pct(t.loc[_text(t["emitting_province"]) == _code(p, name), value].sum(), t[value].sum())
 
 
 def _demand_share(p: Products, species: str, categories: tuple[str, ...]) -> float:
     t = p.by_consumer[p.by_consumer["species"] == species]
-    return _pct(t.loc[t["final_demand"].astype(str).isin(categories), "tonnes"].sum(), t["tonnes"].sum())
+    return _pct(t.loc[_text(t["final_demand"]).isin(categories), "tonnes"].sum(), t["tonnes"].sum())
 
 
 def _capital_share_of_sector(p: Products, species: str, sector: str) -> float:
     if p.by_category is None:
         raise MissingError("no export_emissions_by_category table")
-    t = p.by_category[(p.by_category["species"] == species) & (p.by_category["sector"].astype(str) == sector)]
-    return _pct(t.loc[t["final_demand"].astype(str).isin(CAPITAL), "tonnes"].sum(), t["tonnes"].sum())
+    t = p.by_category[(p.by_category["species"] == species) & (_text(p.by_category["sector"]) == sector)]
+    return _pct(t.loc[_text(t["final_demand"]).isin(CAPITAL), "tonnes"].sum(), t["tonnes"].sum())
 
 
 def _indirect_ape(p: Products, provinces: set[str] | None = None) -> float:
@@ -230,7 +238,7 @@ def _channel_mt(p: Products, channel: str) -> float:
 
 
 def _channel_ratio(p: Products, name: str) -> float:
-    t = p.by_consumer[p.by_consumer["exporting_province"].astype(str) == _code(p, name)]
+    t = p.by_consumer[_text(p.by_consumer["exporting_province"]) == _code(p, name)]
     final = t.loc[t["channel"] == "final_products", "ape"].sum()
     if not final:
         raise MissingError(f"{name} has no final-product exports")
@@ -242,12 +250,12 @@ def _volume_share(
 ) -> float:
     v = p.export_volume
     if name is not None:
-        v = v[v["exporting_province"].astype(str) == _code(p, name)]
+        v = v[_text(v["exporting_province"]) == _code(p, name)]
     part = v
     if provinces is not None:
-        part = part[part["exporting_province"].astype(str).isin(provinces)]
+        part = part[_text(part["exporting_province"]).isin(provinces)]
     if group is not None:
-        part = part[part["consumer_group"].astype(str) == group]
+        part = part[_text(part["consumer_group"]) == group]
     return _pct(part["musd"].sum(), v["musd"].sum())
 
 
@@ -256,12 +264,12 @@ def _volume_sector_share(p: Products, name: str, group: str, sectors: tuple[str,
     v = p.export_volume
     if "sector" not in v.columns:
         raise MissingError("export_volume has no sector column")
-    v = v[(v["exporting_province"].astype(str) == _code(p, name)) & (v["consumer_group"].astype(str) == group)]
-    return _pct(v.loc[v["sector"].astype(str).isin(sectors), "musd"].sum(), v["musd"].sum())
+    v = v[(_text(v["exporting_province"]) == _code(p, name)) & (_text(v["consumer_group"]) == group)]
+    return _pct(v.loc[_text(v["sector"]).isin(sectors), "musd"].sum(), v["musd"].sum())
 
 
 def _volume_rank(p: Products, name: str, group: str) -> float:
-    v = p.export_volume[p.export_volume["exporting_province"].astype(str) == _code(p, name)]
+    v = p.export_volume[_text(p.export_volume["exporting_province"]) == _code(p, name)]
     by = v.groupby(v["consumer_group"].astype(str))["musd"].sum().sort_values(ascending=False)
     if group not in by.index:
         raise MissingError(f"{name} exports nothing to {group}")
@@ -325,7 +333,7 @@ def _sector_at_layer(p: Products, sector: str, layer: str, local_direct: bool = 
         t = t[t["driver"] == "final_exports_of:" + t["emitting_province"].astype(str)]
     else:
         t = t[t["driver"] == "all_exports"]
-    return _pct(t.loc[t["sector"].astype(str) == sector, "value"].sum(), t["value"].sum())
+    return _pct(t.loc[_text(t["sector"]) == sector, "value"].sum(), t["value"].sum())
 
 
 def _hunan_guangdong(p: Products) -> float:
@@ -787,7 +795,7 @@ def _sector_rows() -> list[Row]:
                 "SO2",
                 "consuming_sector",
                 (CONSTRUCTION, MACHINERY),
-                where=lambda t: t["producing_sector"].astype(str) == FERROUS,
+                where=lambda t: _text(t["producing_sector"]) == FERROUS,
             ),
         ),
         (
@@ -825,7 +833,7 @@ def _sector_rows() -> list[Row]:
             "consumer group REA / all groups, consuming sector ofd, APE",
             BY_SECTOR,
             lambda p: _group_emission_share(
-                p, ("Rest of East Asia",), where=lambda t: t["consuming_sector"].astype(str) == FOOD
+                p, ("Rest of East Asia",), where=lambda t: _text(t["consuming_sector"]) == FOOD
             ),
         ),
         (
