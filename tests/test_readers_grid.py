@@ -505,8 +505,8 @@ def test_batch_archive_reader_equals_the_file_by_file_reader(tmp_path, variant, 
         files.append(tmp_path / f"china_sites_{day:%Y%m%d}.csv")
         files[-1].write_bytes(ARCHIVE_VARIANTS[variant](text, d).encode("utf-8"))
     batch = st._read_days_at_once(sorted(map(str, files)), set(codes), 2017)
-    if variant in ("plain", "crlf"):
-        assert len(batch) == len(files)  # the fast path takes plain files, LF or CRLF
+    if variant in ("plain", "crlf", "utf8_bom"):
+        assert len(batch) == len(files)  # the fast path takes plain files, LF or CRLF, with a UTF-8 BOM or not
     for path, (day, means) in batch.items():
         ref_day, ref = st.read_daily_file(path, codes, 2017)
         assert day == ref_day and list(means.index) == list(ref.index)

@@ -217,12 +217,12 @@ def _read_days_at_once(paths: Sequence[str], codes: set[str], year: int) -> dict
     """Path -> (day, daily means) for the archive files that pass every check of :func:`read_daily_file`,
     parsed in batches of consecutive files with the same header by one ``pyarrow.csv`` read each.
 
-    Never raises: a file this reader cannot vouch for (not plain ASCII CSV without quotes, comments or empty
-    lines, any check failing, a cell arrow does not parse) is left out, and :func:`read_daily_file` reads it
-    and reports what is wrong with it. For an accepted file the means are those :func:`read_daily_file`
-    returns: the same cells, parsed to the same floats (correctly rounded), in the same [hour, station]
-    layout and summed in the same order. Reading a year through ``read_daily_file`` costs ~8 s of per-file
-    text handling for 1,500 stations; this reads it in ~1 s.
+    Never raises: a file this reader cannot vouch for (not plain ASCII CSV, with or without a UTF-8
+    byte-order mark, without quotes, comments or empty lines; any check failing; a cell arrow does not parse)
+    is left out, and :func:`read_daily_file` reads it and reports what is wrong with it. For an accepted file
+    the means are those :func:`read_daily_file` returns: the same cells, parsed to the same floats (correctly
+    rounded), in the same [hour, station] layout and summed in the same order. Reading a year through
+    ``read_daily_file`` costs ~8 s of per-file text handling for 1,500 stations; this reads it in ~1 s.
     """
     batches: list[tuple[bytes, list[tuple[str, date, bytes, int]]]] = []
     for path in paths:
@@ -248,6 +248,7 @@ def _plain_day(path: str, year: int) -> tuple[date, bytes, int] | None:
         raw = Path(path).read_bytes()
     except (InputError, OSError):
         return None
+    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark, as read_text drops it
     lines = raw.count(b"\n")
     plain = (
         raw.isascii()  # the same text in UTF-8 and GB18030
