@@ -65,6 +65,41 @@ def test_meic_gmt_pixel_netcdf_reads_back(tmp_path):
     np.testing.assert_array_equal(got, expected)
 
 
+@pytest.mark.parametrize("title", ["MEIC 2017-03 industry NOx", "odd length title", "MEIC 网格 µg"])
+def test_meic_netcdf_bytes_are_the_netcdf_librarys(tmp_path, title):
+    """write_meic_grid composes the classic-format bytes itself: the file netCDF4 (the C library) writes."""
+    values = known(GRID) * 1e3
+    mask = np.zeros(values.shape, bool)
+    mask[1, 1:3] = True
+    write_meic_grid(tmp_path / "fast.nc", GRID, values, mask, title)
+    z = np.where(mask, -9999.0, values)[::-1].astype(np.float32).ravel()
+    with netCDF4.Dataset(tmp_path / "library.nc", "w", format="NETCDF3_CLASSIC") as nc:
+        nc.title = title
+        nc.source = "MEIC-format gridded emissions"
+        nc.createDimension("side", 2)
+        nc.createDimension("xysize", z.size)
+        for name, data, units in (
+            ("x_range", (GRID.lon0, GRID.lon1), "degrees_east"),
+            ("y_range", (GRID.lat0, GRID.lat1), "degrees_north"),
+            ("z_range", (float(values.min()), float(values.max())), "t/month"),
+            ("spacing", (GRID.dlon, GRID.dlat), "degrees"),
+        ):
+            var = nc.createVariable(name, "f8", ("side",))
+            var.units = units
+            var[:] = data
+        dim = nc.createVariable("dimension", "i4", ("side",))
+        dim[:] = (GRID.nlon, GRID.nlat)
+        var = nc.createVariable("z", "f4", ("xysize",))
+        var.scale_factor = 1.0
+        var.add_offset = 0.0
+        var.node_offset = 1
+        var.nodata_value = -9999.0
+        var.units = "t/month per grid cell"
+        var.set_auto_maskandscale(False)
+        var[:] = z
+    assert (tmp_path / "fast.nc").read_bytes() == (tmp_path / "library.nc").read_bytes()
+
+
 def write_gmt(
     path,
     z_north_to_south,

@@ -21,6 +21,7 @@ longitude/latitude are each an :class:`InputError` naming the file and field.
 from __future__ import annotations
 
 import re
+import struct
 import warnings
 from pathlib import Path
 
@@ -58,33 +59,90 @@ def meic_filename(year: int, month: int, sector: str, species: str, ext: str = "
 def write_meic_grid(
     path: str | Path, grid: LonLatGrid, values: np.ndarray, nodata_mask: np.ndarray, title: str
 ) -> None:
-    """Write ``values`` (nlat, nlon; lat ascending, t/cell/month) as a GMT-style MEIC netCDF-3 file (pixel)."""
+    """Write ``values`` (nlat, nlon; lat ascending, t/cell/month) as a GMT-style MEIC netCDF-3 file (pixel).
+
+    The classic-format bytes are composed here (:func:`netcdf3_classic`), as the netCDF C library writes
+    them through netCDF4 (tests compare the two byte for byte), at a tenth of the cost per file.
+    """
     z = np.where(nodata_mask, NODATA, values)[::-1].astype(np.float32).ravel()  # north to south
+    side = ("side",)
+    variables = [
+        (name, side, {"units": units}, np.asarray(data, dtype=np.float64))
+        for name, data, units in (
+            ("x_range", (grid.lon0, grid.lon1), "degrees_east"),
+            ("y_range", (grid.lat0, grid.lat1), "degrees_north"),
+            ("z_range", (float(values.min()), float(values.max())), "t/month"),
+            ("spacing", (grid.dlon, grid.dlat), "degrees"),
+        )
+    ]
+    variables.append(("dimension", side, {}, np.asarray((grid.nlon, grid.nlat), dtype=np.int32)))
+    z_attributes = {
+        "scale_factor": 1.0,
+        "add_offset": 0.0,
+        "node_offset": 1,
+        "nodata_value": NODATA,
+        "units": "t/month per grid cell",
+    }
+    variables.append(("z", ("xysize",), z_attributes, z))
+    content = netcdf3_classic(
+        {"side": 2, "xysize": z.size}, {"title": title, "source": "MEIC-format gridded emissions"}, variables
+    )
     with atomic_output(path) as tmp:
-        with netCDF4.Dataset(tmp, "w", format="NETCDF3_CLASSIC") as nc:
-            nc.title = title
-            nc.source = "MEIC-format gridded emissions"
-            nc.createDimension("side", 2)
-            nc.createDimension("xysize", z.size)
-            for name, data, units in (
-                ("x_range", (grid.lon0, grid.lon1), "degrees_east"),
-                ("y_range", (grid.lat0, grid.lat1), "degrees_north"),
-                ("z_range", (float(values.min()), float(values.max())), "t/month"),
-                ("spacing", (grid.dlon, grid.dlat), "degrees"),
-            ):
-                var = nc.createVariable(name, "f8", ("side",))
-                var.units = units
-                var[:] = data
-            dim = nc.createVariable("dimension", "i4", ("side",))
-            dim[:] = (grid.nlon, grid.nlat)
-            var = nc.createVariable("z", "f4", ("xysize",))
-            var.scale_factor = 1.0
-            var.add_offset = 0.0
-            var.node_offset = 1
-            var.nodata_value = NODATA
-            var.units = "t/month per grid cell"
-            var.set_auto_maskandscale(False)
-            var[:] = z
+        Path(tmp).write_bytes(content)
+
+
+NC_TYPES = {"S": 2, "i4": 4, "f4": 5, "f8": 6}  # NC_CHAR, NC_INT, NC_FLOAT, NC_DOUBLE
+
+
+def _nc_name(name: str) -> bytes:
+    raw = name.encode("utf-8")
+    return struct.pack(">i", len(raw)) + raw + b"\0" * (-len(raw) % 4)
+
+
+def _nc_attributes(attributes: dict) -> bytes:
+    if not attributes:
+        return struct.pack(">ii", 0, 0)  # ABSENT
+    out = [struct.pack(">ii", 12, len(attributes))]  # NC_ATTRIBUTE
+    for name, value in attributes.items():
+        if isinstance(value, str):
+            kind, raw, count = NC_TYPES["S"], value.encode("utf-8"), len(value.encode("utf-8"))
+        elif isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+            kind, raw, count = NC_TYPES["i4"], struct.pack(">i", value), 1
+        elif isinstance(value, (float, np.floating)):
+            kind, raw, count = NC_TYPES["f8"], struct.pack(">d", value), 1
+        else:
+            raise TypeError(f"netCDF-3 attribute {name}: {type(value).__name__} not supported")
+        out.append(_nc_name(name) + struct.pack(">ii", kind, count) + raw + b"\0" * (-len(raw) % 4))
+    return b"".join(out)
+
+
+def netcdf3_classic(dimensions: dict[str, int], attributes: dict, variables: list) -> bytes:
+    """A netCDF-3 classic (CDF-1) file with fixed dimensions, laid out as the netCDF C library lays it out.
+
+    ``variables``: (name, dimension names, attributes, data) with data float64, float32 or int32 (written
+    big-endian, in order, right after the header). Attributes: str (NC_CHAR, UTF-8), int (NC_INT) or float
+    (NC_DOUBLE). No record dimension, no fill: every variable is written whole.
+    """
+    dim_ids = {name: k for k, name in enumerate(dimensions)}
+    head = [b"CDF\x01", struct.pack(">i", 0)]  # no records
+    head.append(struct.pack(">ii", 10, len(dimensions)))  # NC_DIMENSION
+    head += [_nc_name(name) + struct.pack(">i", size) for name, size in dimensions.items()]
+    head.append(_nc_attributes(attributes))
+    head.append(struct.pack(">ii", 11, len(variables)))  # NC_VARIABLE
+    entries, blocks = [], []
+    for name, dims, attrs, data in variables:
+        kind = NC_TYPES[{"float64": "f8", "float32": "f4", "int32": "i4"}[data.dtype.name]]
+        if data.size != int(np.prod([dimensions[d] for d in dims])):
+            raise ValueError(f"netCDF-3 variable {name}: {data.size} values for dimensions {dims}")
+        raw = data.astype(data.dtype.newbyteorder(">")).tobytes()
+        blocks.append(raw + b"\0" * (-len(raw) % 4))
+        shape = struct.pack(f">i{len(dims)}i", len(dims), *(dim_ids[d] for d in dims))
+        entries.append(_nc_name(name) + shape + _nc_attributes(attrs) + struct.pack(">ii", kind, len(blocks[-1])))
+    begin = sum(map(len, head)) + sum(len(entry) + 4 for entry in entries)  # data right after the header
+    for entry, block in zip(entries, blocks, strict=True):
+        head.append(entry + struct.pack(">i", begin))
+        begin += len(block)
+    return b"".join(head + blocks)
 
 
 def write_meic_asc(
