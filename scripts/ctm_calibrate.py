@@ -10,7 +10,7 @@ import pandas as pd
 from exportpm.ctm import crop, interior
 from exportpm.ctm.background import read_background
 from exportpm.ctm.met import month_met
-from exportpm.ctm.run import calibrate_mixing_height, calibrate_to_stations, surrogate_sources
+from exportpm.ctm.run import calibrate_mixing_height, calibrate_to_stations, month_pool, surrogate_sources
 from exportpm.ctm.surrogate import SurrogateParameters
 from exportpm.evaluation import evaluate
 from exportpm.exposure import population_on_grid
@@ -41,15 +41,19 @@ def main(smk) -> None:
         def station_statistics(fields):
             return evaluate(stations, fields, product_grid, everywhere, 0.0)[0].iloc[0].to_dict()
 
-        result = calibrate_to_stations(months, sources, met, params, background, station_statistics, ctm_grid, buffer)
+        with month_pool(min(smk.threads, len(months))) as pool:
+            result = calibrate_to_stations(
+                months, sources, met, params, background, station_statistics, ctm_grid, buffer, pool
+            )
     else:
         provinces, polygons = read_boundaries(smk.input.boundaries)
         pop_grid, people = read_population(smk.input.population, smk.params.population_units, provinces)
         population = population_on_grid(people, pop_grid, ctm_grid, provinces, polygons)
         weight = crop(population.national.reshape(ctm_grid.nlat, ctm_grid.nlon), buffer).ravel()
-        result = calibrate_mixing_height(
-            months, sources, met, params, background, weight, smk.params.target, ctm_grid, buffer
-        )
+        with month_pool(min(smk.threads, len(months))) as pool:
+            result = calibrate_mixing_height(
+                months, sources, met, params, background, weight, smk.params.target, ctm_grid, buffer, pool
+            )
     result["met_source"] = sorted({m.source for m in met.values()})
     log.info("calibration: %s", result)
     with atomic_output(smk.output.calibration) as tmp:

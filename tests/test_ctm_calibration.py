@@ -185,3 +185,20 @@ def test_region_shares_of_export_related_pm25_by_hand():
     assert shares.set_index(["scenario", "region"]).loc[("I_EX", "East Coast"), "share_of_exposure"] == pytest.approx(
         600 / 2000
     )
+
+
+def test_base_months_in_worker_processes_are_the_same_to_the_bit():
+    from exportpm.ctm.run import month_pool
+
+    months = [1, 4, 7]
+    met = {m: default_met(GRID, m) for m in months}
+    sources = {m: point_sources(GRID) for m in months}
+    params = SurrogateParameters()
+    here = base_months(months, sources, met, params, 1.3, GRID)
+    with month_pool(2) as pool:
+        assert pool is not None
+        there = base_months(months, sources, met, params, 1.3, GRID, pool)
+    assert list(there) == months
+    assert all(here[m].tobytes() == there[m].tobytes() for m in months)
+    with month_pool(1) as pool:
+        assert pool is None

@@ -17,7 +17,7 @@ rule ctm_calibrate:
     priority: CRITICAL_PATH_PRIORITY
     conda:
         "../../envs/numerics.yaml"
-    threads: 1
+    threads: 2  # each Base run's months side by side (the job runs alone on the critical path)
     resources:
         mem_mb=2000,
         runtime=30,

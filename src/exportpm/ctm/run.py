@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import calendar
 import logging
-from collections.abc import Callable
+import multiprocessing
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import replace
 
 import numpy as np
@@ -86,10 +89,32 @@ def base_months(
     params: SurrogateParameters,
     scale: float,
     grid: LonLatGrid,
+    pool: Executor | None = None,
 ) -> dict[int, np.ndarray]:
-    """Month -> sum of the modelled components (ug/m3, (nlat, nlon)) of the Base at mixing-height scale ``scale``."""
+    """Month -> sum of the modelled components (ug/m3, (nlat, nlon)) of the Base at mixing-height scale ``scale``.
+
+    With ``pool`` (:func:`month_pool`) the months run side by side in worker processes, each the same
+    computation on the same inputs as in this process, so the fields are the same to the bit.
+    """
     trial = replace(params, mixing_height_scale=scale)
-    return {m: total_pm25(run_month(grid, met[m], sources[m], m, trial), 0.0) for m in months}
+    jobs = [(grid, met[m], sources[m], m, trial) for m in months]
+    fields = pool.map(_base_month, jobs) if pool is not None else map(_base_month, jobs)
+    return dict(zip(months, fields, strict=True))
+
+
+def _base_month(job: tuple) -> np.ndarray:
+    grid, met, sources, month, params = job
+    return total_pm25(run_month(grid, met, sources, month, params), 0.0)
+
+
+@contextmanager
+def month_pool(workers: int) -> Iterator[Executor | None]:
+    """Worker processes (forked) for the months of the calibration's Base runs; None (in this process) for one."""
+    if workers <= 1:
+        yield None
+        return
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield pool
 
 
 def calibrate_mixing_height(
@@ -102,16 +127,18 @@ def calibrate_mixing_height(
     target: float,
     grid: LonLatGrid = NESTED_ASIA,
     buffer: int = 0,
+    pool: Executor | None = None,
 ) -> dict:
     """Scale the mixing heights so the mean over ``months`` of the national population-weighted total PM2.5
     (components + background, Eq. 14 nationally) equals ``target`` ug/m3; ``weight`` (population per cell)
-    and ``background`` (unmodelled PM2.5) are on the product grid, ``grid`` without ``buffer`` cells."""
+    and ``background`` (unmodelled PM2.5) are on the product grid, ``grid`` without ``buffer`` cells; ``pool``
+    runs each trial's months side by side (:func:`base_months`)."""
     bg = float(weight @ background.ravel() / weight.sum())
     if bg >= target:
         raise ValueError(f"calibration: background {bg:.3g} ug/m3 alone reaches the target {target} ug/m3")
 
     def national(scale: float) -> float:
-        fields = base_months(months, sources, met, params, scale, grid)
+        fields = base_months(months, sources, met, params, scale, grid, pool)
         value = float(weight @ crop(np.mean(list(fields.values()), axis=0), buffer).ravel() / weight.sum())
         log.info(
             "calibration: mixing height x %.4f -> national population-weighted PM2.5 %.3f + %.3f ug/m3",
@@ -142,13 +169,15 @@ def calibrate_to_stations(
     station_statistics: Callable[[dict[int, np.ndarray]], dict],
     grid: LonLatGrid,
     buffer: int,
+    pool: Executor | None = None,
 ) -> dict:
     """Scale the mixing heights so the Base total PM2.5 (components + background) has no normalised mean bias
     at the monitoring stations: sum(model) = sum(observed) over the station means of the simulated months.
 
     ``station_statistics(month -> total PM2.5 on the product grid)`` returns the evaluation's statistics of the
     stations (n, r, nmb, nme, rmse: the rule passes ``evaluation.evaluate``, so calibration and evaluation use
-    one definition); ``background`` is on the product grid (``grid`` without ``buffer`` cells). Returns the scale,
+    one definition); ``background`` is on the product grid (``grid`` without ``buffer`` cells); ``pool`` runs
+    each trial's months side by side (:func:`base_months`). Returns the scale,
     the trials, ``evaluations`` (the Base states evaluated at the stations: every trial and the fit at the
     solution) and the fit. The secant's last trial is at the solution's scale (the same float), so the fit is
     that trial's statistics, not a further Base run; a solution at any other scale is run again."""
@@ -160,7 +189,7 @@ def calibrate_to_stations(
 
     def statistics_at(scale: float) -> dict:
         if scale not in last:
-            fields = base_months(months, sources, met, params, scale, grid)
+            fields = base_months(months, sources, met, params, scale, grid, pool)
             last.clear()
             last[scale] = station_statistics({m: crop(f, buffer) + background for m, f in fields.items()})
         return last[scale]
