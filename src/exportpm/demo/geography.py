@@ -79,9 +79,8 @@ def cnmaps_provinces() -> dict[str, tuple[str, shapely.MultiPolygon]]:
 
 def _elementwise(function, x: np.ndarray) -> np.ndarray:
     """``function`` (a ``math`` function: the C library's, as cnmaps uses; numpy's may differ by an ulp) of
-    each element of ``x``, evaluated once per distinct value."""
-    values, inverse = np.unique(x, return_inverse=True)
-    return np.fromiter(map(function, values.tolist()), np.float64, count=values.size)[inverse]
+    each element of ``x`` (about 40 ns per element)."""
+    return np.fromiter(map(function, x.tolist()), np.float64, count=x.size)
 
 
 def gcj02_to_wgs84(coords: np.ndarray) -> np.ndarray:
