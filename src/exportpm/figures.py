@@ -463,7 +463,7 @@ def figure3(
     Long because a figure is drawn panel by panel; splitting it would scatter one layout over several functions.
     """
     names = names or Names()
-    species = [s for s in by_sector["species"].astype(str).unique()]
+    species = list(map(str, by_sector["species"].unique()))
     tonnes_c = by_sector.groupby(["species", "consuming_sector"], observed=True)["tonnes"].sum().unstack(fill_value=0)
     tonnes_p = by_sector.groupby(["species", "producing_sector"], observed=True)["tonnes"].sum().unstack(fill_value=0)
     shares_c = _top_columns(tonnes_c.loc[species], top)
@@ -574,8 +574,7 @@ def figure4_data(
     ape = layers[(layers["species"] == "APE") & (layers["driver"] == "all_exports")]
     class_rank = {c: i for i, c in enumerate(CLASS_COLOURS)}
     provinces = sorted(
-        set(ape["emitting_province"].astype(str).unique())
-        | set(by_consumer["exporting_province"].astype(str).unique()),
+        set(map(str, ape["emitting_province"].unique())) | set(map(str, by_consumer["exporting_province"].unique())),
         key=lambda p: (class_rank.get(classes.get(p), len(class_rank)), p),
     )
     group = _display_groups(provinces, classes, merged)
@@ -796,10 +795,11 @@ def figure_s7(
 
 
 def save(fig, stem: str) -> list[str]:
-    """PNG (150 dpi) and PDF next to each other; returns the paths."""
+    """PNG (150 dpi) and PDF next to each other; returns the paths. The PDF is vector except the gridded
+    fields (rasterised meshes, embedded at 200 dpi: finer than the CTM grid at any print size of the panels)."""
     paths = [f"{stem}.png", f"{stem}.pdf"]
     fig.savefig(paths[0], dpi=150)
-    fig.savefig(paths[1], metadata={"CreationDate": None})  # no timestamp: same inputs, same bytes
+    fig.savefig(paths[1], dpi=200, metadata={"CreationDate": None})  # no timestamp: same inputs, same bytes
     plt.close(fig)
     return paths
 
@@ -861,18 +861,15 @@ def figure_gridded(export_related, scenario: str, polygons: dict, notes: Sequenc
 def figure_s5(by_consumer: pd.DataFrame, notes: Sequence[str]):
     """Supplementary Fig. 5: export-related emissions of each species split into capital-driven (foreign gross
     fixed capital formation) and consumption-driven (foreign household and government consumption) demand."""
-    kind = (
-        by_consumer["final_demand"]
-        .astype(str)
-        .map({"gfcf": "capital", "household": "consumption", "government": "consumption"})
-    )
+    kinds = {"gfcf": "capital", "household": "consumption", "government": "consumption"}
+    by_demand = by_consumer.groupby(["species", "final_demand"], observed=True)["tonnes"].sum().reset_index()
     table = (
-        by_consumer.assign(kind=kind)
+        by_demand.assign(kind=by_demand["final_demand"].astype(str).map(kinds))
         .groupby(["species", "kind"], observed=True)["tonnes"]
         .sum()
         .unstack(fill_value=0.0)
     )
-    species = [s for s in by_consumer["species"].astype(str).unique() if s in table.index]
+    species = [s for s in map(str, by_consumer["species"].unique()) if s in table.index]
     table = table.reindex(index=species, columns=["consumption", "capital"], fill_value=0.0)
     shares = table.div(table.sum(axis=1), axis=0)
     fig, ax = plt.subplots(figsize=(10.5, 0.55 * len(species) + 2.2))
