@@ -6,7 +6,8 @@ Run from the repository:  .venv/bin/python benchmarks/pipeline.py [--configfile 
 The workflow (Snakefile, workflow/, config/, scripts/, envs/, profiles/, resources/) is copied to the scratch
 folder and run there with ``--forceall`` (demo inputs are generated too), so nothing in the checkout is touched.
 Per rule: jobs, the longest job's wall time, job-seconds (the sum of its jobs' wall times) and the peak
-resident memory of its largest job (``max_rss`` of ``results/<run>/benchmarks/*.tsv``). Then the total, the
+resident memory of its largest job (``max_rss`` of ``results/<run>/benchmarks/*.tsv``); then when each job ran
+(from Snakemake's log: the critical path and idle cores show there). Then the total, the
 pipeline's wall time, one ``scipy.linalg.lu_factor`` of an n x n random matrix (n = 12,350, the full demo's
 linked MRIO) and their ratio. The load average before and after is printed: the 2-core machine may be shared.
 """
@@ -71,6 +72,38 @@ def benchmark_records(workdir: Path, rules: list[str]) -> dict[str, list[dict[st
     return out
 
 
+def job_timeline(workdir: Path) -> list[tuple[str, float, float]]:
+    """(rule, start s, end s) of every job of the run, from Snakemake's own log (one-second resolution), in
+    the order the jobs started; times from the first job's start."""
+    logs = sorted(workdir.glob(".snakemake/log/*.snakemake.log"), key=lambda path: path.stat().st_size)
+    if not logs:
+        return []
+    stamp, started, ended, rules = None, {}, {}, {}
+    for line in logs[-1].read_text(encoding="utf-8").splitlines():  # the run's log (--list-rules writes one too)
+        if line.startswith("[") and line.endswith("]"):
+            stamp = time.mktime(time.strptime(line[1:-1], "%a %b %d %H:%M:%S %Y"))
+        elif (job := re.match(r"(?:local)?[Jj]ob (\d+):", line)) and stamp is not None:
+            started.setdefault(job.group(1), stamp)
+        elif (done := re.match(r"Finished jobid: (\d+) \(Rule: (\w+)\)", line)) and stamp is not None:
+            ended[done.group(1)], rules[done.group(1)] = stamp, done.group(2)
+    jobs = [(rules[j], started[j], ended[j]) for j in ended if j in started]
+    if not jobs:
+        return []
+    origin = min(start for _, start, _ in jobs)
+    return sorted(((rule, start - origin, end - origin) for rule, start, end in jobs), key=lambda job: job[1:])
+
+
+def print_timeline(jobs: list[tuple[str, float, float]], wall: float, cores: int) -> None:
+    """When each job ran, and how busy the cores were (job-seconds from the log / cores x wall)."""
+    if not jobs:
+        return
+    print(f"\n{'timeline (s from start)':<24}{'start':>7}{'end':>7}")
+    for rule, start, end in jobs:
+        print(f"{rule:<24}{start:>7.0f}{end:>7.0f}")
+    busy = sum(end - start for _, start, end in jobs)
+    print(f"cores busy {100 * busy / (cores * wall):.0f} % of {cores} x {wall:.0f} s (job wall times from the log)\n")
+
+
 def lu_seconds(n: int, seed: int = 0) -> float:
     matrix = np.random.default_rng(seed).standard_normal((n, n))
     start = time.perf_counter()
@@ -121,6 +154,7 @@ def main() -> None:
     wall = time.perf_counter() - start
     load_after = os.getloadavg()
     print_table(benchmark_records(scratch, rule_names(scratch, args.configfile)))
+    print_timeline(job_timeline(scratch), wall, args.cores)
     if run.returncode != 0:
         sys.exit(f"snakemake failed ({run.returncode}); the table holds the jobs that ran:\n{run.stderr[-4000:]}")
     lu = lu_seconds(args.lu_size)
