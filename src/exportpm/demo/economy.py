@@ -607,7 +607,8 @@ def trade_flows(
     imports = m * demand
     vmsb = imports[:, None, :] * share  # imports by source, buyer prices
     vcif = vmsb / (1.0 + w.tariff[:, None, :])  # VMSB = VCIF (1 + tariff)
-    vtwr = vcif[None] * w.margin_rate[None, :, None, None] * w.msplit[:, :, None, None] * w.distance_factor[None, None]
+    vtwr = (vcif * w.margin_rate[:, None, None])[None] * w.msplit[:, :, None, None]
+    np.multiply(vtwr, w.distance_factor[None, None], out=vtwr)  # in place: one 40 MB temporary less per call
     vfob = vcif - vtwr.sum(axis=0)  # VCIF = VFOB + sum_margins VTWR
     vxsb = vfob / (1.0 + w.export_tax[:, None, None])  # VFOB = VXSB (1 + export tax)
     vst = vtwr.sum(axis=(1, 2, 3))[:, None] * w.vst_share  # margin services sold (VST)
