@@ -6,6 +6,7 @@ import logging
 
 import pandas as pd
 
+from exportpm.footprint.leontief import ProvinceRows
 from exportpm.inventory.pipeline import emissions_frame, hybrid_from_inputs, read_inventory_inputs
 from exportpm.io import write_parquet_atomic
 from exportpm.logs import configure_logging, timed
@@ -45,7 +46,8 @@ def main(smk) -> None:
     write_parquet_atomic(sensitivity, smk.output.interpolation, {"units": "t/yr"})
     species, F = read_intensities(smk.input.intensities)
     y = table.Y[:, index.fd_columns(foreign=True)].sum(1)
-    with timed(log, "Leontief system, export output and multipliers by emitting province"):
+    blocks = ProvinceRows.read(smk.input.leontief_blocks)  # the export engine's factorisation of I - A
+    with timed(log, "export output and multipliers by emitting province (the export engine's factorisation)"):
         multipliers = export_multipliers(
             table.Z,
             table.x,
@@ -57,6 +59,7 @@ def main(smk) -> None:
             index.provinces,
             smk.params.sigma_z,
             smk.params.sigma_y,
+            blocks,
         )
     write_parquet_atomic(
         multipliers_frame(multipliers),

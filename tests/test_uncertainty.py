@@ -104,3 +104,29 @@ def test_export_multipliers_travel_between_the_two_uncertainty_rules_exactly(tmp
         np.testing.assert_array_equal(getattr(back, name), getattr(m, name))
     with pytest.raises(ValueError, match="species x provinces"):
         multipliers_from_frame(multipliers_frame(m).iloc[1:])
+
+
+def test_export_multipliers_from_the_export_engines_blocks_equal_the_textbook_path():
+    """Rule uncertainty_mrio uses the export engine's stored block factorisation instead of an LU of its own:
+    the same export-related emissions, totals and MRIO sd (to rounding), and blocks of other rows are refused."""
+    from exportpm.footprint.leontief import ProvinceRows
+    from exportpm.uncertainty import export_multipliers
+
+    rng = np.random.default_rng(8)
+    N, regions = 2, 4
+    n = N * regions
+    Z = rng.uniform(1.0, 10.0, (n, n))
+    y = rng.uniform(20.0, 60.0, n)
+    x = Z.sum(1) + y + rng.uniform(10.0, 30.0, n)
+    rows_P, rows_F = np.arange(4, 8), np.arange(0, 4)  # provinces: the last two regions
+    F = np.zeros((2, n))
+    F[:, rows_P] = rng.uniform(0.1, 1.0, (2, rows_P.size))
+    args = (x, y, F, rows_P, N, ("a", "b"), ("P1", "P2"), 0.05, 0.02)
+    textbook = export_multipliers(Z.copy(), *args)
+    blocks = ProvinceRows.from_flows(Z.copy(), x, rows_P, rows_F)
+    reused = export_multipliers(Z.copy(), *args, blocks=blocks)
+    for name in ("export", "total", "mrio_sd"):
+        np.testing.assert_allclose(getattr(reused, name), getattr(textbook, name), rtol=1e-13)
+    other = ProvinceRows.from_flows(Z.copy(), x, rows_F, rows_P)
+    with pytest.raises(ValueError, match="other province rows"):
+        export_multipliers(Z.copy(), *args, blocks=other)

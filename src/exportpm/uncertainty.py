@@ -8,9 +8,9 @@ interpolation of GAINS sector shares.
   propagated to first order (no re-balancing): dE = m dY + m dA L y, with dA = dZ diag(x)^-1, so each
   emitting province's export-related emissions get a normal error with variance
   sigma_z^2 sum_ij (G_ri Z_ij w_j)^2 + sigma_y^2 sum_i (G_ri y_i)^2, w = L y / x and G_r the multipliers of
-  province r (one LU factorisation, reused for every species and province). Since Z_ij w_j = A_ij (L y)_j,
-  the Z part is computed from A before A is overwritten by its own LU factors, with L y from a Neumann
-  series (x = y + A x): one n x n array in memory, never Z, A and the factors side by side.
+  province r (from the export engine's block factorisation of I - A, reused for every species and province;
+  no factorisation of its own). Since Z_ij w_j = A_ij (L y)_j, the Z part is computed from A (in Z's memory),
+  with L y from a Neumann series (x = y + A x): one n x n array in memory, never Z, A and factors side by side.
 * PM2.5 (surrogate CTM): each component's export-related PM2.5 follows its precursor's national
   export-related emissions linearly (SO4 <- SO2, NIT <- NOx, NH4 <- NH3, BC, POA <- OC, DST <- other PM2.5),
   a first-order response; documented as such.
@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from exportpm.footprint.exports import province_intensity_columns
-from exportpm.footprint.leontief import LeontiefSystem, technical_coefficients
+from exportpm.footprint.leontief import LeontiefSystem, ProvinceRows, technical_coefficients
 
 log = logging.getLogger(__name__)
 
@@ -135,16 +135,29 @@ def export_multipliers(
     provinces: tuple[str, ...],
     sigma_z: float,
     sigma_y: float,
+    blocks: ProvinceRows | None = None,
 ) -> ExportMultipliers:
     """Export-related emissions F_r L y (Eq. 8 with y the foreign final demand), total emissions F_r x and the
-    first-order sd of the former per species and province. ``Z`` is overwritten (A, then the LU of I - A)."""
+    first-order sd of the former per species and province. ``Z`` is overwritten (A, then the LU of I - A).
+
+    ``blocks``: the export engine's block factorisation of the same table (rule export_emissions stores it).
+    Only the provinces' rows of L are needed (F is zero elsewhere), so with it there is no factorisation here:
+    L[P, :] y and the multipliers F_r L[P, :] come from the blocks, and the export-related emissions are the
+    export engine's own. Without it, I - A is factorised in Z's memory (the textbook path, kept for tests)."""
     A = technical_coefficients(Z, x, out=Z)  # Eq. 6, in place
     coefficient_part = squared_coefficient_part(A, neumann_output(A, y))
-    system = LeontiefSystem.factorise(A, overwrite=True)  # A becomes the factors
-    x_export = system.solve(y[:, None])[:, 0]  # Eq. 7
-    G = system.solve_transposed(province_intensity_columns(F, rows_P, N)).T.reshape(
-        len(species), len(provinces), x.size
-    )
+    columns = province_intensity_columns(F, rows_P, N)  # (n, species x provinces)
+    if blocks is None:
+        system = LeontiefSystem.factorise(A, overwrite=True)  # A becomes the factors
+        x_export = system.solve(y[:, None])[:, 0]  # Eq. 7
+        G = system.solve_transposed(columns).T
+    else:
+        if not np.array_equal(blocks.province_rows, rows_P):
+            raise ValueError("the stored block factorisation is of other province rows than this table's")
+        x_export = np.zeros(x.size)
+        x_export[rows_P] = blocks.times(y[:, None])[:, 0]  # Eq. 7, the provinces' rows (all that F sees)
+        G = blocks.weighted_rows(columns[rows_P].T)  # F_r L: weights on the province rows only
+    G = G.reshape(len(species), len(provinces), x.size)
     export = (F[:, rows_P] * x_export[rows_P]).reshape(len(species), len(provinces), N).sum(-1)
     total = (F[:, rows_P] * x[rows_P]).reshape(len(species), len(provinces), N).sum(-1)
     sd = mrio_error_sd_from_parts(G, coefficient_part, y, sigma_z, sigma_y)

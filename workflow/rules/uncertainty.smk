@@ -7,6 +7,7 @@ rule uncertainty_mrio:
     input:
         mrio=rules.ras.output.mrio,
         intensities=rules.inventory_hybrid.output.intensities,
+        leontief_blocks=rules.export_emissions.output.leontief_blocks,
         meic=meic_files(),
         gains=gains_files(),
         agri_nh3=raw("agri_nh3"),
