@@ -23,7 +23,7 @@ rule uncertainty_mrio:
         run_path("benchmarks/uncertainty_mrio.tsv")
     conda:
         "../../envs/data.yaml"
-    threads: 2
+    threads: 1  # a side branch: with one core it fills the gaps beside the critical path's jobs
     resources:
         mem_mb=mem_mb("uncertainty"),
         runtime=30,
