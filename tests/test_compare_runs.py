@@ -29,5 +29,5 @@ def test_compare_runs_reports_identical_different_and_missing_products(tmp_path)
         check=True,
     ).stdout
     assert out.splitlines()[0] == f"1 byte-identical, 1 different, 1 only in {a}, 0 only in {b}"
-    assert "differs: table.parquet (largest relative difference 1e-15)" in out
+    assert "differs: table.parquet (largest relative difference 1.1e-15)" in out  # 2 (1 + 1e-15), rounded to float64
     assert "only_a.txt" in out and "rule.tsv" not in out
