@@ -109,21 +109,22 @@ def run_products(wildcards=None):
 # Memory of the rules whose peak grows with the linked MRIO: the table has n = (GTAP regions - 1 + 31 provinces)
 # x sectors rows (12,350 for GTAP 11), its dense n x n float64 matrix Z takes 8 n^2 bytes (1.22 GB), and each rule
 # peaks at about a fixed multiple of that. Factors from the peaks measured on the full demo world (n = 12,350):
-# export_emissions and spa 1.9 GB (1.6 x Z), link 2.6 GB (2.1 x), ras and uncertainty 1.5 GB (1.2 x); the
-# others are estimates (pymrio's labelled frames copy Z several times). Requests add MEM_HEADROOM on top and
+# export_emissions 1.86 GB (1.5 x Z), link 1.85 GB, spa and uncertainty_mrio 1.78 GB, ras 1.66 GB (1.4 x),
+# customs_blocks 1.42 GB (1.2 x), gtap_parse 1.20 GB, paper_comparison 1.12 GB (0.9 x); mrio_interop is an
+# estimate (pymrio's labelled frames copy Z several times). Requests add MEM_HEADROOM on top and
 # never go below MEM_FLOOR_MB (the interpreter, numpy and netCDF4 themselves), so the tiny world asks for
 # little and the full one for what it needs.
 MEM_FACTORS = {
-    "gtap_parse": 1.5,
+    "gtap_parse": 1.0,
     "provincial_expand": 0.5,
-    "customs_blocks": 0.5,
-    "link": 2.1,
-    "ras": 1.2,
-    "export_emissions": 1.6,
-    "spa": 1.6,
-    "uncertainty": 1.2,
+    "customs_blocks": 1.2,
+    "link": 1.5,
+    "ras": 1.4,
+    "export_emissions": 1.5,
+    "spa": 1.5,
+    "uncertainty": 1.5,
     "mrio_interop": 6.0,
-    "paper_comparison": 0.5,
+    "paper_comparison": 0.9,
     "inputs_summary": 1.0,
 }
 MEM_HEADROOM = 1.5
