@@ -187,7 +187,8 @@ def test_region_shares_of_export_related_pm25_by_hand():
     )
 
 
-def test_base_months_in_worker_processes_are_the_same_to_the_bit():
+@pytest.mark.parametrize("method", [None, "spawn"])
+def test_base_months_in_worker_processes_are_the_same_to_the_bit(method):
     from exportpm.ctm.run import month_pool
 
     months = [1, 4, 7]
@@ -195,7 +196,7 @@ def test_base_months_in_worker_processes_are_the_same_to_the_bit():
     sources = {m: point_sources(GRID) for m in months}
     params = SurrogateParameters()
     here = base_months(months, sources, met, params, 1.3, GRID)
-    with month_pool(2) as pool:
+    with month_pool(2, method) as pool:
         assert pool is not None
         there = base_months(months, sources, met, params, 1.3, GRID, pool)
     assert list(there) == months

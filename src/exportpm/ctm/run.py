@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import logging
 import multiprocessing
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -108,12 +109,15 @@ def _base_month(job: tuple) -> np.ndarray:
 
 
 @contextmanager
-def month_pool(workers: int) -> Iterator[Executor | None]:
-    """Worker processes (forked) for the months of the calibration's Base runs; None (in this process) for one."""
+def month_pool(workers: int, method: str | None = None) -> Iterator[Executor | None]:
+    """Worker processes for the months of the calibration's Base runs; None (in this process) for one. Started by
+    ``method``, by default forked on Linux (no re-import) and spawned elsewhere (macOS system libraries are not
+    safe to fork)."""
     if workers <= 1:
         yield None
         return
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    method = method or ("fork" if sys.platform.startswith("linux") else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
         yield pool
 
 
