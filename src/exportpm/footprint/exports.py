@@ -420,9 +420,10 @@ def to_frames(
         frames["by_consumer"]["consumer_region"].map(consumer_groups).astype("category")
     )
     # Eq. 11: direct = the emitting province's own final products consumed abroad; all else is indirect (Eq. 12).
+    # Both province columns are categoricals over result.provinces, so equal codes mean the same province.
     frames["by_consumer"]["direct"] = (
-        frames["by_consumer"]["exporting_province"].astype(str)
-        == frames["by_consumer"]["emitting_province"].astype(str)
+        frames["by_consumer"]["exporting_province"].cat.codes.to_numpy()
+        == frames["by_consumer"]["emitting_province"].cat.codes.to_numpy()
     ) & (frames["by_consumer"]["channel"] == "final_products")
     frames["by_sector"] = frame(
         result.by_sector,
