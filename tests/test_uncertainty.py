@@ -61,22 +61,30 @@ def test_share_constrained_interpolation_agrees_at_the_gains_years():
     np.testing.assert_allclose(a, [[0.25, 0.75, 1.0]])
 
 
-def test_export_multipliers_in_place_equal_the_textbook_formulas():
-    """export_multipliers (A in Z's memory, Z part from A and a Neumann series, then the LU in place) against
-    mrio_error_sd on Z, the dense inverse and F x, for two provinces of a three-region system."""
+@pytest.mark.parametrize(
+    ("regions", "province_regions", "seed"), [(3, (0, 1), 5), (4, (2, 3), 8)], ids=["provinces first", "last"]
+)
+def test_export_multipliers_equal_the_textbook_formulas(regions, province_regions, seed):
+    """export_multipliers (A in Z's memory, Z part from A and a Neumann series, L's province rows from the export
+    engine's block factorisation) against mrio_error_sd on Z, the dense inverse and F x, for two provinces;
+    blocks of other rows are refused."""
+    from exportpm.footprint.leontief import ProvinceRows
     from exportpm.uncertainty import export_multipliers, neumann_output
 
-    rng = np.random.default_rng(5)
-    N, regions = 2, 3
+    rng = np.random.default_rng(seed)
+    N = 2
     n = N * regions
     Z = rng.uniform(1.0, 10.0, (n, n))
     y = rng.uniform(20.0, 60.0, n)
     x = Z.sum(1) + y + rng.uniform(10.0, 30.0, n)  # domestic final demand besides the exports y
     F = rng.uniform(0.0, 1.0, (2, n))
-    rows_P = np.arange(N * 2)  # provinces: the first two regions
+    rows_P = np.concatenate([np.arange(r * N, (r + 1) * N) for r in province_regions])
+    rows_F = np.setdiff1d(np.arange(n), rows_P)
     L = np.linalg.inv(np.eye(n) - Z / x[None, :])
     np.testing.assert_allclose(neumann_output(Z / x[None, :], y), L @ y, rtol=1e-13)
-    m = export_multipliers(Z.copy(), x, y, F, rows_P, N, ("a", "b"), ("P1", "P2"), 0.05, 0.02)
+    blocks = ProvinceRows.from_flows(Z.copy(), x, rows_P, rows_F)
+    args = (x, y, F, rows_P, N, ("a", "b"), ("P1", "P2"), 0.05, 0.02)
+    m = export_multipliers(Z.copy(), *args, blocks)
     x_export = L @ y
     for q in range(2):
         for r in range(2):
@@ -87,6 +95,9 @@ def test_export_multipliers_in_place_equal_the_textbook_formulas():
             G[block] = F[q, block]
             expected = mrio_error_sd((G @ L)[None], Z, y, x_export, x, 0.05, 0.02)[0]
             assert m.mrio_sd[q, r] == pytest.approx(expected, rel=1e-10)
+    other = ProvinceRows.from_flows(Z.copy(), x, rows_F, rows_P)
+    with pytest.raises(ValueError, match="other province rows"):
+        export_multipliers(Z.copy(), *args, other)
 
 
 def test_export_multipliers_travel_between_the_two_uncertainty_rules_exactly(tmp_path):
@@ -104,29 +115,3 @@ def test_export_multipliers_travel_between_the_two_uncertainty_rules_exactly(tmp
         np.testing.assert_array_equal(getattr(back, name), getattr(m, name))
     with pytest.raises(ValueError, match="species x provinces"):
         multipliers_from_frame(multipliers_frame(m).iloc[1:])
-
-
-def test_export_multipliers_from_the_export_engines_blocks_equal_the_textbook_path():
-    """Rule uncertainty_mrio uses the export engine's stored block factorisation instead of an LU of its own:
-    the same export-related emissions, totals and MRIO sd (to rounding), and blocks of other rows are refused."""
-    from exportpm.footprint.leontief import ProvinceRows
-    from exportpm.uncertainty import export_multipliers
-
-    rng = np.random.default_rng(8)
-    N, regions = 2, 4
-    n = N * regions
-    Z = rng.uniform(1.0, 10.0, (n, n))
-    y = rng.uniform(20.0, 60.0, n)
-    x = Z.sum(1) + y + rng.uniform(10.0, 30.0, n)
-    rows_P, rows_F = np.arange(4, 8), np.arange(0, 4)  # provinces: the last two regions
-    F = np.zeros((2, n))
-    F[:, rows_P] = rng.uniform(0.1, 1.0, (2, rows_P.size))
-    args = (x, y, F, rows_P, N, ("a", "b"), ("P1", "P2"), 0.05, 0.02)
-    textbook = export_multipliers(Z.copy(), *args)
-    blocks = ProvinceRows.from_flows(Z.copy(), x, rows_P, rows_F)
-    reused = export_multipliers(Z.copy(), *args, blocks=blocks)
-    for name in ("export", "total", "mrio_sd"):
-        np.testing.assert_allclose(getattr(reused, name), getattr(textbook, name), rtol=1e-13)
-    other = ProvinceRows.from_flows(Z.copy(), x, rows_F, rows_P)
-    with pytest.raises(ValueError, match="other province rows"):
-        export_multipliers(Z.copy(), *args, blocks=other)

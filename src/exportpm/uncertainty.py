@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from exportpm.footprint.exports import province_intensity_columns
-from exportpm.footprint.leontief import LeontiefSystem, ProvinceRows, technical_coefficients
+from exportpm.footprint.leontief import ProvinceRows, technical_coefficients
 
 log = logging.getLogger(__name__)
 
@@ -135,30 +135,23 @@ def export_multipliers(
     provinces: tuple[str, ...],
     sigma_z: float,
     sigma_y: float,
-    blocks: ProvinceRows | None = None,
+    blocks: ProvinceRows,
 ) -> ExportMultipliers:
     """Export-related emissions F_r L y (Eq. 8 with y the foreign final demand), total emissions F_r x and the
-    first-order sd of the former per species and province. ``Z`` is overwritten (A, then the LU of I - A).
+    first-order sd of the former per species and province. ``Z`` is overwritten (it becomes A).
 
     ``blocks``: the export engine's block factorisation of the same table (rule export_emissions stores it).
-    Only the provinces' rows of L are needed (F is zero elsewhere), so with it there is no factorisation here:
+    Only the provinces' rows of L are needed (F is zero elsewhere), so there is no factorisation here:
     L[P, :] y and the multipliers F_r L[P, :] come from the blocks, and the export-related emissions are the
-    export engine's own. Without it, I - A is factorised in Z's memory (the textbook path, kept for tests)."""
+    export engine's own."""
+    if not np.array_equal(blocks.province_rows, rows_P):
+        raise ValueError("the stored block factorisation is of other province rows than this table's")
     A = technical_coefficients(Z, x, out=Z)  # Eq. 6, in place
     coefficient_part = squared_coefficient_part(A, neumann_output(A, y))
-    columns = province_intensity_columns(F, rows_P, N)  # (n, species x provinces)
-    if blocks is None:
-        system = LeontiefSystem.factorise(A, overwrite=True)  # A becomes the factors
-        x_export = system.solve(y[:, None])[:, 0]  # Eq. 7
-        G = system.solve_transposed(columns).T
-    else:
-        if not np.array_equal(blocks.province_rows, rows_P):
-            raise ValueError("the stored block factorisation is of other province rows than this table's")
-        x_export = np.zeros(x.size)
-        x_export[rows_P] = blocks.times(y[:, None])[:, 0]  # Eq. 7, the provinces' rows (all that F sees)
-        G = blocks.weighted_rows(columns[rows_P].T)  # F_r L: weights on the province rows only
+    x_export_P = blocks.times(y[:, None])[:, 0]  # Eq. 7, the provinces' rows (all that F sees)
+    G = blocks.weighted_rows(province_intensity_columns(F, rows_P, N)[rows_P].T)  # F_r L: province-row weights
     G = G.reshape(len(species), len(provinces), x.size)
-    export = (F[:, rows_P] * x_export[rows_P]).reshape(len(species), len(provinces), N).sum(-1)
+    export = (F[:, rows_P] * x_export_P).reshape(len(species), len(provinces), N).sum(-1)
     total = (F[:, rows_P] * x[rows_P]).reshape(len(species), len(provinces), N).sum(-1)
     sd = mrio_error_sd_from_parts(G, coefficient_part, y, sigma_z, sigma_y)
     return ExportMultipliers(species, provinces, export, total, sd)

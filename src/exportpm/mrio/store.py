@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -79,11 +80,9 @@ def write_global_mrio(mrio: GlobalMRIO, path: str | Path, attrs: dict) -> None:
 
 
 def read_global_mrio(path: str | Path) -> GlobalMRIO:
-    """Read a global MRIO written by :func:`write_global_mrio` (US$ million)."""
-    with _open(path, ("Z", "Y", "x", "v")) as ds:
-        regions = tuple(dict.fromkeys(ds["region"].values.tolist()))
-        sectors = tuple(dict.fromkeys(ds["sector"].values.tolist()))
-        return GlobalMRIO(regions, sectors, ds["Z"].values, ds["Y"].values, ds["x"].values, ds["v"].values)
+    """Read a global MRIO written by :func:`write_global_mrio` (US$ million), Z loaded."""
+    with open_global_mrio(path) as mrio:
+        return replace(mrio, Z=np.asarray(mrio.Z))
 
 
 @contextmanager
